@@ -1,0 +1,451 @@
+"""The wallet file: one SQLite database, every personal record encrypted.
+
+Each row keeps in clear only its id and timestamps; the rest is a JSON object sealed
+with AES-GCM under the data key, with ``"<table>:<id>"`` as associated data, so a
+record cannot be moved to another row or table without detection. Search runs in
+memory after unlock.
+
+The database runs in WAL mode with ``synchronous=FULL``; every write is one
+transaction. The schema has a version in ``PRAGMA user_version``; each step up has one
+migration function in ``_MIGRATIONS``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from wallet.credential import (
+    Alignment,
+    Credential,
+    CredentialId,
+    Envelope,
+    Format,
+    Summary,
+)
+from wallet.errors import DiskFull, NotFound, StoreError, WalletCorrupt, WrongSecret
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+WALLET_FILENAME = "wallet.sqlite3"
+_NONCE = 12
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(timezone.utc).isoformat() if dt else None
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class RecordCipher:
+    """AES-256-GCM per record; the associated data binds a record to its place."""
+
+    def __init__(self, data_key: bytes) -> None:
+        if len(data_key) != 32:
+            raise ValueError("the data key must be 32 bytes")
+        self._aead = AESGCM(data_key)
+
+    def seal(self, place: str, value: Any) -> bytes:
+        nonce = os.urandom(_NONCE)
+        plain = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        return nonce + self._aead.encrypt(nonce, plain, place.encode())
+
+    def open(self, place: str, blob: bytes) -> Any:
+        try:
+            plain = self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], place.encode())
+        except InvalidTag as exc:
+            raise WalletCorrupt(
+                "Part of the wallet could not be decrypted: it was changed or damaged.",
+                f"AES-GCM authentication failed for {place}",
+            ) from exc
+        return json.loads(plain)
+
+
+# ---------------------------------------------------------------- schema and migrations
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run DDL statements inside the caller's transaction (executescript would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _migrate_0_to_1(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE credentials (
+            id TEXT PRIMARY KEY,
+            added_at TEXT NOT NULL,
+            trashed_at TEXT,
+            parent_id TEXT,
+            blob BLOB NOT NULL
+        );
+        CREATE INDEX credentials_parent ON credentials(parent_id);
+        CREATE TABLE reports (
+            credential_id TEXT PRIMARY KEY,
+            checked_at TEXT NOT NULL,
+            blob BLOB NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, blob BLOB NOT NULL);
+        CREATE TABLE stacks (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, blob BLOB NOT NULL);
+        CREATE TABLE identities (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, blob BLOB NOT NULL);
+        CREATE TABLE documents (
+            key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            blob BLOB NOT NULL
+        );
+        """
+    )
+
+
+_MIGRATIONS = {0: _migrate_0_to_1}
+
+
+# ---------------------------------------------------------------- record (de)serialisation
+
+def _summary_to_json(summary: Summary) -> dict[str, Any]:
+    out = asdict(summary)
+    for name in ("issued", "valid_from", "valid_until"):
+        out[name] = _iso(getattr(summary, name))
+    return out
+
+
+def _summary_from_json(data: dict[str, Any]) -> Summary:
+    known = {f.name for f in fields(Summary)}
+    values = {k: v for k, v in data.items() if k in known}
+    for name in ("issued", "valid_from", "valid_until"):
+        values[name] = _from_iso(values.get(name))
+    values["tags"] = tuple(values.get("tags") or ())
+    values["types"] = tuple(values.get("types") or ())
+    values["alignments"] = tuple(Alignment(**a) for a in values.get("alignments") or ())
+    return Summary(**values)
+
+
+def _credential_to_json(cred: Credential) -> dict[str, Any]:
+    return {
+        "raw": base64.b64encode(cred.raw).decode("ascii"),
+        "envelope": cred.envelope.value,
+        "format": cred.format.value,
+        "signed": None if cred.signed == _raw_text(cred.raw) else cred.signed,
+        "summary": _summary_to_json(cred.summary),
+        "source": cred.source,
+    }
+
+
+def _raw_text(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _credential_from_row(row: sqlite3.Row, data: dict[str, Any]) -> Credential:
+    raw = base64.b64decode(data["raw"])
+    signed = data["signed"] if data.get("signed") is not None else raw.decode("utf-8")
+    return Credential(
+        id=CredentialId(row["id"]),
+        raw=raw,
+        envelope=Envelope(data["envelope"]),
+        format=Format(data["format"]),
+        signed=signed,
+        summary=_summary_from_json(data["summary"]),
+        parent_id=CredentialId(row["parent_id"]) if row["parent_id"] else None,
+        source=data.get("source", ""),
+        added_at=_from_iso(row["added_at"]),
+        trashed_at=_from_iso(row["trashed_at"]),
+    )
+
+
+# ---------------------------------------------------------------- the store
+
+class Store:
+    """The open wallet file. Thread-safe: one connection, serialised by a lock."""
+
+    def __init__(self, db: sqlite3.Connection, cipher: RecordCipher, path: Path) -> None:
+        self._db = db
+        self._cipher = cipher
+        self._lock = threading.RLock()
+        self.path = path
+
+    # -- opening
+
+    @classmethod
+    def open(cls, path: Path, data_key: bytes, *, create: bool = True) -> "Store":
+        """Open (or create) the wallet at ``path`` with the unwrapped data key."""
+        path = Path(path)
+        existed = path.exists()
+        if not existed and not create:
+            raise NotFound("There is no wallet here.", str(path))
+        if not existed:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+            os.close(fd)
+        try:
+            db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            ok = db.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise WalletCorrupt(
+                "The wallet file is damaged and cannot be opened.", f"{path}: {exc}"
+            ) from exc
+        if ok != "ok":
+            db.close()
+            raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: quick_check: {ok}")
+        store = cls(db, RecordCipher(data_key), path)
+        store._upgrade()
+        store._check_key()
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _upgrade(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    "This wallet was saved by a newer version of Learner Wallet; update the app to open it.",
+                    f"schema version {version} > {SCHEMA_VERSION}",
+                )
+            while version < SCHEMA_VERSION:
+                with self.transaction() as db:
+                    _MIGRATIONS[version](db)
+                    version += 1
+                    db.execute(f"PRAGMA user_version={version}")
+                log.info("wallet schema upgraded to %d", version)
+
+    def _check_key(self) -> None:
+        """A sealed known value proves the data key is the wallet's own."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key='key-check'").fetchone()
+            if row is None:
+                with self.transaction() as db:
+                    db.execute(
+                        "INSERT INTO meta(key, value) VALUES ('key-check', ?)",
+                        (self._cipher.seal("meta:key-check", "learner-wallet"),),
+                    )
+                return
+            try:
+                self._cipher.open("meta:key-check", row[0])
+            except WalletCorrupt as exc:
+                raise WrongSecret(
+                    "That key does not open this wallet.", "key-check record did not decrypt"
+                ) from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if "full" in str(exc).lower():
+                    raise DiskFull(
+                        "The disk is full, so nothing more could be saved. Everything saved before is safe.",
+                        str(exc),
+                    ) from exc
+                raise StoreError("The wallet could not be written.", str(exc)) from exc
+            except sqlite3.DatabaseError as exc:
+                raise StoreError("The wallet could not be written.", str(exc)) from exc
+
+    # -- meta (clear values: schema details, wrapped keys)
+
+    def get_meta(self, key: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def set_meta(self, key: str, value: bytes) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # -- credentials
+
+    def add(self, cred: Credential, *, added_at: datetime | None = None) -> bool:
+        """Store a credential; False when one with the same content is already held."""
+        added = added_at or cred.added_at or _now()
+        blob = self._cipher.seal(f"credentials:{cred.id}", _credential_to_json(cred))
+        with self.transaction() as db:
+            exists = db.execute("SELECT 1 FROM credentials WHERE id=?", (cred.id,)).fetchone()
+            if exists:
+                return False
+            db.execute(
+                "INSERT INTO credentials(id, added_at, trashed_at, parent_id, blob) VALUES (?,?,?,?,?)",
+                (cred.id, _iso(added), None, cred.parent_id, blob),
+            )
+        return True
+
+    def contains(self, cred_id: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM credentials WHERE id=?", (cred_id,)).fetchone() is not None
+
+    def get(self, cred_id: str) -> Credential:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM credentials WHERE id=?", (cred_id,)).fetchone()
+        if row is None:
+            raise NotFound("There is no credential with that id in the wallet.", cred_id)
+        return self._load(row)
+
+    def find(self, prefix: str) -> Credential:
+        """The one credential whose id starts with ``prefix`` (the CLI's short ids)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM credentials WHERE id LIKE ? LIMIT 2", (prefix.lower() + "%",)
+            ).fetchall()
+        if not rows or not prefix:
+            raise NotFound(f"There is no credential with the id {prefix!r} in the wallet.", prefix)
+        if len(rows) > 1:
+            raise NotFound(f"Several credentials have ids starting with {prefix!r}; give more characters.", prefix)
+        return self._load(rows[0])
+
+    def _load(self, row: sqlite3.Row) -> Credential:
+        data = self._cipher.open(f"credentials:{row['id']}", row["blob"])
+        return _credential_from_row(row, data)
+
+    def credentials(self, *, trashed: bool = False) -> list[Credential]:
+        """Credentials in the wallet (or in the trash), oldest first."""
+        cond = "trashed_at IS NOT NULL" if trashed else "trashed_at IS NULL"
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM credentials WHERE {cond} ORDER BY added_at, id").fetchall()
+        return [self._load(r) for r in rows]
+
+    def children(self, parent_id: str) -> list[Credential]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM credentials WHERE parent_id=? ORDER BY added_at, id", (parent_id,)
+            ).fetchall()
+        return [self._load(r) for r in rows]
+
+    def count(self) -> dict[str, int]:
+        with self._lock:
+            held = self._db.execute("SELECT count(*) FROM credentials WHERE trashed_at IS NULL").fetchone()[0]
+            trash = self._db.execute("SELECT count(*) FROM credentials WHERE trashed_at IS NOT NULL").fetchone()[0]
+            stacks = self._db.execute("SELECT count(*) FROM stacks").fetchone()[0]
+        return {"credentials": held, "trash": trash, "stacks": stacks}
+
+    def trash(self, cred_id: str, *, when: datetime | None = None) -> None:
+        """Move a credential (and those it carries) to the trash."""
+        stamp = _iso(when or _now())
+        with self.transaction() as db:
+            cur = db.execute("UPDATE credentials SET trashed_at=? WHERE id=? AND trashed_at IS NULL", (stamp, cred_id))
+            if cur.rowcount == 0:
+                raise NotFound("There is no credential with that id in the wallet.", cred_id)
+            db.execute("UPDATE credentials SET trashed_at=? WHERE parent_id=? AND trashed_at IS NULL", (stamp, cred_id))
+
+    def restore(self, cred_id: str) -> None:
+        with self.transaction() as db:
+            cur = db.execute("UPDATE credentials SET trashed_at=NULL WHERE id=? AND trashed_at IS NOT NULL", (cred_id,))
+            if cur.rowcount == 0:
+                raise NotFound("There is no credential with that id in the trash.", cred_id)
+            db.execute("UPDATE credentials SET trashed_at=NULL WHERE parent_id=?", (cred_id,))
+
+    def empty_trash(self) -> int:
+        with self.transaction() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM credentials WHERE trashed_at IS NOT NULL")]
+            db.executemany("DELETE FROM reports WHERE credential_id=?", [(i,) for i in ids])
+            db.execute("DELETE FROM credentials WHERE trashed_at IS NOT NULL")
+        return len(ids)
+
+    # -- verification reports (stored as JSON made by wallet.verify)
+
+    def save_report(self, cred_id: str, checked_at: datetime, report_json: dict[str, Any]) -> None:
+        blob = self._cipher.seal(f"reports:{cred_id}", report_json)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO reports(credential_id, checked_at, blob) VALUES (?,?,?)",
+                (cred_id, _iso(checked_at), blob),
+            )
+
+    def report(self, cred_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._db.execute("SELECT blob FROM reports WHERE credential_id=?", (cred_id,)).fetchone()
+        return None if row is None else self._cipher.open(f"reports:{cred_id}", row[0])
+
+    def reports(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT credential_id, blob FROM reports").fetchall()
+        return {r[0]: self._cipher.open(f"reports:{r[0]}", r[1]) for r in rows}
+
+    # -- generic sealed key/value tables: settings, stacks, identities, documents
+
+    def put(self, table: str, key: str, value: Any, *, stamp: datetime | None = None, kind: str = "") -> None:
+        blob = self._cipher.seal(f"{table}:{key}", value)
+        ts = _iso(stamp or _now())
+        with self.transaction() as db:
+            if table == "settings":
+                db.execute("INSERT OR REPLACE INTO settings(key, blob) VALUES (?,?)", (key, blob))
+            elif table == "stacks":
+                db.execute("INSERT OR REPLACE INTO stacks(id, added_at, blob) VALUES (?,?,?)", (key, ts, blob))
+            elif table == "identities":
+                db.execute("INSERT OR REPLACE INTO identities(id, created_at, blob) VALUES (?,?,?)", (key, ts, blob))
+            elif table == "documents":
+                db.execute(
+                    "INSERT OR REPLACE INTO documents(key, kind, fetched_at, blob) VALUES (?,?,?,?)",
+                    (key, kind, ts, blob),
+                )
+            else:
+                raise ValueError(f"unknown table {table}")
+
+    _KEYS = {"settings": "key", "stacks": "id", "identities": "id", "documents": "key"}
+    _STAMPS = {"settings": None, "stacks": "added_at", "identities": "created_at", "documents": "fetched_at"}
+
+    def fetch(self, table: str, key: str) -> Any | None:
+        col = self._KEYS[table]
+        with self._lock:
+            row = self._db.execute(f"SELECT blob FROM {table} WHERE {col}=?", (key,)).fetchone()
+        return None if row is None else self._cipher.open(f"{table}:{key}", row[0])
+
+    def items(self, table: str, *, kind: str | None = None) -> list[tuple[str, datetime | None, Any]]:
+        """(key, timestamp, value) of every row of a sealed table, oldest first."""
+        col, stamp = self._KEYS[table], self._STAMPS[table]
+        sql = f"SELECT {col} AS k, {stamp or 'NULL'} AS ts, blob FROM {table}"
+        args: tuple[Any, ...] = ()
+        if kind is not None:
+            sql += " WHERE kind=?"
+            args = (kind,)
+        sql += f" ORDER BY {stamp or col}, {col}"
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [(r["k"], _from_iso(r["ts"]), self._cipher.open(f"{table}:{r['k']}", r["blob"])) for r in rows]
+
+    def delete(self, table: str, key: str) -> bool:
+        col = self._KEYS[table]
+        with self.transaction() as db:
+            cur = db.execute(f"DELETE FROM {table} WHERE {col}=?", (key,))
+        return cur.rowcount > 0
+
+    def integrity_check(self) -> str:
+        with self._lock:
+            return self._db.execute("PRAGMA integrity_check").fetchone()[0]

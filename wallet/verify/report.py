@@ -1,0 +1,111 @@
+"""The verification report: an overall status and one line per check.
+
+Every check says, in a plain sentence, what was found, with technical detail behind
+it; ``code`` is a stable machine-readable reason used by tests, the CLI's ``--json``
+and the interop suite (``expired``, ``not-yet-valid``, ``revoked``, ``tampered`` ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    WARNING = "warning"  # holds, with something the reader should know
+    FAILED = "failed"
+    UNKNOWN = "could-not-check"  # not decided: key not available offline, ...
+
+
+class Status(StrEnum):
+    VERIFIED = "verified"
+    WARNINGS = "verified-with-warnings"
+    NOT_VERIFIED = "not-verified"
+    OFFLINE = "cannot-check-offline"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.VERIFIED: "Verified",
+    Status.WARNINGS: "Verified, with warnings",
+    Status.NOT_VERIFIED: "Not verified",
+    Status.OFFLINE: "Cannot be checked offline",
+}
+
+
+class CheckName(StrEnum):
+    SIGNATURE = "signature"
+    ISSUER_KEY = "issuer-key"
+    CONTEXTS = "contexts"
+    DATA_MODEL = "data-model"
+    DATES = "dates"
+    ENDORSEMENTS = "endorsements"
+    STATUS = "status"
+    TRUST = "trust"
+    PRESENTATION = "presentation"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: CheckName
+    outcome: Outcome
+    message: str  # one plain sentence
+    detail: str = ""  # technical detail
+    code: str = ""  # stable reason code, e.g. "expired", "tampered", "unknown-context"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signed: the issuer as the credential names it and the key that was used."""
+
+    issuer_id: str
+    issuer_name: str = ""
+    key_id: str = ""  # the verificationMethod / kid
+
+
+@dataclass(frozen=True)
+class Report:
+    status: Status
+    checks: tuple[Check, ...]
+    checked_at: datetime
+    signer: Signer | None = None
+    endorsements: tuple["Report", ...] = field(default=())
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the list and the CLI: the first failure, else the status."""
+        for wanted in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.WARNING):
+            for check in self.checks:
+                if check.outcome is wanted:
+                    return check.message
+        if self.signer:
+            who = self.signer.issuer_name or self.signer.issuer_id
+            return f"Signed by {who}"
+        return self.status.label
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.checks if c.code)
+
+    def check(self, name: CheckName) -> Check | None:
+        for c in self.checks:
+            if c.name is name:
+                return c
+        return None
+
+
+def overall_status(checks: tuple[Check, ...] | list[Check]) -> Status:
+    """The overall status that a list of checks adds up to."""
+    outcomes = {c.outcome for c in checks}
+    if Outcome.FAILED in outcomes:
+        return Status.NOT_VERIFIED
+    if Outcome.UNKNOWN in outcomes:
+        return Status.OFFLINE
+    if Outcome.WARNING in outcomes:
+        return Status.WARNINGS
+    return Status.VERIFIED
