@@ -32,3 +32,16 @@ def interop() -> Path:
 @pytest.fixture
 def data_key() -> bytes:
     return os.urandom(32)
+
+
+@pytest.fixture
+def wallet(tmp_path: Path, data_key: bytes):
+    """An open, empty wallet in a temporary folder, unlocked with a random data key."""
+    from wallet.service import Wallet
+    from wallet.store import WALLET_FILENAME, Store
+
+    home = tmp_path / "home"
+    home.mkdir()
+    w = Wallet(home, Store.open(home / WALLET_FILENAME, data_key))
+    yield w
+    w.close()
