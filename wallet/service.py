@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from wallet.clock import Clock, system_clock
 from wallet.credential import Credential
 from wallet.events import WalletEvents
 from wallet.store import Store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from os import PathLike
+
+    from wallet.importer import Cancelled, ImportResult, Progress
+    from wallet.keys import KdfParams, KeyringSlot, Unlocker
+    from wallet.settings import Settings
+    from wallet.stacks.service import Stacks
+    from wallet.trustdata import RefreshReport, TrustData
+    from wallet.verify.environment import VerifyEnvironment
+    from wallet.verify.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +41,18 @@ class Wallet:
         self.events = WalletEvents()
 
     def close(self) -> None:
+        """Close the wallet, first backing it up if it changed (at most hourly)."""
+        from wallet.backup import AT_CLOSE, backup_if_due
+
+        backup_if_due(self.store, self.home, clock=self.clock, max_age=AT_CLOSE)
         self.store.close()
+
+    @property
+    def settings(self) -> "Settings":
+        """The typed settings of this wallet (wallet.settings)."""
+        from wallet.settings import Settings
+
+        return Settings(self.store)
 
     # -- credentials
 
@@ -43,6 +67,28 @@ class Wallet:
 
     def children(self, cred: Credential) -> list[Credential]:
         return self.store.children(cred.id)
+
+    def import_bytes(self, data: bytes, *, name: str = "", source: str = "") -> "ImportResult":
+        """Store the credentials in ``data`` (a paste, a dropped buffer); see wallet.importer."""
+        from wallet import importer
+
+        return importer.import_bytes(self, data, name=name, source=source)
+
+    def import_paths(self, paths: "Iterable[str | PathLike[str]]", *, progress: "Progress | None" = None,
+                     cancelled: "Cancelled | None" = None) -> "list[ImportResult]":
+        """Import files and folders, one result per file; see wallet.importer."""
+        from wallet import importer
+
+        return importer.import_paths(self, paths, progress=progress, cancelled=cancelled)
+
+    @property
+    def stacks(self) -> "Stacks":
+        """Stack definitions and progress (wallet.stacks.service)."""
+        if getattr(self, "_stacks", None) is None:
+            from wallet.stacks.service import Stacks
+
+            self._stacks = Stacks(self)
+        return self._stacks
 
     def trash(self, id_or_prefix: str) -> Credential:
         cred = self.get(id_or_prefix)
@@ -60,3 +106,101 @@ class Wallet:
         n = self.store.empty_trash()
         self.events.trash_emptied.emit()
         return n
+
+    # -- verification (wallet.verify)
+
+    def verify_environment(self) -> "VerifyEnvironment":
+        """What verification may consult: this wallet's clock, its cached key documents,
+        status lists and issuer registries (all offline; see wallet.trustdata)."""
+        from wallet.verify.environment import VerifyEnvironment
+
+        data = self.trust_data
+        return VerifyEnvironment(clock=self.clock, documents=data.documents, status=data.status, trust=data.trust)
+
+    def verify(self, id_or_prefix: str) -> "Report":
+        """Verify one credential offline, store the report with its time, announce it."""
+        from wallet.verify import verify_credential
+        from wallet.verify.report import report_to_json
+
+        cred = self.get(id_or_prefix)
+        report = verify_credential(cred, self.verify_environment())
+        self.store.save_report(cred.id, report.checked_at, report_to_json(report))
+        self.events.verification_finished.emit(cred.id, report)
+        return report
+
+    def report(self, id_or_prefix: str) -> "Report | None":
+        """The last stored verification report of a credential, if any."""
+        from wallet.verify.report import report_from_json
+
+        cred = self.get(id_or_prefix)
+        data = self.store.report(cred.id)
+        if data is None:
+            return None
+        try:
+            return report_from_json(data)
+        except ValueError:
+            log.warning("stored report of %s is unreadable; it will be made again", cred.id[:12])
+            return None
+
+    # -- status, trust and the portable trust file (wallet.trustdata)
+
+    @property
+    def trust_data(self) -> "TrustData":
+        """Status lists, key documents, registries, the trust file and the network client."""
+        if getattr(self, "_trust_data", None) is None:
+            from wallet.trustdata import TrustData
+
+            self._trust_data = TrustData(self.store, clock=self.clock, events=self.events)
+        return self._trust_data
+
+    def refresh_status(self, ids: list[str] | None = None, *, user_initiated: bool = True) -> "RefreshReport":
+        """Download the status lists and online keys of these credentials (all when None)."""
+        creds = self.credentials() if ids is None else [self.get(i) for i in ids]
+        result = self.trust_data.refresh(creds, user_initiated=user_initiated)
+        if result.fetched:  # re-check what the new lists and keys speak for
+            for cred in creds:
+                if self.trust_data.needs_network(cred):
+                    self.verify(cred.id)
+        return result
+
+
+# -- opening and creating (data safety: wallet.keys, wallet.vault, wallet.backup)
+
+
+def open_wallet(home: Path, unlocker: "Unlocker", *, clock: Clock = system_clock) -> Wallet:
+    """Unlock and open the wallet in ``home``.
+
+    Blocks on the keyring and on scrypt: call it from a worker thread in the UI.
+    Raises NotFound (no wallet yet), LockedError / WrongSecret (nothing changed) or
+    wallet.vault.DamagedWallet (the file was set aside; offer
+    wallet.backup.restore_latest).
+    """
+    from wallet import backup, vault
+
+    store = vault.open_store(home, unlocker, clock=clock)
+    wallet = Wallet(home, store, clock=clock)
+    backup.backup_if_due(wallet.store, wallet.home, clock=clock)
+    return wallet
+
+
+def create_wallet(
+    home: Path,
+    *,
+    keyring: "KeyringSlot | None" = None,
+    passphrase: str | None = None,
+    kdf: "KdfParams | None" = None,
+    clock: Clock = system_clock,
+) -> tuple[Wallet, str]:
+    """Make a new wallet in ``home``; returns it and the recovery key to show once."""
+    from wallet import vault
+    from wallet.keys import PASSPHRASE_KDF
+
+    created = vault.create_store(home, keyring=keyring, passphrase=passphrase, kdf=kdf or PASSPHRASE_KDF)
+    return Wallet(home, created.store, clock=clock), created.recovery_key
+
+
+def open_for_cli(args: Any, err: TextIO) -> Wallet:
+    """The wallet for a CLI command: see wallet.cli.unlocking."""
+    from wallet.cli.unlocking import open_for_cli as _open
+
+    return _open(args, err)

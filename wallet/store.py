@@ -8,11 +8,19 @@ memory after unlock.
 The database runs in WAL mode with ``synchronous=FULL``; every write is one
 transaction. The schema has a version in ``PRAGMA user_version``; each step up has one
 migration function in ``_MIGRATIONS``.
+
+Damage is looked for in layers: ``quick_check`` on open; a *generation* counter bumped
+by every write transaction and mirrored in a small sidecar file (``<wallet>.state``),
+so a lost write-ahead log shows as a wallet older than its sidecar; on a clean close
+the sidecar also records the SHA-256 of the whole file, so any changed byte of a
+wallet at rest is noticed; and :meth:`Store.verify_records` authenticates every
+sealed record.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 import os
@@ -40,7 +48,7 @@ from wallet.errors import DiskFull, NotFound, StoreError, WalletCorrupt, WrongSe
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 WALLET_FILENAME = "wallet.sqlite3"
 _NONCE = 12
 
@@ -64,21 +72,30 @@ class RecordCipher:
         if len(data_key) != 32:
             raise ValueError("the data key must be 32 bytes")
         self._aead = AESGCM(data_key)
+        self.data_key = data_key  # kept for re-wrapping and exports; never logged
 
     def seal(self, place: str, value: Any) -> bytes:
+        return self.seal_bytes(place, json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+
+    def seal_bytes(self, place: str, plain: bytes) -> bytes:
         nonce = os.urandom(_NONCE)
-        plain = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
         return nonce + self._aead.encrypt(nonce, plain, place.encode())
 
-    def open(self, place: str, blob: bytes) -> Any:
+    def check(self, place: str, blob: bytes) -> None:
+        """Authenticate a sealed record without parsing it."""
+        self.open_bytes(place, blob)
+
+    def open_bytes(self, place: str, blob: bytes) -> bytes:
         try:
-            plain = self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], place.encode())
+            return self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], place.encode())
         except InvalidTag as exc:
             raise WalletCorrupt(
                 "Part of the wallet could not be decrypted: it was changed or damaged.",
                 f"AES-GCM authentication failed for {place}",
             ) from exc
-        return json.loads(plain)
+
+    def open(self, place: str, blob: bytes) -> Any:
+        return json.loads(self.open_bytes(place, blob))
 
 
 # ---------------------------------------------------------------- schema and migrations
@@ -121,7 +138,35 @@ def _migrate_0_to_1(db: sqlite3.Connection) -> None:
     )
 
 
-_MIGRATIONS = {0: _migrate_0_to_1}
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version 2 adds the write generation (see the module docstring)."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+        INSERT INTO state(id, generation) VALUES (1, 0);
+        """,
+    )
+
+
+_MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+# The clear columns of each sealed table (the first is the row's key), then "blob".
+CLEAR_COLUMNS = {
+    "credentials": ("id", "added_at", "trashed_at", "parent_id"),
+    "reports": ("credential_id", "checked_at"),
+    "settings": ("key",),
+    "stacks": ("id", "added_at"),
+    "identities": ("id", "created_at"),
+    "documents": ("key", "kind", "fetched_at"),
+}
+_SEALED_TABLES = {
+    "credentials": "id",
+    "reports": "credential_id",
+    "settings": "key",
+    "stacks": "id",
+    "identities": "id",
+    "documents": "key",
+}
 
 
 # ---------------------------------------------------------------- record (de)serialisation
@@ -179,22 +224,162 @@ def _credential_from_row(row: sqlite3.Row, data: dict[str, Any]) -> Credential:
     )
 
 
+# ---------------------------------------------------------------- files beside the database
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + ".state")
+
+
+def read_sidecar(path: Path) -> dict[str, Any] | None:
+    """The sidecar's record (generation, and the file hash after a clean close)."""
+    try:
+        data = json.loads(sidecar_path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring an unreadable wallet state file: %s", exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_sidecar(path: Path, generation: int, digest: str | None) -> None:
+    """Replace the sidecar atomically (a temp file made 0600 first, then rename)."""
+    record: dict[str, Any] = {"generation": generation}
+    if digest is not None:
+        record.update(clean=True, sha256=digest)
+    target = sidecar_path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(record, fh)
+        os.replace(tmp, target)
+    except OSError as exc:  # the sidecar is a safety net, never a reason to fail a write
+        log.warning("could not update the wallet state file: %s", exc)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_file_hash(path: Path, sidecar: dict[str, Any] | None) -> None:
+    """After a clean close the file must be byte-for-byte what was closed."""
+    if not sidecar or not sidecar.get("clean") or not sidecar.get("sha256"):
+        return
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        log.info("wallet has a write-ahead log newer than its last clean close; hash not compared")
+        return
+    if file_digest(path) != sidecar["sha256"]:
+        raise WalletCorrupt(
+            "The wallet file has been damaged since it was last closed, so it was not opened.",
+            f"{path}: SHA-256 differs from the one recorded at the last clean close",
+        )
+
+
+def check_file(path: Path) -> None:
+    """Raise WalletCorrupt if the file changed since its last clean close."""
+    _check_file_hash(Path(path), read_sidecar(Path(path)))
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    except sqlite3.DatabaseError as exc:
+        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: {exc}") from exc
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        ok = db.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: {exc}") from exc
+    if ok != "ok":
+        db.close()
+        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: quick_check: {ok}")
+    return db
+
+
+def legacy_header(image: bytes) -> bytes:
+    """An in-memory database cannot use WAL: mark the image as rollback-journal."""
+    if len(image) >= 20 and image[18:20] == b"\x02\x02":
+        return image[:18] + b"\x01\x01" + image[20:]
+    return image
+
+
+def _write_error(exc: sqlite3.DatabaseError) -> StoreError:
+    text = str(exc).lower()
+    if "full" in text:
+        return DiskFull(
+            "The disk is full, so nothing more could be saved. Everything saved before is safe.", str(exc)
+        )
+    if "i/o" in text or "disk" in text:
+        return StoreError(
+            "The wallet could not be written because of a disk error. Everything saved before is safe.",
+            str(exc),
+        )
+    if "malformed" in text or "not a database" in text:
+        return WalletCorrupt("The wallet file is damaged.", str(exc))
+    return StoreError("The wallet could not be written.", str(exc))
+
+
+def peek_meta(path: Path) -> dict[str, bytes]:
+    """The clear meta table (wallet id, wrapped keys, key check) without the data key."""
+    db = _connect(Path(path))
+    try:
+        rows = db.execute("SELECT key, value FROM meta").fetchall()
+    except sqlite3.OperationalError:
+        rows = []  # a file created but never given a schema
+    except sqlite3.DatabaseError as exc:
+        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: {exc}") from exc
+    finally:
+        db.close()
+    return {r[0]: bytes(r[1]) for r in rows}
+
+
+def meta_from_image(image: bytes) -> dict[str, bytes]:
+    """The clear meta table of a wallet image (a backup) held in memory."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.deserialize(legacy_header(image))
+        rows = db.execute("SELECT key, value FROM meta").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise WalletCorrupt("The backup is damaged and cannot be read.", str(exc)) from exc
+    finally:
+        db.close()
+    return {r[0]: bytes(r[1]) for r in rows}
+
+
 # ---------------------------------------------------------------- the store
 
 class Store:
     """The open wallet file. Thread-safe: one connection, serialised by a lock."""
 
-    def __init__(self, db: sqlite3.Connection, cipher: RecordCipher, path: Path) -> None:
+    def __init__(self, db: sqlite3.Connection, cipher: RecordCipher, path: Path | None) -> None:
         self._db = db
         self._cipher = cipher
         self._lock = threading.RLock()
         self.path = path
+        self._versioned = False  # True once the schema has the generation counter
+        self._wrote = False  # a write happened since open (the sidecar is no longer "clean")
+        self._closed = False
 
     # -- opening
 
     @classmethod
-    def open(cls, path: Path, data_key: bytes, *, create: bool = True) -> "Store":
-        """Open (or create) the wallet at ``path`` with the unwrapped data key."""
+    def open(cls, path: Path, data_key: bytes, *, create: bool = True, check_hash: bool = True) -> "Store":
+        """Open (or create) the wallet at ``path`` with the unwrapped data key.
+
+        Raises WalletCorrupt when the file is damaged (structure, a missing write-ahead
+        log, or changed bytes since the last clean close) and WrongSecret when the key
+        is not the wallet's own.
+        """
         path = Path(path)
         existed = path.exists()
         if not existed and not create:
@@ -203,28 +388,59 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
             os.close(fd)
+        sidecar = read_sidecar(path)
+        if existed and check_hash:
+            _check_file_hash(path, sidecar)
+        db = _connect(path)
+        store = cls(db, RecordCipher(data_key), path)
         try:
-            db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
+            store._upgrade()
+            store._check_key()
+            store._check_generation(sidecar)
+        except BaseException:
+            db.close()
+            raise
+        return store
+
+    @classmethod
+    def from_bytes(cls, image: bytes, data_key: bytes) -> "Store":
+        """Open an in-memory copy of a wallet image (a backup), never touching disk."""
+        db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        try:
+            db.deserialize(legacy_header(image))
             ok = db.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise WalletCorrupt(
-                "The wallet file is damaged and cannot be opened.", f"{path}: {exc}"
-            ) from exc
+            db.close()
+            raise WalletCorrupt("The backup is damaged and cannot be read.", str(exc)) from exc
         if ok != "ok":
             db.close()
-            raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: quick_check: {ok}")
-        store = cls(db, RecordCipher(data_key), path)
-        store._upgrade()
-        store._check_key()
+            raise WalletCorrupt("The backup is damaged and cannot be read.", f"quick_check: {ok}")
+        store = cls(db, RecordCipher(data_key), None)
+        try:
+            store._upgrade()
+            store._check_key()
+        except BaseException:
+            db.close()
+            raise
         return store
 
     def close(self) -> None:
+        """Close; after a session with writes, record the file's hash as clean."""
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self.path is None or not self._wrote:
+                self._db.close()
+                return
+            generation = self.generation()
+            try:
+                busy = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.DatabaseError:
+                busy = 1
             self._db.close()
+            _write_sidecar(self.path, generation, file_digest(self.path) if busy == 0 else None)
 
     def _upgrade(self) -> None:
         with self._lock:
@@ -240,6 +456,7 @@ class Store:
                     version += 1
                     db.execute(f"PRAGMA user_version={version}")
                 log.info("wallet schema upgraded to %d", version)
+            self._versioned = True
 
     def _check_key(self) -> None:
         """A sealed known value proves the data key is the wallet's own."""
@@ -259,26 +476,106 @@ class Store:
                     "That key does not open this wallet.", "key-check record did not decrypt"
                 ) from exc
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def _check_generation(self, sidecar: dict[str, Any] | None) -> None:
+        """A wallet older than its sidecar lost committed writes (e.g. its -wal file)."""
+        if not sidecar:
+            return
+        expected, actual = int(sidecar.get("generation", 0)), self.generation()
+        if actual < expected:
+            raise WalletCorrupt(
+                "Recent changes to the wallet are missing from its file, so it was not opened.",
+                f"{self.path}: generation {actual} < {expected} recorded after the last write "
+                "(the write-ahead log may have been lost)",
+            )
+
+    @property
+    def data_key(self) -> bytes:
+        """The unwrapped data key (to re-wrap it or export). Never log or persist it."""
+        return self._cipher.data_key
+
+    def generation(self) -> int:
+        """How many write transactions this wallet has committed (0 before schema 2)."""
         with self._lock:
             try:
+                return int(self._db.execute("SELECT generation FROM state WHERE id=1").fetchone()[0])
+            except (sqlite3.OperationalError, TypeError):
+                return 0
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; a full disk or an I/O error leaves earlier commits intact."""
+        with self._lock:
+            generation = None
+            try:
                 self._db.execute("BEGIN IMMEDIATE")
+                before = self._db.total_changes
                 try:
                     yield self._db
+                    if self._versioned and self._db.total_changes != before:
+                        generation = self._db.execute(
+                            "UPDATE state SET generation = generation + 1 WHERE id=1 RETURNING generation"
+                        ).fetchone()[0]
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    self._rollback()
                     raise
                 self._db.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                if "full" in str(exc).lower():
-                    raise DiskFull(
-                        "The disk is full, so nothing more could be saved. Everything saved before is safe.",
-                        str(exc),
-                    ) from exc
-                raise StoreError("The wallet could not be written.", str(exc)) from exc
             except sqlite3.DatabaseError as exc:
-                raise StoreError("The wallet could not be written.", str(exc)) from exc
+                self._rollback()
+                raise _write_error(exc) from exc
+            if generation is not None:
+                self._wrote = True
+            if generation is not None and self.path is not None:
+                _write_sidecar(self.path, generation, None)
+
+    def _rollback(self) -> None:
+        try:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        except sqlite3.DatabaseError as exc:  # the original error is the one to report
+            log.warning("rollback failed: %s", exc)
+
+    def verify_records(self) -> int:
+        """Authenticate every sealed record; raise WalletCorrupt at the first bad one.
+
+        Returns how many records were checked. Cheap (AES-GCM only, no parsing), so
+        opening a wallet runs it: a damaged record is found before the learner trusts it.
+        """
+        checked = 0
+        with self._lock:
+            for table, col in _SEALED_TABLES.items():
+                for key, blob in self._db.execute(f"SELECT {col}, blob FROM {table}"):
+                    self._cipher.check(f"{table}:{key}", blob)
+                    checked += 1
+        return checked
+
+    def image(self) -> bytes:
+        """A consistent copy of the whole database (through SQLite's backup API)."""
+        with self._lock:
+            mem = sqlite3.connect(":memory:")
+            try:
+                self._db.backup(mem)
+                return mem.serialize()
+            finally:
+                mem.close()
+
+    def backup_to(self, target: Path) -> None:
+        """Copy the wallet, consistently, into a new file ``target`` (mode 0600)."""
+        fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+        dest = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self._db.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.DatabaseError as exc:
+            dest.close()
+            target.unlink(missing_ok=True)
+            raise _write_error(exc) from exc
+        dest.close()
 
     # -- meta (clear values: schema details, wrapped keys)
 
@@ -288,8 +585,21 @@ class Store:
         return None if row is None else bytes(row[0])
 
     def set_meta(self, key: str, value: bytes) -> None:
+        self.set_metas({key: value})
+
+    def set_metas(self, values: dict[str, bytes]) -> None:
+        """Write several meta values in one transaction."""
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+            db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
+
+    def delete_meta(self, key: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key=?", (key,))
+
+    def all_meta(self) -> dict[str, bytes]:
+        with self._lock:
+            rows = self._db.execute("SELECT key, value FROM meta").fetchall()
+        return {r[0]: bytes(r[1]) for r in rows}
 
     # -- credentials
 
@@ -445,6 +755,45 @@ class Store:
         with self.transaction() as db:
             cur = db.execute(f"DELETE FROM {table} WHERE {col}=?", (key,))
         return cur.rowcount > 0
+
+    # -- whole rows, for backups (merge restore) and their previews
+
+    TABLES = tuple(CLEAR_COLUMNS)
+
+    def row_keys(self, table: str) -> dict[str, tuple[Any, ...]]:
+        """Every row's key with its clear columns (no decryption)."""
+        cols = CLEAR_COLUMNS[table]
+        with self._lock:
+            rows = self._db.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
+        return {r[0]: tuple(r) for r in rows}
+
+    def rows(self, table: str, keys: Any = None) -> list[tuple[tuple[Any, ...], bytes]]:
+        """(clear columns, decrypted record bytes) of rows of a sealed table."""
+        cols = CLEAR_COLUMNS[table]
+        with self._lock:
+            found = self._db.execute(f"SELECT {', '.join(cols)}, blob FROM {table}").fetchall()
+        wanted = None if keys is None else set(keys)
+        out = []
+        for r in found:
+            if wanted is None or r[0] in wanted:
+                out.append((tuple(r)[:-1], self._cipher.open_bytes(f"{table}:{r[0]}", r["blob"])))
+        return out
+
+    def try_open(self, table: str, key: Any, blob: Any) -> bytes | None:
+        """A record's bytes if ``blob`` is an intact record of this wallet, else None."""
+        try:
+            return self._cipher.open_bytes(f"{table}:{key}", bytes(blob))
+        except (WalletCorrupt, TypeError, ValueError):
+            return None
+
+    def write_rows(self, table: str, rows: list[tuple[tuple[Any, ...], bytes]]) -> int:
+        """Insert or replace whole rows (re-sealed under this wallet's key), atomically."""
+        cols = CLEAR_COLUMNS[table]
+        marks = ", ".join("?" * (len(cols) + 1))
+        sealed = [(*clear, self._cipher.seal_bytes(f"{table}:{clear[0]}", plain)) for clear, plain in rows]
+        with self.transaction() as db:
+            db.executemany(f"INSERT OR REPLACE INTO {table}({', '.join(cols)}, blob) VALUES ({marks})", sealed)
+        return len(sealed)
 
     def integrity_check(self) -> str:
         with self._lock:

@@ -14,6 +14,7 @@ import importlib
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Any, TextIO
 
 from wallet import __version__
@@ -41,6 +42,13 @@ class CliContext:
 
     @property
     def wallet(self) -> Any:
+        if self._wallet is None and getattr(self.args, "demo", False):
+            import tempfile
+
+            from wallet.demo import create_demo_wallet  # a throwaway wallet, deleted at close
+
+            self._demo_home = tempfile.TemporaryDirectory(prefix="learner-wallet-demo-")
+            self._wallet = create_demo_wallet(Path(self._demo_home.name))
         if self._wallet is None:
             from wallet.service import open_for_cli
 
@@ -57,6 +65,8 @@ class CliContext:
     def close(self) -> None:
         if self._wallet is not None:
             self._wallet.close()
+        if getattr(self, "_demo_home", None) is not None:
+            self._demo_home.cleanup()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -48,6 +48,9 @@ class CheckName(StrEnum):
     STATUS = "status"
     TRUST = "trust"
     PRESENTATION = "presentation"
+    HOLDER = "holder"  # presentations: the key that signed belongs to the holder
+    CHALLENGE = "challenge"  # presentations: the receiver's challenge
+    DOMAIN = "domain"  # presentations: the receiver's domain
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,13 @@ class Signer:
     issuer_id: str
     issuer_name: str = ""
     key_id: str = ""  # the verificationMethod / kid
+
+    @property
+    def label(self) -> str:
+        """"Example University — did:key:z6Mk..." (or just the id when there is no name)."""
+        if self.issuer_name and self.issuer_id:
+            return f"{self.issuer_name} — {self.issuer_id}"
+        return self.issuer_name or self.issuer_id
 
 
 @dataclass(frozen=True)
@@ -109,3 +119,43 @@ def overall_status(checks: tuple[Check, ...] | list[Check]) -> Status:
     if Outcome.WARNING in outcomes:
         return Status.WARNINGS
     return Status.VERIFIED
+
+
+# -- JSON form (stored with the credential, printed by ``verify --json``)
+
+
+def report_to_json(report: Report) -> dict:
+    """A plain-JSON form of a report; :func:`report_from_json` reads it back."""
+    return {
+        "status": report.status.value,
+        "summary": report.summary,
+        "checked_at": report.checked_at.isoformat(),
+        "signer": (
+            {"issuer_id": report.signer.issuer_id, "issuer_name": report.signer.issuer_name, "key_id": report.signer.key_id}
+            if report.signer
+            else None
+        ),
+        "checks": [
+            {"name": c.name.value, "outcome": c.outcome.value, "message": c.message, "detail": c.detail, "code": c.code}
+            for c in report.checks
+        ],
+        "endorsements": [report_to_json(e) for e in report.endorsements],
+    }
+
+
+def report_from_json(data: dict) -> Report:
+    """The report a :func:`report_to_json` dict describes (``ValueError`` when malformed)."""
+    try:
+        signer = data.get("signer")
+        return Report(
+            status=Status(data["status"]),
+            checks=tuple(
+                Check(CheckName(c["name"]), Outcome(c["outcome"]), c["message"], c.get("detail", ""), c.get("code", ""))
+                for c in data["checks"]
+            ),
+            checked_at=datetime.fromisoformat(data["checked_at"]),
+            signer=Signer(signer["issuer_id"], signer.get("issuer_name", ""), signer.get("key_id", "")) if signer else None,
+            endorsements=tuple(report_from_json(e) for e in data.get("endorsements", ())),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a stored verification report: {exc}") from None

@@ -1,0 +1,176 @@
+"""Every file of ../shared/interop verified offline, against the result its manifest expects.
+
+Two corpora: ``peer-vcjs/`` (made by digitalbazaar's libraries) and ``vectors/*/``
+(W3C, 1EdTech and DCC published vectors). Status lists are the local copies the
+manifests name, handed to the wallet's status checker through its cache, as the
+status-and-trust work would after a download. The clock is fixed so that the dated
+cases keep their meaning.
+
+Decisions for ``expect: unknown`` are in :data:`UNKNOWN_DECISIONS`, each with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import INTEROP
+from wallet.clock import fixed_clock
+from wallet.status import CachedList, StatusService, wallet_list_verifier
+from wallet.verify import Outcome, Status, verify_credential, verify_presentation
+from wallet.verify.environment import VerifyEnvironment
+from wallet.verify.report import CheckName
+
+NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+GOOD = {Status.VERIFIED, Status.WARNINGS}
+CHECKED_KINDS = {
+    "credential", "signed-credential", "status-list-credential", "vc-jwt", "ob2-signed-assertion", "presentation",
+}
+
+# expect "unknown": what this wallet decided, and why
+UNKNOWN_DECISIONS: dict[str, tuple[set[Status], str]] = {
+    "ob30/simple-context-version.json": (
+        {Status.OFFLINE}, "an OB 3.0.2 context is as good as 3.0.3; the https key cannot be had offline"),
+    "ob30/simple-eddsa-2022.json": (
+        {Status.OFFLINE}, "legacy suite name accepted with a warning (see suites.LEGACY_NAMES); key is online only"),
+    "ob30/simple-multiple-proofs.json": (
+        {Status.OFFLINE, Status.NOT_VERIFIED}, "every proof must verify; an unknown proof type is never 'verified'"),
+    "ob30/complete.json": ({Status.OFFLINE}, "key online only; the schema reference is not checked offline"),
+    "ob30/complete_v1.json": ({Status.NOT_VERIFIED}, "expirationDate 2020-01-01 has passed"),
+    "statusLists/didkey-ed25519Signature2020/expired.json": ({Status.NOT_VERIFIED}, "as a credential: expired"),
+    "statusLists/didkey-ed25519Signature2020/notYetValid.json": ({Status.NOT_VERIFIED}, "as a credential: not yet valid"),
+    "statusLists/didkey-ed25519Signature2020/missingBitStringType.json": (
+        GOOD, "as a credential it is well signed; the missing type matters only when used as a status list"),
+    # the status list these point at is unusable (expired, wrong type, not yet valid, tampered,
+    # or issued by another key): the status is unknown, which is never "verified"
+    "v2/ed25519/didKey/legacy-expiredStatus-noExpiry.json": ({Status.OFFLINE}, "status list unusable"),
+    "v2/ed25519/didKey/legacy-missingTypeStatus-noExpiry.json": (
+        {Status.OFFLINE} | GOOD, "the list's credentialSubject is still a BitstringStatusList; the status checker decides"),
+    "v2/ed25519/didKey/legacy-notYetValidStatus-noExpiry.json": ({Status.OFFLINE}, "status list unusable"),
+    "v2/ed25519/didKey/legacy-tamperedStatus-noExpiry.json": ({Status.OFFLINE}, "status list unusable"),
+}
+
+
+def _cases() -> list[Any]:
+    if not INTEROP.is_dir():
+        return []
+    out = []
+    for manifest in sorted([INTEROP / "peer-vcjs" / "manifest.json", *INTEROP.glob("vectors/*/manifest.json")]):
+        data = json.loads(manifest.read_text())
+        for entry in data["files"]:
+            if entry.get("expect") == "n/a" or entry.get("kind") not in CHECKED_KINDS:
+                continue
+            name = f"{manifest.parent.name}/{entry['file']}"
+            out.append(pytest.param(manifest.parent, entry, id=name))
+    return out
+
+
+CASES = _cases()
+
+
+def _status_lists(root: Path) -> dict[str, Path]:
+    """Status-list URL -> local file, from every manifest."""
+    found: dict[str, Path] = {}
+    peer = json.loads((root / "peer-vcjs" / "manifest.json").read_text())
+    for url, file in peer.get("statusLists", {}).items():
+        found[url] = root / "peer-vcjs" / file
+    for manifest in root.glob("vectors/*/manifest.json"):
+        for entry in json.loads(manifest.read_text())["files"]:
+            if entry.get("kind") == "status-list-credential":
+                for url in entry.get("urls", []) + ([entry["url"]] if "url" in entry else []):
+                    found[url] = manifest.parent / entry["file"]
+    return found
+
+
+@pytest.fixture
+def environment(interop: Path, wallet) -> VerifyEnvironment:
+    clock = fixed_clock(NOW)
+    status = StatusService(wallet.store, verify_list=wallet_list_verifier(clock=clock), clock=clock)
+    for url, path in _status_lists(interop).items():
+        status.cache.put(CachedList(url, NOW, "credential", json.loads(path.read_text()), "file"))
+    return VerifyEnvironment(clock=clock, status=status)
+
+
+def test_corpus_is_present(interop: Path) -> None:
+    assert CASES, "no interop cases found"
+    assert len(CASES) > 150
+
+
+@pytest.mark.parametrize(("folder", "entry"), CASES)
+def test_interop_file(folder: Path, entry: dict[str, Any], environment: VerifyEnvironment) -> None:
+    path = folder / entry["file"]
+    text = path.read_text()
+    if entry["kind"] == "presentation":
+        report = verify_presentation(text, environment, challenge=entry.get("challenge"), domain=entry.get("domain"))
+        _expect_presentation(entry, report)
+        return
+    report = verify_credential(text, environment)
+    expect = entry["expect"]
+    why = f"{entry['file']}: {report.status.value}: {report.summary} {sorted(report.codes)}"
+    signature = report.check(CheckName.SIGNATURE)
+    if expect == "unknown":
+        allowed, _reason = UNKNOWN_DECISIONS[entry["file"]]
+        assert report.status in allowed, why
+    elif entry.get("scope") == "proof":
+        # the proof holds, but the https issuer's control of the did:key is not established
+        assert report.status not in GOOD, why
+        if not entry.get("needs_network"):
+            assert signature.outcome is Outcome.PASSED, why
+            assert report.check(CheckName.ISSUER_KEY).code == "issuer-binding-offline", why
+    elif expect == "valid":
+        if entry.get("needs_network"):
+            assert report.status is not Status.NOT_VERIFIED, why
+        elif "not by this credential's issuer" in entry.get("notes", ""):
+            # a status list signed by another key is not believed (nor by the peer): unknown
+            assert report.status in GOOD or "status-list-wrong-issuer" in report.codes, why
+            assert report.status is not Status.NOT_VERIFIED, why
+        else:
+            assert report.status in GOOD, why
+    elif expect in ("expired", "not-yet-valid", "revoked"):
+        assert report.status is Status.NOT_VERIFIED, why
+        assert expect in report.codes, why
+        assert signature.outcome is Outcome.PASSED, why
+    elif expect == "invalid":
+        _expect_invalid(entry, report, why)
+    else:
+        pytest.fail(f"unexpected expect {expect!r}")
+
+
+def _expect_invalid(entry: dict[str, Any], report, why: str) -> None:
+    assert report.status not in GOOD, why
+    reason = entry.get("reason", "").lower()
+    failed = [c for c in report.checks if c.outcome is Outcome.FAILED]
+    if "revoked in" in reason or "revoked via" in reason or reason.startswith("from the file name: revoked"):
+        # DCC lists are signed by another key than the credentials: the status cannot be
+        # believed, so it is unknown (never verified); the peer's own list says "revoked"
+        assert "revoked" in report.codes or report.check(CheckName.STATUS) is not None or entry.get("needs_network"), why
+    elif reason.startswith("from the file name: expired") or "(expired)" in reason:
+        assert "expired" in report.codes, why
+    elif "validfrom in the future" in reason or "(not yet valid" in reason:
+        assert "not-yet-valid" in report.codes, why
+    elif "data-model" in entry.get("notes", "") or "type lacks" in reason or "context missing" in reason:
+        assert report.check(CheckName.DATA_MODEL).outcome is Outcome.FAILED, why
+    if not entry.get("needs_network"):
+        assert failed or report.check(CheckName.STATUS) is not None, why
+        assert all(c.code for c in failed), why  # every failure names its reason
+
+
+def _expect_presentation(entry: dict[str, Any], report) -> None:
+    why = f"{entry['file']}: {report.status.value}: {report.summary}"
+    if entry["expect"] == "valid":
+        assert report.status in GOOD, why
+        assert report.credentials and all(r.status in GOOD for _, r in report.credentials), why
+    else:
+        assert report.status is Status.NOT_VERIFIED, why
+        reason = entry["reason"]
+        if "challenge" in reason:
+            assert report.check(CheckName.CHALLENGE).code == "wrong-challenge", why
+        elif "domain" in reason:
+            assert report.check(CheckName.DOMAIN).code == "wrong-domain", why
+        else:
+            assert report.check(CheckName.PRESENTATION).outcome is Outcome.PASSED, why
+            assert any(r.status is Status.NOT_VERIFIED for _, r in report.credentials), why

@@ -1,0 +1,259 @@
+"""The Share and Check a bundle pages, driven as a learner and a receiver would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PIL import Image
+
+from tests.ui.conftest import settle
+from ui.share import CheckBundlePage, SharePage
+from ui.share.model import CredentialChoiceModel
+from ui.share.qr_view import QrSequence, QrWidget
+from wallet import bundle, bundle_check, qr
+from wallet.formats import parse
+
+DOMAIN = "https://jobs.example.org"
+
+
+@pytest.fixture
+def held(wallet, interop: Path) -> list[str]:
+    ids = []
+    for name in ("ou-cs-1.json", "ou-cs-certificate.json", "ovm-al-advanced.json", "ovm-ic-foundational.json"):
+        cred = parse((interop / "peer-vcjs" / "stack" / name).read_bytes())[0]
+        wallet.store.add(cred)
+        ids.append(cred.id)
+    return ids
+
+
+def decode_widget(widget) -> list[str]:
+    """What a phone would read off the screen: grab the widget and decode it."""
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    pil = Image.frombytes("L", (image.width(), image.height()), bytes(image.constBits()), "raw", "L",
+                          image.bytesPerLine())
+    return [r.text for r in zxingcpp.read_barcodes(pil)]
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def test_choice_model_passes_the_model_tester(qtmodeltester, records) -> None:
+    model = CredentialChoiceModel()
+    model.set_credentials(records)
+    qtmodeltester.check(model)
+    model.setData(model.index(2), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    model.setData(model.index(0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.chosen() == [records[2].id, records[0].id]  # ticking order
+    assert model.data(model.index(0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    qtmodeltester.check(model)
+
+
+def test_painted_code_scans(qtbot) -> None:
+    widget = QrWidget()
+    qtbot.addWidget(widget)
+    widget.resize(300, 300)
+    widget.set_matrix(qr.matrix("LW1:HELLO WORLD"))
+    widget.show()
+    assert decode_widget(widget) == ["LW1:HELLO WORLD"]
+
+
+def test_sequence_steps_through_parts(qtbot) -> None:
+    seq = QrSequence()
+    qtbot.addWidget(seq)
+    seq.set_codes([qr.matrix(f"LW1P:{i}:3:0123456789ABCDEF:AAA") for i in (1, 2, 3)])
+    assert seq.caption.text().startswith("Part 1 of 3") and seq.timer.isActive()
+    seq.next_button.click()
+    seq.next_button.click()
+    seq.next_button.click()
+    assert seq.index() == 0  # wraps round
+    seq.play_button.click()
+    assert not seq.timer.isActive()
+    with qtbot.waitSignal(seq.index_changed, timeout=5000):
+        seq.play_button.click()  # plays again: the timer moves on by itself
+
+
+# ---------------------------------------------------------------- the share flow
+
+
+@pytest.fixture
+def page(qtbot, wallet, held) -> SharePage:
+    page = SharePage(wallet)
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    settle(qtbot, lambda: page.model.rowCount() == 4)
+    return page
+
+
+def tick(page: SharePage, *rows: int) -> None:
+    for row in rows:
+        page.model.setData(page.model.index(row), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+
+
+def test_select_sign_and_see_the_codes_on_screen(qtbot, page, tmp_path) -> None:
+    assert not page.sign_button.isEnabled()
+    tick(page, 0, 2)
+    assert page.sign_button.isEnabled() and page.chosen_label.text() == "2 credentials chosen."
+    page.request_text.setText(qr.encode_request("ch-7", DOMAIN))
+    page.way_buttons["qr"].setChecked(True)
+    with qtbot.waitSignal(page.signed, timeout=20_000):
+        page.sign_button.click()
+    assert page.steps.currentIndex() == 1 and "2 credentials" in page.result_label.text()
+    assert page.challenge_edit.text() == "ch-7" and page.domain_edit.text() == DOMAIN
+    # what the screen shows, read back as a phone would, in the order shown
+    texts = []
+    for _ in range(page.codes.count()):
+        texts += decode_widget(page.codes.code)
+        page.codes.next_button.click()
+    decoded = qr.decode_texts(texts)
+    report = bundle_check.check(decoded.document, challenge="ch-7", domain=DOMAIN)
+    assert report.ok and [c.title for c in report.credentials] == [
+        page.model.data(page.model.index(r)) for r in (0, 2)]
+    # and save it as a file too
+    target = tmp_path / "out.json"
+    page.ask_save_path = lambda caption, name, pattern: str(target)
+    with qtbot.waitSignal(page.saved):
+        page.save_file_button.click()
+    assert json.loads(target.read_text())["holder"] == decoded.document["holder"]
+
+
+def test_file_way_out_saves_with_a_clear_default_name(qtbot, page, tmp_path) -> None:
+    asked = []
+
+    def answer(caption, name, pattern):
+        asked.append(name)
+        return str(tmp_path / name)
+
+    page.ask_save_path = answer
+    tick(page, 1)
+    page.way_buttons["file"].setChecked(True)
+    page.days_spin.setValue(5)
+    with qtbot.waitSignal(page.saved, timeout=20_000):
+        page.sign_button.click()
+    assert asked and asked[0].startswith("credentials-") and asked[0].endswith("-1.json")
+    vp = json.loads((tmp_path / asked[0]).read_text())
+    assert "expires" in vp["proof"]
+
+
+def test_sheet_way_out_writes_a_pdf(qtbot, page, tmp_path) -> None:
+    target = tmp_path / "sheet.pdf"
+    page.ask_save_path = lambda caption, name, pattern: str(target)
+    tick(page, 0, 1, 2)
+    page.way_buttons["sheet"].setChecked(True)
+    with qtbot.waitSignal(page.saved, timeout=30_000):
+        page.sign_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_warnings_appear_before_sharing_a_failing_credential(qtbot, wallet, interop) -> None:
+    bad = parse((interop / "peer-vcjs" / "tampered" / "issuer-changed.json").read_bytes())[0]
+    wallet.store.add(bad)
+    page = SharePage(wallet)
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, lambda: page.model.rowCount() == 1)
+    tick(page, 0)
+    settle(qtbot, lambda: page.warnings.isVisible())
+    assert "did not pass verification" in page.warnings.text()
+    assert page.sign_button.isEnabled()  # the learner may still share it
+
+
+def test_back_to_choosing(qtbot, page) -> None:
+    tick(page, 0)
+    with qtbot.waitSignal(page.signed, timeout=20_000):
+        page.sign_button.click()
+    page.back_button.click()
+    assert page.steps.currentIndex() == 0 and page.flow.state == "choosing"
+
+
+# ---------------------------------------------------------------- checking a bundle
+
+
+@pytest.fixture
+def received(wallet, held, tmp_path) -> Path:
+    vp = bundle.create_bundle(wallet, held[:3], challenge="ch-9", domain=DOMAIN)
+    path = tmp_path / "received.json"
+    bundle.save_bundle(vp, path)
+    return path
+
+
+@pytest.fixture
+def checker(qtbot, wallet) -> CheckBundlePage:
+    page = CheckBundlePage(wallet)
+    qtbot.addWidget(page)
+    page.resize(1000, 800)
+    page.show()
+    return page
+
+
+def test_check_a_file_shows_holder_lines_and_each_credential(qtbot, checker, received) -> None:
+    checker.challenge_edit.setText("ch-9")
+    checker.domain_edit.setText(DOMAIN)
+    checker.ask_open_paths = lambda caption, pattern: [str(received)]
+    with qtbot.waitSignal(checker.checked, timeout=20_000):
+        checker.open_file_button.click()
+    assert checker.result.isVisible() and checker.badge.text() == "Verified, with warnings"
+    top = checker.tree.topLevelItem(0)
+    labels = [top.child(i).text(0) for i in range(top.childCount())]
+    assert labels == ["Holder's signature", "Holder", "Request", "Receiver", "Expiry"]
+    assert top.child(2).text(1) == "Made for your request (the challenge matches)."
+    assert checker.tree.topLevelItemCount() == 1 + 3
+    assert "Shared by did:key:" in checker.holder_label.text()
+
+
+def test_check_qr_pictures_and_wrong_challenge(qtbot, checker, received, tmp_path) -> None:
+    vp = json.loads(received.read_text())
+    pictures = []
+    for i, text in enumerate(qr.encode_presentation(vp).texts):
+        pictures.append(tmp_path / f"p{i}.png")
+        pictures[-1].write_bytes(qr.png_bytes(qr.matrix(text)))
+    checker.challenge_edit.setText("something-else")
+    checker.ask_open_paths = lambda caption, pattern: [str(p) for p in reversed(pictures)]
+    with qtbot.waitSignal(checker.checked, timeout=20_000):
+        checker.open_images_button.click()
+    assert checker.badge.text() == "Not verified"
+    assert "challenge does not match" in checker.summary_label.text()
+    checker.challenge_edit.setText("ch-9")
+    with qtbot.waitSignal(checker.checked, timeout=20_000):
+        checker.recheck_button.click()
+    assert checker.badge.text() != "Not verified"
+
+
+def test_a_broken_input_is_one_sentence(qtbot, checker, tmp_path) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_text("[1, 2, 3]")
+    checker.ask_open_paths = lambda caption, pattern: [str(junk)]
+    with qtbot.waitSignal(checker.failed, timeout=20_000):
+        checker.open_file_button.click()
+    assert checker.error_label.text().startswith("junk.json is not a bundle")
+    assert not checker.result.isVisible()
+
+
+def test_add_to_my_wallet_only_on_request(qtbot, wallet, checker, received) -> None:
+    for cred in wallet.credentials():  # the receiver starts with an empty wallet
+        wallet.store.trash(cred.id)
+    wallet.store.empty_trash()
+    checker.ask_open_paths = lambda caption, pattern: [str(received)]
+    with qtbot.waitSignal(checker.checked, timeout=20_000):
+        checker.open_file_button.click()
+    assert wallet.credentials() == []
+    assert not checker.add_button.isEnabled()
+    checker.tree.setCurrentItem(checker.tree.topLevelItem(2))
+    assert checker.add_button.isEnabled()
+    with qtbot.waitSignal(checker.status_message, timeout=20_000) as blocker:
+        checker.add_button.click()
+    assert blocker.args[0].startswith("Added “")
+    assert len(wallet.credentials()) == 1
+
+
+def test_receiver_makes_a_request(qtbot, checker) -> None:
+    checker.domain_edit.setText(DOMAIN)
+    checker.new_request_button.click()
+    text = checker.request_text.text()
+    assert qr.decode_request(text) == (checker.challenge_edit.text(), DOMAIN)
+    assert decode_widget(checker.request_code) == [text]

@@ -1,0 +1,147 @@
+"""Opening the app: first run, keyring unlock, passphrase asked across threads, restore."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import settle
+from ui import unlock
+from ui.app import Startup
+from ui.main_window import MainWindow
+from wallet.keys import KeyringSlot, looks_like_recovery_key
+
+
+class MemoryKeyring:
+    """A keyring backend that keeps entries in memory (never the desktop's)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, user):
+        return self.entries.get((service, user))
+
+    def set_password(self, service, user, password):
+        self.entries[(service, user)] = password
+
+    def delete_password(self, service, user):
+        self.entries.pop((service, user), None)
+
+
+class BrokenKeyring(MemoryKeyring):
+    def set_password(self, service, user, password):
+        raise RuntimeError("no keyring daemon")
+
+
+class ScriptedStartup(Startup):
+    """Answers the learner's questions from a script instead of dialogs."""
+
+    def __init__(self, args, *, keyring, passphrase=None, restore=True):
+        super().__init__(args, QApplication.instance(), keyring=keyring)
+        self.passphrase = passphrase
+        self.restore = restore
+        self.recovery_keys: list[str] = []
+        self.welcomed: list[bool] = []
+        self.fatal: list[str] = []
+
+    def ask_welcome(self, keyring_ok):
+        self.welcomed.append(keyring_ok)
+        return True, self.passphrase
+
+    def show_recovery_key(self, recovery_key):
+        self.recovery_keys.append(recovery_key)
+
+    def ask_restore(self, message):
+        return self.restore
+
+    def show_fatal(self, message, detail):
+        self.fatal.append(message)
+
+
+def _args(home, **more):
+    return argparse.Namespace(home=str(home), demo=False, passphrase_file=None, verbose=False, **more)
+
+
+def _open(qtbot, startup) -> MainWindow | None:
+    startup.start()
+    settle(qtbot, lambda: startup.window is not None or startup.fatal)
+    if startup.window is not None:
+        qtbot.addWidget(startup.window)
+        settle(qtbot, lambda: startup.window.credentials.loaded)
+    return startup.window
+
+
+def _close(startup):
+    startup.window.close()
+    startup.shutdown()
+
+
+def test_first_run_creates_the_wallet_and_shows_the_recovery_key_once(qtbot, tmp_path):
+    keyring = KeyringSlot(MemoryKeyring())
+    first = ScriptedStartup(_args(tmp_path / "w"), keyring=keyring)
+    window = _open(qtbot, first)
+    assert isinstance(window, MainWindow)
+    assert first.welcomed == [True]
+    assert len(first.recovery_keys) == 1 and looks_like_recovery_key(first.recovery_keys[0])
+    _close(first)
+    # the next start unlocks through the keyring: no question, no new recovery key
+    second = ScriptedStartup(_args(tmp_path / "w"), keyring=keyring)
+    second.asker.ask = lambda prompt: pytest.fail("asked although the keyring holds the key")
+    assert isinstance(_open(qtbot, second), MainWindow)
+    assert second.welcomed == [] and second.recovery_keys == []
+    _close(second)
+
+
+def test_without_a_keyring_the_passphrase_is_asked_on_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    first = ScriptedStartup(_args(tmp_path / "w"), keyring=KeyringSlot(BrokenKeyring()),
+                            passphrase="correct horse battery")
+    _open(qtbot, first)
+    assert first.welcomed == [False]
+    _close(first)
+    asked = []
+
+    def answer(dialog):
+        asked.append(QApplication.instance().thread() is dialog.thread())
+        return "wrong one" if len(asked) == 1 else "correct horse battery"
+
+    monkeypatch.setattr(unlock.UnlockDialog, "answer", answer)
+    second = ScriptedStartup(_args(tmp_path / "w"), keyring=KeyringSlot(BrokenKeyring()))
+    assert isinstance(_open(qtbot, second), MainWindow)
+    assert asked == [True, True]  # a wrong answer is asked again; both on the GUI thread
+    _close(second)
+
+
+def test_cancelled_passphrase_keeps_the_wallet_locked(qtbot, tmp_path, monkeypatch):
+    first = ScriptedStartup(_args(tmp_path / "w"), keyring=KeyringSlot(BrokenKeyring()), passphrase="abcdefgh1")
+    _open(qtbot, first)
+    _close(first)
+    monkeypatch.setattr(unlock.UnlockDialog, "answer", lambda dialog: None)
+    second = ScriptedStartup(_args(tmp_path / "w"), keyring=KeyringSlot(BrokenKeyring()))
+    assert _open(qtbot, second) is None
+    assert second.fatal == ["The wallet stays locked."]
+    assert second.exit_code == 1
+
+
+def test_a_damaged_wallet_is_set_aside_and_the_newest_backup_restored(qtbot, tmp_path, interop):
+    from wallet import vault
+
+    keyring = KeyringSlot(MemoryKeyring())
+    home = tmp_path / "w"
+    first = ScriptedStartup(_args(home), keyring=keyring)
+    window = _open(qtbot, first)
+    window.credentials.importer.show_results = False
+    window.credentials.import_paths([interop / "peer-vcjs" / "stack" / "ou-cs-1.json"])
+    settle(qtbot, lambda: window.credentials.model.rowCount() == 1)
+    _close(first)  # closing makes a backup
+    path = vault.wallet_path(home)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    second = ScriptedStartup(_args(home), keyring=keyring)
+    window = _open(qtbot, second)
+    assert second.fatal == []
+    assert window is not None and window.credentials.model.rowCount() == 1
+    assert vault.damaged_files(home)  # set aside, never deleted
+    _close(second)

@@ -1,0 +1,89 @@
+"""Small widgets: status badge, error box, clipboard clearing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtGui import QGuiApplication
+
+from ui.credentials.verification import VerificationSection, signed_by
+from ui.widgets.clipboard import ClipboardHelper
+from ui.widgets.error_box import ErrorBox, describe_error
+from ui.widgets.status_badge import StatusBadge
+from wallet.errors import UnsupportedFormat
+from wallet.verify.report import Check, CheckName, Outcome, Report, Signer, Status
+
+
+def test_badge_says_the_status_in_words(qtbot):
+    badge = StatusBadge()
+    qtbot.addWidget(badge)
+    assert badge.text() == "Not checked yet"
+    for status in Status:
+        badge.set_report(Report(status, (), datetime(2026, 1, 1, tzinfo=timezone.utc)))
+        assert badge.text() == status.label
+        assert status.label in badge.accessibleName()
+
+
+def test_error_box_keeps_detail_behind_a_disclosure(qtbot):
+    message, detail = describe_error(UnsupportedFormat("This file is a PDF, not a credential.", "magic %PDF"))
+    box = ErrorBox(message, detail)
+    qtbot.addWidget(box)
+    box.show()
+    assert box.message_label.text() == "This file is a PDF, not a credential."
+    assert not box.details.text.isVisible()
+    box.details.toggle.click()
+    assert box.details.text.isVisible()
+    assert box.details.text.toPlainText() == "magic %PDF"
+
+
+def test_unexpected_errors_are_told_plainly(qtbot):
+    message, detail = describe_error(KeyError("x"))
+    assert "Nothing was lost" in message
+    assert "KeyError" in detail
+
+
+def test_sensitive_clipboard_text_is_cleared_if_still_there(qtbot):
+    helper = ClipboardHelper(clear_after_ms=50)
+    clipboard = QGuiApplication.clipboard()
+    helper.copy("ABCDE-FGHIJ", sensitive=True)
+    assert clipboard.text() == "ABCDE-FGHIJ"
+    qtbot.waitUntil(lambda: clipboard.text() == "", timeout=2000)
+
+
+def test_clipboard_leaves_newer_text_alone(qtbot):
+    helper = ClipboardHelper(clear_after_ms=50)
+    clipboard = QGuiApplication.clipboard()
+    helper.copy("secret", sensitive=True)
+    clipboard.setText("the learner's own note")
+    qtbot.wait(200)
+    assert clipboard.text() == "the learner's own note"
+    helper.copy("not secret")
+    qtbot.wait(100)
+    assert clipboard.text() == "not secret"
+
+
+def test_verification_section_rows_and_signer(qtbot):
+    section = VerificationSection()
+    qtbot.addWidget(section)
+    report = Report(
+        Status.WARNINGS,
+        (Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid.", "eddsa-rdfc-2022"),
+         Check(CheckName.DATES, Outcome.WARNING, "Expires on 1 March 2027.", code="expires-soon")),
+        datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc),
+        Signer("did:key:z6MkExample", "Example University", "did:key:z6MkExample#z6MkExample"),
+        endorsements=(Report(Status.NOT_VERIFIED, (Check(CheckName.SIGNATURE, Outcome.FAILED, "Tampered."),),
+                             datetime(2026, 11, 22, tzinfo=timezone.utc), Signer("did:key:z6MkE", "Agency")),),
+    )
+    section.show_report(report)
+    assert section.badge.text() == "Verified, with warnings"
+    assert signed_by(report.signer) == "Signed by Example University — did:key:z6MkExample"
+    assert section.signer_key.text() == "did:key:z6MkExample"
+    assert [r.message.text() for r in section.rows] == [
+        "The signature is valid.", "Expires on 1 March 2027.", "Endorsement by Agency: Tampered."]
+    assert "reason code: expires-soon" in section.rows[1].detail.toPlainText()
+    section.show_report(None)
+    assert section.rows == [] and section.verify_button.text() == "Verify now"
+    bad = Report(Status.NOT_VERIFIED, (Check(CheckName.SIGNATURE, Outcome.FAILED, "Changed."),),
+                 datetime(2026, 1, 1, tzinfo=timezone.utc), Signer("did:key:z6MkX", "Someone"))
+    section.show_report(bad)
+    assert not section.signer_label.isVisibleTo(section)  # no "Signed by" on a credential that fails

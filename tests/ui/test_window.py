@@ -1,0 +1,244 @@
+"""The main window with real credentials from the interop corpus: import, list, detail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import settle
+from ui.credentials.importing import ImportResultsDialog
+from ui.credentials.model import Column
+from ui.main_window import PAGES, MainWindow, PageSpec
+from wallet.verify.report import Status
+
+
+def _drop(window, mime: QMimeData) -> QDropEvent:
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+    return event
+
+
+def _drop_files(window, paths: list[Path]) -> QDropEvent:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return _drop(window, mime)
+
+
+def _wait_verified(qtbot, page, n: int) -> None:
+    settle(qtbot, lambda: page.model.rowCount() == n and not page._verifying)
+
+
+def test_first_run_shows_how_to_add_credentials(window):
+    page = window.credentials
+    assert page.stack.currentWidget() is page.empty_state
+    labels = [b.text() for b in page.empty_state.buttons]
+    assert labels == ["Add files…", "Add a folder…", "Paste credential"]
+    assert not page.search.isEnabled()
+
+
+def test_drag_and_drop_files_imports_and_verifies(qtbot, window, stack_dir):
+    files = sorted(stack_dir.glob("ou-cs-*.json"))
+    event = _drop_files(window, files)
+    assert event.isAccepted()
+    page = window.credentials
+    _wait_verified(qtbot, page, len(files))
+    assert page.stack.currentIndex() == 1
+    assert page.heading.text() == f"Your credentials ({len(files)})"
+    titles = page.visible_titles()
+    assert "Cyber Security Essentials 1: Threats and Risks" in titles
+    statuses = {page.proxy.index(r, Column.STATUS).data() for r in range(page.proxy.rowCount())}
+    assert statuses == {Status.VERIFIED.label}
+
+
+def test_dropping_a_folder_imports_everything_in_it(qtbot, window, stack_dir):
+    nested = stack_dir / "more" / "deeper"
+    nested.mkdir(parents=True)
+    (stack_dir / "ou-pm-1.json").rename(nested / "ou-pm-1.json")
+    _drop_files(window, [stack_dir])
+    _wait_verified(qtbot, window.credentials, 14)
+    assert "Agile Project Management 1" in " ".join(window.credentials.visible_titles())
+
+
+def test_dropping_the_same_file_twice_says_already_there(qtbot, window, stack_dir):
+    one = stack_dir / "ou-cs-1.json"
+    _drop_files(window, [one])
+    _wait_verified(qtbot, window.credentials, 1)
+    _drop_files(window, [one])
+    settle(qtbot, lambda: window.credentials.importer.last_dialog is not None)
+    dialog = window.credentials.importer.last_dialog
+    assert dialog.summary.text() == "1 already in your wallet."
+    assert window.credentials.model.rowCount() == 1
+
+
+def test_bad_file_shows_a_plain_sentence_with_details(qtbot, window, tmp_path, stack_dir):
+    pdf = tmp_path / "transcript.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    _drop_files(window, [pdf, empty, stack_dir / "ou-cs-1.json"])
+    settle(qtbot, lambda: window.credentials.importer.last_dialog is not None)
+    dialog: ImportResultsDialog = window.credentials.importer.last_dialog
+    assert dialog.summary.text() == "1 credential added, 2 files could not be added."
+    rejected = [r for r in dialog.rows if r.details is not None]
+    assert len(rejected) == 2
+    pdf_row = next(r for r in dialog.rows if "transcript.pdf" in r.accessibleName())
+    assert "PDF" in pdf_row.sentence.text()
+    assert not pdf_row.details.text.isVisible()
+    pdf_row.details.toggle.click()
+    assert pdf_row.details.text.isVisible() and pdf_row.details.text.toPlainText()
+    assert window.credentials.model.rowCount() == 1  # one bad file never loses the others
+
+
+def test_paste_from_clipboard(qtbot, window, stack_dir):
+    QGuiApplication.clipboard().setText((stack_dir / "ou-pm-2.json").read_text())
+    window.credentials.paste_action.trigger()
+    _wait_verified(qtbot, window.credentials, 1)
+    assert window.credentials.current().title.startswith("Agile Project Management")
+
+
+def test_paste_of_plain_words_is_refused_clearly(qtbot, window):
+    QGuiApplication.clipboard().setText("hello there")
+    window.credentials.paste_action.trigger()
+    settle(qtbot, lambda: window.credentials.importer.last_dialog is not None)
+    row = window.credentials.importer.last_dialog.rows[0]
+    assert row.sentence.text() and "Traceback" not in row.sentence.text()
+    assert window.credentials.model.rowCount() == 0
+
+
+@pytest.fixture
+def full_window(qtbot, window, stack_dir):
+    window.credentials.importer.show_results = False
+    window.credentials.import_paths([stack_dir])
+    _wait_verified(qtbot, window.credentials, 14)
+    return window
+
+
+def test_search_narrows_the_list_and_says_when_nothing_matches(qtbot, full_window):
+    page = full_window.credentials
+    qtbot.keyClicks(page.search, "cyber")
+    assert len(page.visible_titles()) == 5  # three micro-courses, the certificate, its endorsement
+    assert all("Cyber" in t for t in page.visible_titles())
+    page.search.clear()
+    qtbot.keyClicks(page.search, "Virtual Mobility")  # issuer
+    assert len(page.visible_titles()) == 7
+    page.search.clear()
+    qtbot.keyClicks(page.search, "zzz-no-such-thing")
+    assert page.visible_titles() == []
+    assert page.list_stack.currentWidget() is page.no_match
+    assert "zzz-no-such-thing" in page.no_match.text()
+
+
+def test_sorting_by_issuer_date_and_type(full_window):
+    page = full_window.credentials
+    page.sort_by("Issuer (A–Z)")
+    issuers = [page.proxy.index(r, Column.ISSUER).data() for r in range(page.proxy.rowCount())]
+    assert issuers == sorted(issuers, key=str.casefold)
+    page.sort_by("Oldest first")
+    dates = [page.proxy.index(r, Column.DATE).data(Qt.ItemDataRole.UserRole + 2) for r in range(14)]
+    assert dates == sorted(dates)
+    page.sort_by("Newest first")
+    assert [page.proxy.index(r, Column.DATE).data(Qt.ItemDataRole.UserRole + 2) for r in range(14)] == sorted(
+        dates, reverse=True)
+    page.sort_by("Type (A–Z)")
+    types = [page.proxy.index(r, Column.TYPE).data() for r in range(14)]
+    assert types == sorted(types, key=str.casefold)
+
+
+def test_detail_pane_shows_what_a_learner_cares_about(qtbot, full_window):
+    page = full_window.credentials
+    qtbot.keyClicks(page.search, "Threats and Risks")
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    detail = page.detail
+    assert detail.title_label.text() == "Cyber Security Essentials 1: Threats and Risks"
+    assert detail.issuer_label.text() == "Issued by Open University of Testland (test issuer)"
+    for section in ("Verification", "About this achievement", "Dates", "Skills and alignments", "Issuer"):
+        assert section in detail.section_titles
+    about = next(s for s in detail.details.sections if s.title == "About this achievement")
+    values = {f.label: f.value for f in about.fields}
+    assert values["How it was earned"].startswith("Complete the online units")
+    assert values["Credits"] == "1 credits" or values["Credits"].startswith("1 ")
+    skills = next(s for s in detail.details.sections if s.title == "Skills and alignments")
+    assert skills.fields[0].value.startswith("Cyber Security Essentials (3-credit course)")
+
+
+def test_verification_section_says_who_signed_and_lists_checks(qtbot, full_window):
+    page = full_window.credentials
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    section = page.detail.verification
+    assert section.badge.text() == "Verified"
+    assert section.signer_label.text().startswith("Signed by ")
+    assert section.signer_key.text().startswith("did:key:z6Mk")
+    assert section.rows and all(r.message.text() for r in section.rows)
+    row = section.rows[0]
+    assert not row.detail.isVisibleTo(section)
+    row.toggle.click()
+    assert row.detail.isVisibleTo(section)
+    before = page.model.report_for(page.current().id).checked_at
+    section.verify_button.click()
+    settle(qtbot, lambda: not page._verifying)
+    assert page.model.report_for(page.current().id).checked_at >= before
+    assert section.badge.text() == "Verified"
+
+
+def test_trash_restore_and_empty(qtbot, full_window, monkeypatch):
+    page = full_window.credentials
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    victim = page.current()
+    page.remove_action.trigger()
+    settle(qtbot, lambda: page.model.rowCount() == 13)
+    assert victim.title not in page.visible_titles()
+    dialog = page.show_trash()
+    settle(qtbot, lambda: dialog.model.rowCount() == 1)
+    assert dialog.model.credential_at(0).id == victim.id
+    dialog.view.selectRow(0) if hasattr(dialog.view, "selectRow") else dialog.view.setCurrentIndex(
+        dialog.model.index(0, 0))
+    dialog.restore_button.click()
+    settle(qtbot, lambda: page.model.rowCount() == 14)
+    assert page.current().id == victim.id
+    # now trash two and empty the trash for good
+    page.remove_action.trigger()
+    settle(qtbot, lambda: page.model.rowCount() == 13)
+    dialog.reload()
+    settle(qtbot, lambda: dialog.model.rowCount() == 1)
+    dialog.empty_now()
+    settle(qtbot, lambda: dialog.model.rowCount() == 0)
+    assert full_window.wallet.credentials(trashed=True) == []
+    assert dialog.empty_label.isVisibleTo(dialog)
+
+
+def test_reopening_shows_the_same_list_and_stored_reports(qtbot, full_window, wallet):
+    second = MainWindow(wallet)
+    qtbot.addWidget(second)
+    settle(qtbot, lambda: second.credentials.loaded)
+    page = second.credentials
+    assert page.model.rowCount() == 14
+    assert not page._verifying  # fresh reports were kept: nothing to re-check
+    assert page.proxy.index(0, Column.STATUS).data() == "Verified"
+
+
+def test_missing_pages_are_skipped_and_broken_ones_are_contained(qtbot, wallet):
+    specs = PAGES[:1] + (PageSpec("Nowhere", "stacks", "ui.no_such_module", "Page"),
+                         PageSpec("Broken", "trust", "ui.bridge", "WalletBridge"))
+    win = MainWindow(wallet, pages=specs)
+    qtbot.addWidget(win)
+    settle(qtbot, lambda: win.credentials.loaded)
+    assert "Nowhere" not in win.pages
+    assert "Broken" in win.pages  # a class that is not a page gets a notice, not a crash
+    assert [win.sidebar.item(n).text() for n in range(win.sidebar.count())] == ["Credentials", "Broken"]
+
+
+def test_keyboard_shortcuts(window):
+    c = window.credentials
+    assert c.add_files_action.shortcut().toString() == "Ctrl+O"
+    assert c.add_folder_action.shortcut().toString() == "Ctrl+Shift+O"
+    assert c.paste_action.shortcut().toString() == "Ctrl+V"

@@ -1,0 +1,107 @@
+"""Property-based tests of stack progress (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.wallet.stacks.stack_strategies import brute_force, definitions, held_credentials
+from wallet.credential import CredentialId, Summary
+from wallet.stacks.definition import load_definition
+from wallet.stacks.progress import HeldCredential, ProgressTracker, evaluate
+from wallet.stacks.standing import EARNED
+
+_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _met_count(progress) -> int:
+    return sum(1 for r in progress.root.walk() if r.met)
+
+
+@_SETTINGS
+@given(definitions(), held_credentials())
+def test_met_exactly_when_fraction_is_one(raw, held):
+    progress = evaluate(load_definition(raw), held)
+    for rule in progress.root.walk():
+        assert 0.0 <= rule.fraction <= 1.0
+        assert rule.met == (rule.fraction == 1.0), rule
+
+
+@_SETTINGS
+@given(definitions())
+def test_empty_wallet_shows_zero(raw):
+    progress = evaluate(load_definition(raw), [])
+    assert progress.fraction == 0.0
+    assert not progress.met
+    assert all(not r.counting for r in progress.root.walk())
+    assert progress.next_steps
+
+
+@_SETTINGS
+@given(definitions(), held_credentials(max_size=5), st.data())
+def test_adding_a_credential_never_lowers_progress(raw, held, data):
+    definition = load_definition(raw)
+    tracker = ProgressTracker(definition)
+    before = tracker.progress()
+    for h in held:
+        tracker.update(h)
+        after = tracker.progress()
+        assert after.fraction >= before.fraction - 1e-12
+        if after.fraction == before.fraction:
+            assert _met_count(after) >= _met_count(before)
+        before = after
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(definitions(max_leaves=4), held_credentials(max_size=4))
+def test_best_assignment_matches_brute_force(raw, held):
+    definition = load_definition(raw)
+    progress = evaluate(definition, held)
+    want_frac, want_count = brute_force(definition, held)
+    assert _met_count(progress) == want_count
+    assert round(progress.fraction, 9) == want_frac
+
+
+@_SETTINGS
+@given(definitions(), held_credentials())
+def test_incremental_equals_from_scratch(raw, held):
+    definition = load_definition(raw)
+    tracker = ProgressTracker(definition)
+    for h in reversed(held):
+        tracker.update(h)
+        tracker.progress()
+    scratch = evaluate(definition, held)
+    again = tracker.progress()
+    assert _met_count(again) == _met_count(scratch)
+    assert abs(again.fraction - scratch.fraction) < 1e-12
+
+
+@_SETTINGS
+@given(definitions(), held_credentials())
+def test_exclusive_rules_never_use_a_credential_twice(raw, held):
+    progress = evaluate(load_definition(raw), held)
+    definition = load_definition(raw)
+    rules = {r.path: r for r in definition.rules()}
+    for node in progress.root.walk():
+        rule = rules[node.path]
+        exclusive = node.kind == "atLeast" or (node.kind == "all" and getattr(rule, "distinct", False))
+        if not exclusive:
+            continue
+        seen: set[CredentialId] = set()
+        for child in node.children:
+            mine = {c for r in child.walk() for c in r.counting}
+            assert not (seen & mine), node.path
+            seen |= mine
+
+
+def test_one_credential_serves_breadth_and_depth():
+    raw = {
+        "type": "StackDefinition", "id": "urn:t", "name": "t",
+        "levels": ["foundational", "intermediate"],
+        "requirement": {"all": [
+            {"all": [{"match": {"tag": "d1", "minLevel": "foundational"}}]},
+            {"atLeast": 1, "of": [{"match": {"tag": "d1", "minLevel": "intermediate"}}]},
+        ]},
+    }
+    held = [HeldCredential(CredentialId("x"), Summary(title="x", tags=("d1", "intermediate")), EARNED)]
+    assert evaluate(load_definition(raw), held).met

@@ -1,0 +1,323 @@
+"""Bundles end to end: sign, send as a file or QR pictures, check, and every way to fail."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from wallet import bundle, bundle_check, qr
+from wallet.clock import fixed_clock
+from wallet.credential import Envelope
+from wallet.errors import BundleError
+from wallet.formats import parse
+from wallet.identity import Identities
+from wallet.verify import multibase as mb
+from wallet.verify.environment import VerifyEnvironment
+from wallet.verify.report import Outcome, Status
+
+NOW = datetime(2026, 6, 1, 9, 30, tzinfo=timezone.utc)
+CHALLENGE = "5d1c7a0e-2b7f-4f0e-9c55-2f0d5a8c1e11"
+DOMAIN = "https://jobs.example.org"
+
+
+def env_at(when: datetime = NOW) -> VerifyEnvironment:
+    return VerifyEnvironment(clock=fixed_clock(when))
+
+
+def holder_key(interop: Path) -> Ed25519PrivateKey:
+    """The corpus holder's key, so that the credentials' subject is the bundle's holder."""
+    keys = json.loads((interop / "peer-vcjs" / "keys" / "test-keys.json").read_text())
+    _, body = mb.multicodec_unwrap(mb.multibase_decode(keys["keys"]["holder"]["secretKeyMultibase"]))
+    return Ed25519PrivateKey.from_private_bytes(body[:32])
+
+
+def add_files(wallet, paths: list[Path]) -> list[str]:
+    ids = []
+    for path in paths:
+        cred = parse(path.read_bytes(), source=str(path))[0]
+        wallet.store.add(cred)
+        ids.append(cred.id)
+    return ids
+
+
+@pytest.fixture
+def stack_ids(wallet, interop: Path) -> list[str]:
+    return add_files(wallet, sorted((interop / "peer-vcjs" / "stack").glob("*.json")))
+
+
+@pytest.fixture
+def chiara(wallet, interop: Path) -> Identities:
+    ids = Identities(wallet.store, clock=fixed_clock(NOW), key_source=lambda: holder_key(interop))
+    ids.default()
+    return ids
+
+
+def make(wallet, ids: list[str], identities: Identities | None = None, **kw) -> dict:
+    kw.setdefault("challenge", CHALLENGE)
+    kw.setdefault("domain", DOMAIN)
+    return bundle.create_bundle(wallet, ids, clock=fixed_clock(NOW), identities=identities, **kw)
+
+
+# ---------------------------------------------------------------- the presentation
+
+
+def test_bundle_is_a_vc2_presentation_signed_by_the_holder(wallet, stack_ids) -> None:
+    vp = make(wallet, stack_ids[:2])
+    me = Identities(wallet.store).default()
+    assert vp["@context"] == ["https://www.w3.org/ns/credentials/v2"]
+    assert vp["type"] == ["VerifiablePresentation"] and vp["id"].startswith("urn:uuid:")
+    assert vp["holder"] == me.did
+    proof = vp["proof"]
+    assert proof["type"] == "DataIntegrityProof" and proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert proof["proofPurpose"] == "authentication"
+    assert proof["verificationMethod"] == me.verification_method
+    assert (proof["challenge"], proof["domain"]) == (CHALLENGE, DOMAIN)
+    assert proof["created"] == "2026-06-01T09:30:00Z" and proof["expires"] == "2026-07-01T09:30:00Z"
+    originals = [json.loads(wallet.get(i).signed) for i in stack_ids[:2]]
+    assert vp["verifiableCredential"] == originals  # unchanged, proofs and all
+
+
+def test_expiry_can_be_set_or_left_out(wallet, stack_ids) -> None:
+    assert make(wallet, stack_ids[:1], expires_in_days=7)["proof"]["expires"] == "2026-06-08T09:30:00Z"
+    assert "expires" not in make(wallet, stack_ids[:1], expires_in_days=None)["proof"]
+    with pytest.raises(BundleError, match="from 1 to"):
+        make(wallet, stack_ids[:1], expires_in_days=-3)
+
+
+def test_without_request_there_is_no_challenge_or_domain(wallet, stack_ids) -> None:
+    proof = make(wallet, stack_ids[:1], challenge=None, domain=None)["proof"]
+    assert "challenge" not in proof and "domain" not in proof
+
+
+def test_nothing_chosen_is_refused(wallet) -> None:
+    with pytest.raises(BundleError, match="at least one credential"):
+        bundle.create_bundle(wallet, [])
+
+
+def test_a_second_identity_signs_when_chosen(wallet, stack_ids) -> None:
+    ids = Identities(wallet.store)
+    ids.default()
+    other = ids.create("Applications")
+    vp = make(wallet, stack_ids[:1], identity=other.did)
+    assert vp["holder"] == other.did
+    assert bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN).ok
+
+
+def test_jwt_credential_goes_in_enveloped_and_comes_back_verbatim(wallet, interop) -> None:
+    path = interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "ob30" / "simple.jwt"
+    [jwt_id] = add_files(wallet, [path])
+    cred = wallet.get(jwt_id)
+    assert cred.envelope is Envelope.JWT
+    vp = make(wallet, [jwt_id])
+    entry = vp["verifiableCredential"][0]
+    assert entry["type"] == "EnvelopedVerifiableCredential"
+    assert entry["id"] == "data:application/vc+jwt," + cred.signed.strip()
+    report = bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.lines[0].check.outcome is Outcome.PASSED
+    assert report.credentials[0].credential.signed.strip() == cred.signed.strip()
+
+
+# ---------------------------------------------------------------- round trips through QR pictures
+
+
+@pytest.mark.parametrize("n", [1, 3, 10])
+def test_round_trip_through_png_codes(wallet, stack_ids, chiara, tmp_path, n) -> None:
+    vp = make(wallet, stack_ids[:n], chiara)
+    data = bundle.bundle_bytes(vp)
+    payload = qr.encode_presentation(vp, file_bytes=data)
+    pictures = []
+    for i, text in enumerate(payload.texts):
+        pictures.append(tmp_path / f"part-{i}.png")
+        pictures[-1].write_bytes(qr.png_bytes(qr.matrix(text)))
+    report = bundle_check.check_inputs(list(reversed(pictures)), env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.status is Status.VERIFIED, report.summary
+    assert len(report.credentials) == n and report.holder == vp["holder"]
+    assert [c.title for c in report.credentials] == [wallet.get(i).title for i in stack_ids[:n]]
+    assert "picture" in report.source
+
+
+def test_round_trip_through_a_file(wallet, stack_ids, chiara, tmp_path) -> None:
+    vp = make(wallet, stack_ids[:3], chiara)
+    path = tmp_path / bundle.default_file_name(vp, NOW)
+    assert path.name == "credentials-2026-06-01-3.json"
+    bundle.save_bundle(vp, path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    report = bundle_check.check_inputs([path], env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.ok and report.status is Status.VERIFIED
+    assert report.expires == NOW + timedelta(days=30)
+
+
+def test_file_reference_code_is_matched_against_its_file(wallet, stack_ids, chiara, tmp_path) -> None:
+    vp = make(wallet, stack_ids, chiara)
+    path = tmp_path / "bundle.json"
+    data = bundle.save_bundle(vp, path)
+    payload = qr.encode_presentation(vp, file_bytes=data, max_parts=2)
+    assert payload.kind == "hash"
+    code = tmp_path / "code.png"
+    code.write_bytes(qr.png_bytes(qr.matrix(payload.texts[0])))
+    report = bundle_check.check_inputs([code, path], env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.ok and "matched by its QR code" in report.source
+    with pytest.raises(BundleError, match="travels separately"):
+        bundle_check.check_inputs([code], env_at())
+    other = tmp_path / "other.json"
+    bundle.save_bundle(make(wallet, stack_ids[:2], chiara), other)
+    with pytest.raises(BundleError, match="not the one the QR code stands for"):
+        bundle_check.check_inputs([code, other], env_at())
+
+
+# ---------------------------------------------------------------- each failure, with its reason
+
+
+@pytest.fixture
+def three(wallet, stack_ids, chiara) -> dict:
+    return make(wallet, stack_ids[:3], chiara)
+
+
+def test_tampered_part_is_rejected(three) -> None:
+    texts = list(qr.encode_presentation(three).texts)
+    body = texts[0]
+    texts[0] = body[:-6] + ("000" if body[-6:-3] != "000" else "111") + body[-3:]
+    with pytest.raises(BundleError, match="changed or damaged"):
+        qr.decode_texts(texts)
+
+
+def test_wrong_challenge_is_named(three) -> None:
+    report = bundle_check.check(three, env_at(), challenge="another-request", domain=DOMAIN)
+    assert not report.ok and "wrong-challenge" in report.codes
+    assert "challenge does not match" in report.summary
+
+
+def test_wrong_domain_is_named(three) -> None:
+    report = bundle_check.check(three, env_at(), challenge=CHALLENGE, domain="https://elsewhere.example")
+    assert not report.ok and "wrong-domain" in report.codes
+    assert "different receiver" in report.summary
+
+
+def test_missing_challenge_when_one_was_asked_for(wallet, stack_ids, chiara) -> None:
+    vp = make(wallet, stack_ids[:1], chiara, challenge=None)
+    report = bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert "missing-challenge" in report.codes and not report.ok
+
+
+def test_expired_bundle_is_named(three) -> None:
+    report = bundle_check.check(three, env_at(NOW + timedelta(days=31)), challenge=CHALLENGE, domain=DOMAIN)
+    assert not report.ok and "bundle-expired" in report.codes
+    assert report.summary.startswith("The bundle expired on 1 July 2026")
+    assert report.lines[0].check.outcome is Outcome.PASSED  # the signature itself still holds
+
+
+def test_credential_swapped_inside_is_caught(three, interop) -> None:
+    swapped = copy.deepcopy(three)
+    other = json.loads((interop / "peer-vcjs" / "stack" / "ovm-nl-intermediate.json").read_text())
+    swapped["verifiableCredential"][1] = other
+    report = bundle_check.check(swapped, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert not report.ok
+    assert report.lines[0].label == "Holder's signature"
+    assert report.lines[0].check.outcome is Outcome.FAILED
+    assert "changed after signing" in report.summary
+
+
+def test_a_changed_holder_is_caught(three) -> None:
+    changed = dict(three, holder="did:key:z6MkefjwF2wDFRu9G5ikhB4nwNfEtktvysqDX6tn6NXUYxHT")
+    report = bundle_check.check(changed, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert not report.ok
+
+
+def test_unsigned_presentation_is_refused(three) -> None:
+    unsigned = {k: v for k, v in three.items() if k != "proof"}
+    report = bundle_check.check(unsigned, env_at())
+    assert "unsigned-bundle" in report.codes and not report.ok
+
+
+def test_a_single_credential_is_not_a_bundle(interop) -> None:
+    cred = json.loads((interop / "peer-vcjs" / "stack" / "ou-pm-1.json").read_text())
+    with pytest.raises(BundleError, match="single credential, not a bundle"):
+        bundle_check.check(cred, env_at())
+
+
+def test_a_tampered_credential_inside_fails_that_credential(wallet, interop, chiara) -> None:
+    [bad] = add_files(wallet, [interop / "peer-vcjs" / "tampered" / "subject-name-changed.json"])
+    report = bundle_check.check(make(wallet, [bad], chiara), env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.lines[0].check.outcome is Outcome.PASSED
+    assert report.credentials[0].status is Status.NOT_VERIFIED and not report.ok
+
+
+def test_credential_issued_to_someone_else_is_flagged(wallet, stack_ids) -> None:
+    vp = make(wallet, stack_ids[1:2])  # signed by a fresh identity, not the subject's DID
+    report = bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.status is Status.WARNINGS and report.ok
+    assert "subject-not-holder" in report.codes
+
+
+def test_not_json_file_is_named(tmp_path) -> None:
+    path = tmp_path / "cv.pdf"
+    path.write_bytes(b"%PDF-1.7 hello")
+    with pytest.raises(Exception, match="cv.pdf is not a bundle"):
+        bundle_check.check_inputs([path], env_at())
+
+
+# ---------------------------------------------------------------- presentations made elsewhere
+
+
+def test_independent_presentations_verify_as_their_manifest_says(interop) -> None:
+    root = interop / "peer-vcjs"
+    manifest = json.loads((root / "manifest.json").read_text())
+    seen = 0
+    for entry in manifest["files"]:
+        if entry["kind"] != "presentation":
+            continue
+        vp = json.loads((root / entry["file"]).read_text())
+        report = bundle_check.check(vp, env_at(), challenge=entry["challenge"], domain=entry["domain"])
+        assert report.ok is (entry["expect"] == "valid"), (entry["file"], report.summary)
+        seen += 1
+    assert seen == 5
+
+
+def test_wrong_challenge_and_domain_files_name_their_reason(interop) -> None:
+    root = interop / "peer-vcjs" / "presentations"
+    expect = json.loads((interop / "peer-vcjs" / "manifest.json").read_text())["presentationRequest"]
+    for name, code in (("vp-wrong-challenge.json", "wrong-challenge"), ("vp-wrong-domain.json", "wrong-domain")):
+        vp = json.loads((root / name).read_text())
+        assert code in bundle_check.check(vp, env_at(), **expect).codes
+
+
+# ---------------------------------------------------------------- before sharing, and keeping
+
+
+def test_preflight_warns_about_failed_and_expired_credentials(wallet, interop, stack_ids) -> None:
+    [tampered] = add_files(wallet, [interop / "peer-vcjs" / "tampered" / "subject-name-changed.json"])
+    [expired] = add_files(wallet, [interop / "peer-vcjs" / "validity" / "expired.json"])
+    warnings = bundle.preflight(wallet, [stack_ids[1], tampered, expired], clock=fixed_clock(NOW))
+    codes = {(w.credential_id, w.code) for w in warnings}
+    assert (tampered, "not-verified") in codes
+    assert (expired, "expired") in codes
+    assert not any(w.credential_id == stack_ids[1] for w in warnings)
+    # the learner may still share them
+    vp = make(wallet, [tampered, expired])
+    assert len(vp["verifiableCredential"]) == 2
+
+
+def test_checking_adds_nothing_until_asked(wallet, three) -> None:
+    before = len(wallet.credentials())
+    receiver_store_ids = {c.id for c in wallet.credentials()}
+    report = bundle_check.check(three, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert len(wallet.credentials()) == before
+    # a fresh wallet (the receiver's) gets a credential only on request
+    for cred_id in receiver_store_ids:
+        wallet.store.trash(cred_id)
+    wallet.store.empty_trash()
+    assert wallet.credentials() == []
+    assert bundle_check.add_to_wallet(wallet, report.credentials[0]) is True
+    assert [c.title for c in wallet.credentials()] == [report.credentials[0].title]
+    assert bundle_check.add_to_wallet(wallet, report.credentials[0]) is False
+
+
+def test_request_text_carries_challenge_and_domain() -> None:
+    challenge = bundle.new_challenge()
+    assert qr.decode_request(qr.encode_request(challenge, DOMAIN)) == (challenge, DOMAIN)
+    assert challenge != bundle.new_challenge()

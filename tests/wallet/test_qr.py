@@ -1,0 +1,223 @@
+"""QR payloads: Base45, parts, limits, and decoding real PNG images."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from wallet import qr
+from wallet.errors import BundleError, InputTooLarge
+
+
+def stack_documents(interop: Path, n: int) -> list[dict]:
+    files = sorted((interop / "peer-vcjs" / "stack").glob("*.json"))[:n]
+    return [json.loads(f.read_text()) for f in files]
+
+
+def fake_vp(interop: Path, n: int) -> dict:
+    return {"type": ["VerifiablePresentation"], "verifiableCredential": stack_documents(interop, n)}
+
+
+def write_pngs(payload: qr.Payload, folder: Path) -> list[Path]:
+    paths = []
+    for i, text in enumerate(payload.texts, 1):
+        path = folder / f"code-{i}.png"
+        path.write_bytes(qr.png_bytes(qr.matrix(text)))
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------- Base45
+
+
+@pytest.mark.parametrize(
+    "plain, encoded",
+    [(b"AB", "BB8"), (b"Hello!!", "%69 VD92EX0"), (b"base-45", "UJCLQE7W581"), (b"ietf!", "QED8WEX0"), (b"", "")],
+)
+def test_base45_matches_rfc_9285_examples(plain: bytes, encoded: str) -> None:
+    assert qr.b45encode(plain) == encoded
+    assert qr.b45decode(encoded) == plain
+
+
+@given(st.binary(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_base45_round_trips_any_bytes(data: bytes) -> None:
+    assert qr.b45decode(qr.b45encode(data)) == data
+
+
+@pytest.mark.parametrize("bad", ["GGW", "ZZ", "abc", "A", "AB!C"])
+def test_base45_rejects_overflow_lowercase_and_bad_length(bad: str) -> None:
+    with pytest.raises(BundleError):
+        qr.b45decode(bad)
+
+
+# ---------------------------------------------------------------- encoding
+
+
+def test_one_credential_fits_one_alphanumeric_code(interop: Path) -> None:
+    payload = qr.encode_presentation(fake_vp(interop, 1))
+    assert payload.kind == "whole" and payload.count == 1
+    text = payload.texts[0]
+    assert text.startswith("LW1:") and all(c in qr._B45_INDEX for c in text)
+    assert qr.matrix(text).version <= 25
+
+
+@pytest.mark.parametrize("n", [3, 10])
+def test_larger_bundles_split_into_even_parts_that_fit_version_25(interop: Path, n: int) -> None:
+    payload = qr.encode_presentation(fake_vp(interop, n))
+    assert payload.kind == "parts" and payload.count >= 2
+    sizes = [len(t) for t in payload.texts]
+    assert max(sizes) <= qr.MAX_CODE_CHARS and max(sizes) - min(sizes) <= 3 * payload.count
+    assert {t.split(":")[2] for t in payload.texts} == {str(payload.count)}
+    assert all(qr.matrix(t).version <= 25 for t in payload.texts)
+
+
+def test_past_the_part_limit_the_code_carries_the_file_fingerprint(interop: Path) -> None:
+    vp = fake_vp(interop, 10)
+    file_bytes = json.dumps(vp, indent=2).encode()
+    payload = qr.encode_presentation(vp, file_bytes=file_bytes, max_parts=2)
+    assert payload.kind == "hash" and payload.count == 1
+    assert payload.sha256 == hashlib.sha256(file_bytes).hexdigest()
+    decoded = qr.decode_texts(payload.texts)
+    assert decoded.document is None and decoded.size == len(file_bytes)
+    assert qr.match_file(decoded, file_bytes)
+    assert not qr.match_file(decoded, file_bytes + b" ")
+
+
+def test_matrix_is_square_booleans_with_quiet_zone() -> None:
+    m = qr.matrix("LW1:ABC")
+    assert m.size == len(m.rows[0]) == 21 + 8
+    assert not any(m.rows[0]) and m.rows[4][4] is True  # border, then the finder corner
+
+
+# ---------------------------------------------------------------- decoding from images
+
+
+@pytest.mark.parametrize("n", [1, 3, 10])
+def test_png_round_trip_in_any_order(interop: Path, tmp_path: Path, n: int) -> None:
+    vp = fake_vp(interop, n)
+    paths = write_pngs(qr.encode_presentation(vp), tmp_path)
+    decoded = qr.decode_texts(qr.read_images(list(reversed(paths))))
+    assert decoded.document == vp
+
+
+def test_a_photo_like_picture_still_reads(interop: Path, tmp_path: Path) -> None:
+    """Scaled down, rotated a little, grey and on a wider background, as a phone photo."""
+    vp = fake_vp(interop, 3)
+    out = []
+    for i, path in enumerate(write_pngs(qr.encode_presentation(vp), tmp_path)):
+        image = Image.open(path).convert("L")
+        image = image.resize((image.width * 3 // 4, image.height * 3 // 4), Image.BILINEAR)
+        image = image.rotate(7, expand=True, fillcolor=235).point(lambda v: 40 + v * 0.75)
+        canvas = Image.new("L", (image.width + 120, image.height + 90), 200)
+        canvas.paste(image, (70, 30))
+        photo = tmp_path / f"photo-{i}.jpg"
+        canvas.save(photo, quality=80)
+        out.append(photo)
+    assert qr.decode_texts(qr.read_images(out)).document == vp
+
+
+def test_repeated_scans_of_a_part_are_fine(interop: Path) -> None:
+    payload = qr.encode_presentation(fake_vp(interop, 3))
+    texts = list(payload.texts) + [payload.texts[0]]
+    assert qr.decode_texts(texts).document == fake_vp(interop, 3)
+
+
+def test_an_image_without_a_code_is_named(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    Image.new("L", (200, 200), 255).save(blank)
+    with pytest.raises(BundleError, match="No QR code could be read in blank.png"):
+        qr.read_images([blank])
+
+
+def test_a_file_that_is_not_a_picture_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "notes.png"
+    path.write_text("hello")
+    with pytest.raises(BundleError, match="notes.png is not a picture"):
+        qr.read_images([path])
+
+
+# ---------------------------------------------------------------- rejecting bad input
+
+
+@pytest.fixture
+def parts(interop: Path) -> list[str]:
+    return list(qr.encode_presentation(fake_vp(interop, 10)).texts)
+
+
+def test_missing_part_is_named(parts: list[str]) -> None:
+    with pytest.raises(BundleError, match=f"Part 2 of {len(parts)} is missing"):
+        qr.decode_texts(parts[:1] + parts[2:])
+
+
+def test_tampered_part_is_rejected(parts: list[str]) -> None:
+    text = parts[1]
+    i = len(text) - 10
+    swapped = "A" if text[i] != "A" else "B"
+    parts[1] = text[:i] + swapped + text[i + 1:]
+    with pytest.raises(BundleError, match="changed or damaged"):
+        qr.decode_texts(parts)
+
+
+def test_parts_of_two_bundles_are_rejected(interop: Path, parts: list[str]) -> None:
+    other = qr.encode_presentation(fake_vp(interop, 9)).texts
+    with pytest.raises(BundleError, match="different bundles"):
+        qr.decode_texts(parts[:-1] + [other[-1]])
+
+
+def test_two_codes_claiming_the_same_part_are_rejected(parts: list[str]) -> None:
+    clash = parts[0][:-3] + ("AAA" if not parts[0].endswith("AAA") else "BBB")
+    with pytest.raises(BundleError, match="both claim to be part 1"):
+        qr.decode_texts(parts + [clash])
+
+
+def test_part_count_is_capped() -> None:
+    with pytest.raises(InputTooLarge, match="at most 24 parts"):
+        qr.decode_texts(["LW1P:1:500:0123456789ABCDEF:AAA"])
+
+
+def test_decompression_is_capped_at_one_megabyte() -> None:
+    bomb = zlib.compress(b"[" + b" " * (2 * 1024 * 1024) + b"]", 9)
+    text = "LW1:" + qr.b45encode(bomb)
+    assert len(text) < 20_000
+    with pytest.raises(InputTooLarge, match="too large"):
+        qr.decode_texts([text])
+
+
+def test_corrupt_zlib_is_rejected() -> None:
+    with pytest.raises(BundleError, match="does not unpack"):
+        qr.decode_texts(["LW1:" + qr.b45encode(b"not zlib at all")])
+
+
+@pytest.mark.parametrize(
+    "text, sentence",
+    [
+        ("https://example.org", "does not hold a Learner Wallet bundle"),
+        ("LW7:ABC", "newer version"),
+        ("LW1P:x:3:AB:CD", "part number cannot be read"),
+        ("LW1P:4:3:0123456789ABCDEF:AAA", "out of range"),
+        ("LW1H:ABCD:12", "fingerprint in it is not complete"),
+        ("LW1:" + qr.b45encode(zlib.compress(b"[1, 2]")), "not a bundle"),
+    ],
+)
+def test_bad_codes_get_a_plain_sentence(text: str, sentence: str) -> None:
+    with pytest.raises(BundleError, match=sentence):
+        qr.decode_texts([text])
+
+
+def test_request_round_trip_and_is_not_taken_for_a_bundle() -> None:
+    text = qr.encode_request("b780383b-4808", "https://verifier.example.org")
+    assert all(c in qr._B45_INDEX for c in text)
+    assert qr.decode_request(text) == ("b780383b-4808", "https://verifier.example.org")
+    assert qr.decode_request("  " + text.lower() + "\n") == ("b780383b-4808", "https://verifier.example.org")
+    with pytest.raises(BundleError, match="request for a bundle, not a bundle"):
+        qr.decode_texts([text])
+    with pytest.raises(BundleError, match="not a request"):
+        qr.decode_request("LW1:ABC")

@@ -1,0 +1,447 @@
+"""Status lists: decoding, every outcome at its boundary, real HTTPS refreshes, the corpus."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from trust_servers import Route, Server, make_tls
+from wallet.clock import fixed_clock
+from wallet.errors import InputTooLarge, MalformedCredential
+from wallet.net import NetClient, NetworkPolicy
+from wallet.status import (
+    StatusService,
+    Verdict,
+    decode_bitstring,
+    encode_bitstring,
+    read_status,
+    status_entries,
+    wallet_list_verifier,
+)
+from wallet.store import Store
+from wallet.verify.dids import did_key_from_public_key
+from wallet.verify.report import CheckName, Outcome
+from wallet.verify.sign import sign
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+V2 = "https://www.w3.org/ns/credentials/v2"
+ENTRIES = 131072  # the spec's minimum list length
+
+
+# ---------------------------------------------------------------- helpers
+
+class Issuer:
+    def __init__(self) -> None:
+        self.key = Ed25519PrivateKey.generate()
+        self.did = did_key_from_public_key(self.key)
+        self.vm = f"{self.did}#{self.did[len('did:key:'):]}"
+
+    def status_list(self, url: str, set_bits=(), *, purpose="revocation", valid_until=None, claimed_issuer=None,
+                    entries=ENTRIES) -> dict:
+        bits = bytearray(entries // 8)
+        for i in set_bits:
+            bits[i // 8] |= 0x80 >> (i % 8)
+        doc = {
+            "@context": [V2], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": claimed_issuer or self.did, "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": purpose,
+                                  "encodedList": encode_bitstring(bytes(bits))},
+        }
+        if valid_until:
+            doc["validUntil"] = valid_until
+        return sign(doc, self.key, self.vm, created=datetime(2026, 1, 1, tzinfo=timezone.utc))
+
+    def credential(self, url: str, index, *, purpose="revocation", entry_type="BitstringStatusListEntry") -> dict:
+        return {
+            "@context": [V2], "id": "urn:uuid:2f0c8f3e-1b7a-4c53-9d0e-5c1e1a5d9a11",
+            "type": ["VerifiableCredential"], "issuer": self.did,
+            "credentialSubject": {"id": "did:example:learner"},
+            "credentialStatus": {"id": f"{url}#{index}", "type": entry_type, "statusPurpose": purpose,
+                                 "statusListIndex": str(index), "statusListCredential": url},
+        }
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "w.sqlite3", os.urandom(32))
+    yield s
+    s.close()
+
+
+def service(store, clock=NOW, net=None, **kw) -> StatusService:
+    c = fixed_clock(clock)
+    return StatusService(store, verify_list=wallet_list_verifier(None, c), net=net, clock=c, **kw)
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    return make_tls(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def server(tls):
+    with Server(tls) as srv:
+        yield srv
+
+
+def net_for(tls, policy=NetworkPolicy.ASK) -> NetClient:
+    return NetClient(policy, ssl_context=tls.client_context(), timeout=2, deadline=5)
+
+
+def only(checks):
+    assert len(checks) == 1, checks
+    assert checks[0].name is CheckName.STATUS
+    return checks[0]
+
+
+# ---------------------------------------------------------------- decoding
+
+def test_bit_zero_is_the_high_bit_of_the_first_byte():
+    bits = bytes([0b1000_0001, 0b0100_0000])
+    assert [read_status(bits, i) for i in (0, 1, 6, 7, 8, 9)] == [1, 0, 0, 1, 0, 1]
+    assert read_status(bytes([0b1011_0000]), 0, 2) == 0b10 and read_status(bytes([0b1011_0000]), 1, 2) == 0b11
+    with pytest.raises(IndexError):
+        read_status(bits, 16)
+
+
+def test_round_trip_and_both_encodings():
+    raw = bytes(16384)
+    multibase = encode_bitstring(raw)
+    assert multibase.startswith("uH4sI") and decode_bitstring(multibase) == raw
+    plain = base64_2021 = multibase[1:]  # StatusList2021 wrote base64url without the multibase prefix
+    assert decode_bitstring(base64_2021) == raw and plain
+
+
+def test_decompression_is_bounded():
+    bomb = "u" + __import__("base64").urlsafe_b64encode(gzip.compress(bytes(40 * 1024 * 1024))).decode().rstrip("=")
+    with pytest.raises(InputTooLarge):
+        decode_bitstring(bomb)
+
+
+@pytest.mark.parametrize("text", ["u!!!", "uAAAA", "", encode_bitstring(bytes(100))[:-12]])
+def test_damaged_lists_are_clear_errors(text):
+    with pytest.raises(MalformedCredential):
+        decode_bitstring(text)
+
+
+def test_status_entries_read_every_form():
+    issuer = Issuer()
+    cred = issuer.credential("https://x.example/l", 7)
+    cred["credentialStatus"] = [cred["credentialStatus"], {"type": "SomethingElse2030", "statusListCredential": "u"},
+                                {"id": "https://r.example/rev", "type": "1EdTechRevocationList"}]
+    entries = status_entries(cred)
+    assert [(e.type, e.index, bool(e.problem)) for e in entries] == [
+        ("BitstringStatusListEntry", 7, False), ("SomethingElse2030", None, True), ("1EdTechRevocationList", None, False)]
+
+
+# ---------------------------------------------------------------- outcomes from the cache
+
+def test_never_checked_is_unknown_not_valid(store):
+    issuer = Issuer()
+    check = only(service(store).check(issuer.credential("https://x.example/l", 1), issuer.did))
+    assert check.outcome is Outcome.UNKNOWN and check.code == "status-unknown"
+    assert check.message.startswith("Status never checked")
+
+
+def test_revoked_and_not_revoked_with_dates(store):
+    issuer = Issuer()
+    url = "https://x.example/l"
+    svc = service(store)
+    svc.accept(url, issuer.status_list(url, {5}), fetched_at=NOW - timedelta(days=2), source="network")
+    revoked = only(svc.check(issuer.credential(url, 5), issuer.did))
+    fine = only(svc.check(issuer.credential(url, 6), issuer.did))
+    assert (revoked.outcome, revoked.code) == (Outcome.FAILED, "revoked")
+    assert revoked.message == "Revoked by the issuer (as of 30 May 2026)."
+    assert (fine.outcome, fine.code, fine.message) == (Outcome.PASSED, "not-revoked", "Not revoked as of 30 May 2026.")
+
+
+def test_suspension(store):
+    issuer = Issuer()
+    url = "https://x.example/s"
+    svc = service(store)
+    svc.accept(url, issuer.status_list(url, {9}, purpose="suspension"), fetched_at=NOW, source="network")
+    assert only(svc.check(issuer.credential(url, 9, purpose="suspension"), issuer.did)).code == "suspended"
+    assert only(svc.check(issuer.credential(url, 8, purpose="suspension"), issuer.did)).message.startswith("Not suspended")
+    wrong = only(svc.check(issuer.credential(url, 9, purpose="revocation"), issuer.did))
+    assert wrong.outcome is Outcome.UNKNOWN and wrong.code == "status-list-wrong-purpose"
+
+
+def test_index_at_and_past_the_end(store):
+    issuer = Issuer()
+    url = "https://x.example/l"
+    svc = service(store)
+    svc.accept(url, issuer.status_list(url, {ENTRIES - 1}), fetched_at=NOW, source="network")
+    assert only(svc.check(issuer.credential(url, ENTRIES - 1), issuer.did)).code == "revoked"
+    past = only(svc.check(issuer.credential(url, ENTRIES), issuer.did))
+    assert past.outcome is Outcome.UNKNOWN and past.code == "status-index-out-of-range"
+    assert "131072" in past.message
+
+
+def test_list_expiry_boundary(store):
+    issuer = Issuer()
+    url = "https://x.example/l"
+    doc = issuer.status_list(url, {3}, valid_until="2026-06-01T12:00:01Z")
+    service(store).accept(url, doc, fetched_at=NOW - timedelta(days=1), source="network")
+    assert only(service(store, NOW).check(issuer.credential(url, 3), issuer.did)).code == "revoked"
+    expired = only(service(store, NOW + timedelta(seconds=1)).check(issuer.credential(url, 3), issuer.did))
+    assert expired.outcome is Outcome.UNKNOWN and expired.code == "status-list-expired"
+    assert "expired on 1 June 2026" in expired.message
+
+
+def test_list_signed_by_someone_else(store):
+    issuer, other = Issuer(), Issuer()
+    url = "https://x.example/l"
+    svc = service(store)
+    # a genuine list of another issuer cannot answer for this one
+    svc.accept(url, other.status_list(url, {1}), fetched_at=NOW, source="network")
+    check = only(svc.check(issuer.credential(url, 1), issuer.did))
+    assert check.outcome is Outcome.UNKNOWN and check.code == "status-list-wrong-issuer"
+    # a list claiming to be the issuer's but signed by another key is refused outright
+    forged = other.status_list("https://x.example/f", {1}, claimed_issuer=issuer.did)
+    with pytest.raises(MalformedCredential, match="failed its check"):
+        svc.accept("https://x.example/f", forged, fetched_at=NOW, source="network")
+    assert svc.cache.get("https://x.example/f") is None
+
+
+def test_tampered_list_is_never_kept(store):
+    issuer = Issuer()
+    url = "https://x.example/l"
+    doc = issuer.status_list(url, {1})
+    doc["credentialSubject"]["encodedList"] = encode_bitstring(bytes(ENTRIES // 8))  # un-revoke everyone
+    with pytest.raises(MalformedCredential):
+        service(store).accept(url, doc, fetched_at=NOW, source="network")
+    assert service(store).cache.get(url) is None
+
+
+def test_old_answers_warn_about_their_age(store):
+    issuer = Issuer()
+    url = "https://x.example/l"
+    svc = service(store, stale_after=timedelta(days=90))
+    svc.accept(url, issuer.status_list(url), fetched_at=NOW - timedelta(days=90), source="network")
+    assert only(svc.check(issuer.credential(url, 1), issuer.did)).outcome is Outcome.PASSED
+    older = only(service(store, NOW + timedelta(days=1)).check(issuer.credential(url, 1), issuer.did))
+    assert older.outcome is Outcome.WARNING and older.code == "status-stale" and "91 days old" in older.message
+
+
+def test_unsupported_method_is_unknown(store):
+    cred = {"issuer": "did:example:i", "credentialStatus": {"type": "RevocationList2020Status", "revocationListIndex": "3"}}
+    check = only(service(store).check(cred, "did:example:i"))
+    assert check.outcome is Outcome.UNKNOWN and check.code == "status-unsupported"
+
+
+def test_status_list_2021_entries_use_their_own_list_type(store):
+    url = "https://x.example/2021"
+    bits = bytearray(ENTRIES // 8)
+    bits[0] = 0x40
+    doc = {"id": url, "type": ["VerifiableCredential", "StatusList2021Credential"], "issuer": "did:example:i",
+           "issuanceDate": "2026-01-01T00:00:00Z",
+           "credentialSubject": {"type": "StatusList2021", "statusPurpose": "revocation",
+                                 "encodedList": encode_bitstring(bytes(bits))[1:]}}
+    # the signature path is covered above; here the list's own proof is taken as checked
+    svc = StatusService(store, verify_list=lambda d: Verdict(True), clock=fixed_clock(NOW))
+    svc.accept(url, doc, fetched_at=NOW, source="file")
+    cred = {"credentialStatus": {"type": "StatusList2021Entry", "statusPurpose": "revocation", "statusListIndex": "1",
+                                 "statusListCredential": url}}
+    assert only(svc.check(cred, "did:example:i")).code == "revoked"
+    cred["credentialStatus"]["statusListIndex"] = "2"
+    assert only(svc.check(cred, "did:example:i")).code == "not-revoked"
+
+
+# ---------------------------------------------------------------- refreshing over real HTTPS
+
+def test_just_revoked_shows_after_a_refresh(store, tls, server):
+    issuer = Issuer()
+    url = server.url("/status/1")
+    cred = issuer.credential(url, 42)
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
+    svc = service(store, NOW - timedelta(days=1), net=net_for(tls))
+    assert [r.ok for r in svc.refresh([cred])] == [True]
+    assert only(svc.check(cred, issuer.did)).message == "Not revoked as of 31 May 2026."
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url, {42})).encode())
+    svc = service(store, NOW, net=net_for(tls))
+    svc.refresh([cred])
+    check = only(svc.check(cred, issuer.did))
+    assert (check.outcome, check.message) == (Outcome.FAILED, "Revoked by the issuer (as of 1 June 2026).")
+
+
+def test_unreachable_list_is_never_revoked_and_says_when_last_good(store, tls, server):
+    issuer = Issuer()
+    url = server.url("/status/1")
+    cred = issuer.credential(url, 42)
+    svc = service(store, NOW, net=net_for(tls))
+    result = svc.refresh([cred])[0]  # nothing served yet: 404
+    assert not result.ok and "not there" in result.message
+    never = only(svc.check(cred, issuer.did))
+    assert never.outcome is Outcome.UNKNOWN and "could not be downloaded on 1 June 2026" in never.message
+
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
+    service(store, NOW + timedelta(days=1), net=net_for(tls)).refresh([cred])
+    server.routes["/status/1"] = Route(500, b"down")
+    later = service(store, NOW + timedelta(days=5), net=net_for(tls))
+    assert not later.refresh([cred])[0].ok
+    check = only(later.check(cred, issuer.did))
+    assert check.outcome is Outcome.WARNING and check.code == "not-revoked"
+    assert "could not be made" in check.message and "last good check was on 2 June 2026" in check.message
+
+
+def test_garbage_download_keeps_the_last_good_list(store, tls, server):
+    issuer = Issuer()
+    url = server.url("/status/1")
+    cred = issuer.credential(url, 7)
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url, {7})).encode())
+    service(store, NOW, net=net_for(tls)).refresh([cred])
+    for body in (b"{broken", b'{"type": ["VerifiableCredential"]}', b"x" * 10):
+        server.routes["/status/1"] = Route(body=body)
+        svc = service(store, NOW + timedelta(days=1), net=net_for(tls))
+        assert not svc.refresh([cred])[0].ok
+        check = only(svc.check(cred, issuer.did))
+        assert check.code == "revoked" and "as of 1 June 2026" in check.message
+
+
+def test_refresh_fetches_each_list_once(store, tls, server):
+    issuer = Issuer()
+    url = server.url("/status/1")
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
+    svc = service(store, NOW, net=net_for(tls))
+    svc.refresh([issuer.credential(url, i) for i in range(5)])
+    assert server.requests == ["/status/1"]
+
+
+def test_policy_never_connects_nothing_and_records_no_failure(store, tls, server):
+    issuer = Issuer()
+    url = server.url("/status/1")
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
+    svc = service(store, NOW, net=net_for(tls, NetworkPolicy.NEVER))
+    result = svc.refresh([issuer.credential(url, 1)])[0]
+    assert not result.ok and "turned off" in result.message
+    assert server.requests == []
+    assert only(svc.check(issuer.credential(url, 1), issuer.did)).message.startswith("Status never checked: the issuer")
+
+
+def test_1edtech_revocation_list(store, tls, server):
+    url = server.url("/revocations/abc")
+    revoked_id = "urn:uuid:00000000-0000-4000-8000-000000000001"
+    body = {"id": url, "issuer": "did:example:issuer", "revokedCredentials": [
+        {"id": revoked_id, "revocationReason": "Issued in error."},
+        {"id": "urn:uuid:reinstated", "revoked": False}]}
+    server.routes["/revocations/abc"] = Route(body=json.dumps(body).encode())
+    svc = service(store, NOW, net=net_for(tls))
+
+    def cred(cid):
+        return {"id": cid, "issuer": "did:example:issuer", "credentialStatus": {"id": url, "type": "1EdTechRevocationList"}}
+
+    assert only(svc.check(cred(revoked_id), "did:example:issuer")).code == "status-unknown"
+    assert svc.refresh([cred(revoked_id)])[0].ok
+    check = only(svc.check(cred(revoked_id), "did:example:issuer"))
+    assert check.outcome is Outcome.FAILED and check.message == "Revoked by the issuer (as of 1 June 2026): Issued in error."
+    assert only(svc.check(cred("urn:uuid:reinstated"), "did:example:issuer")).code == "not-revoked"
+    assert only(svc.check(cred("urn:uuid:other"), "did:example:issuer")).code == "not-revoked"
+    assert only(svc.check(cred(revoked_id), "did:example:someone-else")).code == "status-list-wrong-issuer"
+
+
+# ---------------------------------------------------------------- the interop corpus
+
+def _load_lists(svc: StatusService, folder: Path, mapping: dict[str, str]) -> None:
+    """Put the corpus's status list files in the cache as if fetched from their URLs."""
+    for url, file in mapping.items():
+        svc.accept(url, json.loads((folder / file).read_text()), fetched_at=NOW - timedelta(days=1), source="file")
+
+
+def test_peer_corpus_revoked_and_not_revoked(store, interop):
+    folder = interop / "peer-vcjs"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    svc = service(store)
+    _load_lists(svc, folder, manifest["statusLists"])
+    for row in manifest["files"]:
+        if row.get("kind") != "credential" or "statusList" not in row:
+            continue
+        doc = json.loads((folder / row["file"]).read_text())
+        check = only(svc.check(doc, row["issuer"]))
+        if row["expect"] == "revoked":
+            assert (check.outcome, check.code) == (Outcome.FAILED, "revoked"), row["file"]
+        else:
+            assert (check.outcome, check.code) == (Outcome.PASSED, "not-revoked"), row["file"]
+
+
+def test_peer_corpus_end_to_end_through_the_verifier(store, interop):
+    from wallet.verify import Status, VerifyEnvironment, verify_credential
+
+    folder = interop / "peer-vcjs"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    svc = service(store)
+    _load_lists(svc, folder, manifest["statusLists"])
+    env = VerifyEnvironment(clock=fixed_clock(NOW), status=svc)
+    revoked = verify_credential(json.loads((folder / "status/revoked.json").read_text()), env)
+    fine = verify_credential(json.loads((folder / "status/not-revoked.json").read_text()), env)
+    assert revoked.status is Status.NOT_VERIFIED and "revoked" in revoked.codes
+    assert fine.status is Status.VERIFIED and fine.check(CheckName.STATUS).code == "not-revoked"
+    # without the list nothing is plainly valid
+    offline = verify_credential(json.loads((folder / "status/not-revoked.json").read_text()),
+                                VerifyEnvironment(clock=fixed_clock(NOW), status=service(Store.open(
+                                    store.path.parent / "other.sqlite3", os.urandom(32)))))
+    assert offline.status is not Status.VERIFIED
+
+
+def _dcc(interop):
+    folder = interop / "vectors" / "digitalcredentials__vc-test-fixtures"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return folder, manifest
+
+
+def test_dcc_status_lists(store, interop):
+    """DCC's lists, loaded as if fetched from every URL the credentials use.
+
+    Decided here: a list must be signed by the credential's own issuer (Bitstring
+    Status List's validation step, and what the issue asks). Most DCC credentials point
+    at a list signed by a different key, so their status is "unknown" with that reason,
+    never "not revoked"; expired, not-yet-valid, tampered and mistyped lists never answer.
+    """
+    folder, manifest = _dcc(interop)
+    svc = service(store)
+    refused = {}
+    for row in manifest["files"]:
+        if row["kind"] != "status-list-credential":
+            continue
+        for url in row["urls"]:
+            try:
+                svc.accept(url, json.loads((folder / row["file"]).read_text()), fetched_at=NOW, source="file")
+            except MalformedCredential as exc:
+                refused[Path(row["file"]).stem] = exc.message
+    assert set(refused) == {"tampered", "missingBitStringType"}
+    codes = {}
+    for row in manifest["files"]:
+        if row["kind"] != "credential" or "Status" not in row["file"] or "noStatus" in row["file"]:
+            continue
+        doc = json.loads((folder / row["file"]).read_text())
+        issuer = doc["issuer"]["id"] if isinstance(doc["issuer"], dict) else doc["issuer"]
+        for check in svc.check(doc, issuer):
+            assert check.outcome is not Outcome.PASSED, row["file"]
+            codes[Path(row["file"]).stem] = check.code
+    assert codes["legacy-expiredStatus-noExpiry"] == "status-list-expired"
+    assert codes["legacy-notYetValidStatus-noExpiry"] == "status-list-not-yet-valid"
+    assert codes["legacy-tamperedStatus-noExpiry"] == "status-unknown"
+    assert codes["legacy-missingTypeStatus-noExpiry"] == "status-unknown"
+    assert codes["noRegsitry-revokedStatus-notExpired"] == "status-list-wrong-issuer"
+
+
+def test_1edtech_corpus_offline(store, interop):
+    """1EdTech's revoked fixtures: their lists are online only, so offline they are
+    "never checked" (unknown), never valid; with a list in the cache, revoked."""
+    folder = interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "ob30"
+    svc = service(store)
+    old = json.loads((folder / "credential-status-revoked.json").read_text())
+    issuer = old["issuer"]["id"]
+    assert only(svc.check(old, issuer)).code == "status-unknown"
+    list_url = old["credentialStatus"]["id"]
+    svc.accept(list_url, {"id": list_url, "revokedCredentials": [{"id": old["id"]}]}, fmt="1edtech",
+               fetched_at=NOW, source="file")
+    assert only(svc.check(old, issuer)).code == "revoked"
+
+    new = json.loads((folder / "bit-string-list" / "credential-status-revoked.json").read_text())
+    assert only(svc.check(new, new["issuer"]["id"])).code == "status-unknown"

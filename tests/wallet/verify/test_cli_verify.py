@@ -1,0 +1,61 @@
+"""``learner-wallet verify FILE... [--json]`` on received files (nothing is stored)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from wallet.cli import main
+from tests.wallet.verify.verify_helpers import clone, signed_ob3
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["verify", *argv], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    good = signed_ob3()
+    bad = clone(good)
+    bad["credentialSubject"]["achievement"]["name"] = "Data Literacy Mastery"
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    return tmp_path / "good.json", tmp_path / "bad.json"
+
+
+def test_exit_zero_only_when_every_argument_verified(tmp_path: Path) -> None:
+    good, bad = _files(tmp_path)
+    code, out, _ = _run(str(good))
+    assert code == 0
+    assert "Verified" in out and "Signed by Example University — did:key:z6Mk" in out
+    code, out, _ = _run(str(good), str(bad))
+    assert code == 1
+    assert "Not verified" in out and "changed after it was signed" in out
+
+
+def test_json_output(tmp_path: Path) -> None:
+    good, bad = _files(tmp_path)
+    code, out, _ = _run("--json", str(good), str(bad))
+    data = json.loads(out)
+    assert code == 1 and data["verified"] is False
+    assert [r["verified"] for r in data["results"]] == [True, False]
+    checks = data["results"][1]["credentials"][0]["report"]["checks"]
+    assert checks[0]["code"] == "tampered"
+
+
+def test_missing_and_non_credential_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello")
+    code, out, _ = _run(str(tmp_path / "absent.json"), str(tmp_path / "notes.txt"))
+    assert code == 1
+    assert "There is no file with that name." in out
+    assert "notes.txt: " in out
+
+
+def test_presentation_file_with_challenge(interop: Path) -> None:
+    vp = interop / "peer-vcjs/presentations/vp-eddsa-rdfc-2022.json"
+    code, out, _ = _run(str(vp), "--challenge", "b780383b-4808-4415-850e-0a1ff1edbab8", "--domain", "https://verifier.example.org")
+    assert code == 0, out
+    code, out, _ = _run(str(vp), "--challenge", "something-else")
+    assert code == 1 and "challenge does not match" in out

@@ -1,0 +1,31 @@
+"""Reports as JSON, and the wallet's verify / report calls that store them."""
+
+from __future__ import annotations
+
+import json
+
+from wallet.verify import Status, verify_credential
+from wallet.verify.report import report_from_json, report_to_json
+from tests.wallet.verify.verify_helpers import ed_key, env, signed_ob3
+from tests.wallet.verify.test_endorsements import _endorsement, _with
+
+
+def test_report_json_round_trip_with_endorsements() -> None:
+    report = verify_credential(_with(_endorsement("https://example.edu/achievements/data-literacy"), "issuer"), env())
+    data = json.loads(json.dumps(report_to_json(report)))
+    assert data["status"] == "verified" and data["summary"] == report.summary
+    assert report_from_json(data) == report
+
+
+def test_wallet_verify_stores_and_announces(wallet) -> None:
+    doc = signed_ob3(ed_key(8))
+    [cred] = wallet.import_bytes(json.dumps(doc).encode(), name="badge.json").added
+    seen = []
+    wallet.events.verification_finished.connect(lambda cid, rep: seen.append((cid, rep.status)))
+    assert wallet.report(cred.id) is None or wallet.report(cred.id).status is Status.VERIFIED
+    report = wallet.verify(cred.id[:10])
+    assert report.status is Status.VERIFIED
+    assert seen == [(cred.id, Status.VERIFIED)]
+    stored = wallet.report(cred.id)
+    assert stored == report
+    assert wallet.verify_environment().clock is wallet.clock

@@ -1,0 +1,156 @@
+"""JWT credentials: VC 1.1 ``vc`` claim and vc+jwt, algorithms pinned to key types."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from cryptography.hazmat.primitives import hashes, hmac
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from wallet.verify import Status, verify_credential
+from wallet.verify import keys as k
+from wallet.verify.dids import did_key_from_public_key, verification_method_for
+from wallet.verify.multibase import b64url_encode
+from wallet.verify.report import CheckName, Outcome
+from tests.wallet.verify.verify_helpers import ec_key, ed_key, env, ob3_credential
+
+NBF = int(datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp())
+
+
+def _token(header: dict, payload: dict, signer) -> str:
+    head = b64url_encode(json.dumps(header).encode())
+    body = b64url_encode(json.dumps(payload).encode())
+    return f"{head}.{body}.{b64url_encode(signer(f'{head}.{body}'.encode()))}"
+
+
+def _signer(key, alg: str):
+    if alg in ("RS256", "PS256"):
+        pad = padding.PKCS1v15() if alg == "RS256" else padding.PSS(padding.MGF1(hashes.SHA256()), 32)
+        return lambda m: key.sign(m, pad, hashes.SHA256())
+    return lambda m: k.sign_raw(key, m, hash_name="sha384" if alg == "ES384" else "sha256")
+
+
+def vc11(key, alg: str = "EdDSA", *, header: dict | None = None, **claims) -> str:
+    did = did_key_from_public_key(key) if alg not in ("RS256", "PS256") else "https://example.edu/issuers/1"
+    vc = ob3_credential(did)
+    vc["@context"] = ["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    vc.pop("validFrom")
+    payload = {"vc": vc, "iss": did, "sub": vc["credentialSubject"]["id"], "jti": vc["id"], "nbf": NBF}
+    payload.update(claims)
+    head = header if header is not None else {"alg": alg, "typ": "JWT", "kid": verification_method_for(key)}
+    return _token(head, payload, _signer(key, alg))
+
+
+@pytest.mark.parametrize(("alg", "make"), [("EdDSA", ed_key), ("ES256", lambda: ec_key("P-256")), ("ES384", lambda: ec_key("P-384"))])
+def test_vc11_jwt_with_did_key_verifies(alg: str, make) -> None:
+    key = make()
+    report = verify_credential(vc11(key, alg), env())
+    assert report.status is Status.VERIFIED, report.checks
+    assert report.signer.issuer_name == "Example University"
+    tampered = vc11(key, alg).split(".")
+    tampered[1] = tampered[1][:-4] + ("AAAA" if tampered[1][-4:] != "AAAA" else "BBBB")
+    assert verify_credential(".".join(tampered), env()).status is Status.NOT_VERIFIED
+
+
+@pytest.mark.parametrize("alg", ["RS256", "PS256"])
+def test_rsa_with_a_header_jwk_is_self_asserted(alg: str) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    header = {"alg": alg, "typ": "JWT", "jwk": k.key_to_jwk(key.public_key())}
+    report = verify_credential(vc11(key, alg, header=header), env())
+    assert report.status is Status.WARNINGS
+    assert report.check(CheckName.ISSUER_KEY).code == "self-asserted-key"
+    assert report.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
+
+
+def test_algorithm_must_fit_the_key_type() -> None:
+    key = ed_key()
+    token = vc11(key, header={"alg": "ES256", "kid": verification_method_for(key)})
+    report = verify_credential(token, env())
+    assert report.check(CheckName.SIGNATURE).code == "wrong-key-type"
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [({"alg": "none"}, "unsigned-jwt"), ({"alg": "HS256"}, "hmac-jwt"), ({"alg": "RS512"}, "unsupported-alg"),
+     ({"alg": "EdDSA", "crit": ["exp-ext"], "exp-ext": 1}, "unknown-crit")],
+)
+def test_refused_headers(header: dict, code: str) -> None:
+    key = ed_key()
+    header = dict(header, kid=verification_method_for(key))
+    if header["alg"] == "HS256":
+        def mac(m: bytes) -> bytes:
+            h = hmac.HMAC(b"secret", hashes.SHA256())
+            h.update(m)
+            return h.finalize()
+        token = vc11(key, header=header)
+        head, body, _ = token.split(".")
+        token = f"{head}.{body}.{b64url_encode(mac(f'{head}.{body}'.encode()))}"
+    else:
+        token = vc11(key, header=header)
+    report = verify_credential(token, env())
+    assert report.status is Status.NOT_VERIFIED
+    assert report.check(CheckName.SIGNATURE).code == code
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [{"iss": "did:key:z6MkfrQzp1wA1yDmuzW4sgTdUyKo2MxntxokoPzYAn2EmqYA"}, {"sub": "did:example:someone-else"},
+     {"jti": "urn:uuid:another"}],
+)
+def test_registered_claims_bound_to_the_credential(claims: dict) -> None:
+    report = verify_credential(vc11(ed_key(), **claims), env())
+    assert report.status is Status.NOT_VERIFIED
+    assert "jwt-claims-mismatch" in report.codes
+
+
+def test_nbf_must_match_issuance_date_and_exp_expires() -> None:
+    key = ed_key()
+    did = did_key_from_public_key(key)
+    vc = ob3_credential(did, issuanceDate="2024-01-01T00:00:00Z")
+    payload = {"vc": vc, "iss": did, "nbf": NBF}
+    token = _token({"alg": "EdDSA", "kid": verification_method_for(key)}, payload, _signer(key, "EdDSA"))
+    assert "jwt-claims-mismatch" in verify_credential(token, env()).codes
+    exp = int(datetime(2025, 6, 1, tzinfo=timezone.utc).timestamp())
+    report = verify_credential(vc11(key, exp=exp), env())
+    assert report.check(CheckName.DATES).code == "expired"
+    assert report.summary == "Expired on 1 June 2025."
+    late = verify_credential(vc11(key, nbf=int(datetime(2027, 1, 1, tzinfo=timezone.utc).timestamp())), env())
+    assert "not-yet-valid" in late.codes
+
+
+def test_vc_jose_cose_payload_is_the_credential() -> None:
+    key = ec_key("P-256")
+    doc = ob3_credential(did_key_from_public_key(key))
+    token = _token({"alg": "ES256", "typ": "vc+jwt", "kid": verification_method_for(key)}, doc, _signer(key, "ES256"))
+    report = verify_credential(token, env())
+    assert report.status is Status.VERIFIED, report.checks
+
+
+def test_a_jwt_signed_by_another_did_key_names_it() -> None:
+    issuer, other = ed_key(1), ed_key(7)
+    did = did_key_from_public_key(issuer)
+    payload = {"vc": ob3_credential(did), "iss": did}
+    token = _token({"alg": "EdDSA", "kid": verification_method_for(other)}, payload, _signer(other, "EdDSA"))
+    report = verify_credential(token, env())
+    assert report.check(CheckName.ISSUER_KEY).code == "wrong-key"
+    assert did_key_from_public_key(other) in report.check(CheckName.ISSUER_KEY).message
+
+
+def test_https_issuer_without_cache_cannot_be_checked_offline() -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = vc11(key, "RS256", header={"alg": "RS256", "typ": "JWT"})
+    report = verify_credential(token, env())
+    assert report.status is Status.OFFLINE
+    assert report.check(CheckName.ISSUER_KEY).message == "The issuer key is not available offline."
+    profile = {"id": "https://example.edu/issuers/1", "publicKeyJwk": k.key_to_jwk(key.public_key())}
+    cached = verify_credential(token, env(documents={"https://example.edu/issuers/1": profile}))
+    assert cached.status is Status.VERIFIED, cached.checks
+
+
+def test_damaged_tokens_are_refused_with_a_sentence() -> None:
+    for token in ("a.b.c", "eyJhbGciOiJFZERTQSJ9.e30", "eyJhbGciOiJFZERTQSJ9.W10.AAAA"):
+        report = verify_credential(token, env())
+        assert report.status is Status.NOT_VERIFIED
+        assert report.summary

@@ -1,0 +1,260 @@
+"""The desktop app's entry point: ``learner-wallet`` with no subcommand.
+
+``run_app`` sets up logging and Qt, then opens the wallet in steps that never block the
+window: on the first run it creates the wallet and shows the recovery key once; later
+it unlocks through the keyring off the GUI thread, asking for the passphrase or
+recovery key only when needed; a wallet that fails its checks is set aside by the core
+and the app offers the newest good backup. ``--demo`` opens a throwaway wallet filled
+with signed example credentials.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ui.icons import app_icon
+from ui.ops import run_op
+from ui.theme import apply_theme
+from ui.unlock import GuiAsker, OpeningSplash, RecoveryKeyDialog, WelcomeDialog
+from ui.widgets.error_box import ErrorBox, describe_error
+from wallet.errors import WalletError
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Learner Wallet"
+DESKTOP_ID = "learner-wallet"  # packaging/learner-wallet.desktop
+
+
+def configure_logging(verbose: bool) -> None:
+    """The app entry point owns the log handlers (the core never configures any)."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("learner-wallet")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName("learner-wallet")
+    app.setDesktopFileName(DESKTOP_ID)
+    app.setWindowIcon(app_icon())
+    apply_theme(app)
+    app.setQuitOnLastWindowClosed(False)  # dialogs come and go before the window opens
+    return app  # type: ignore[return-value]
+
+
+class Startup(QObject):
+    """Opens (or creates) the wallet step by step, then shows the main window.
+
+    ``gave_up`` carries the exit status when the wallet cannot (or will not) be opened.
+    """
+
+    gave_up = Signal(int)
+
+    def __init__(self, args: argparse.Namespace, app: QApplication, *, keyring: Any = None) -> None:
+        super().__init__(app)
+        self.args = args
+        self._keyring = keyring  # a wallet.keys.KeyringSlot; None: the system keyring
+        self.app = app
+        self.wallet: Any = None
+        self.window: QWidget | None = None
+        self.exit_code = 0
+        self.demo_home: Path | None = None
+        self.splash = OpeningSplash()
+        self.asker = GuiAsker(self.splash)
+
+    # -- steps
+
+    def start(self) -> None:
+        self.splash.show()
+        if getattr(self.args, "demo", False):
+            self._open_demo()
+            return
+        from wallet import vault
+        from wallet.cli.unlocking import wallet_home
+
+        self.home = wallet_home(self.args)
+        if vault.exists(self.home) or vault.damaged_files(self.home):
+            self._unlock()
+        else:
+            self._first_run()
+
+    def _open_demo(self) -> None:
+        from wallet.demo import create_demo_wallet
+
+        self.demo_home = Path(tempfile.mkdtemp(prefix="learner-wallet-demo-"))
+        self.splash.say("Filling a demo wallet with example credentials…")
+        run_op(self, lambda: create_demo_wallet(self.demo_home)).on_success(self._show).on_failure(self._fatal)
+
+    def keyring_slot(self) -> Any:
+        if self._keyring is None:
+            from wallet.keys import KeyringSlot
+
+            self._keyring = KeyringSlot()
+        return self._keyring
+
+    # -- what the learner is asked (methods, so a test can answer them)
+
+    def ask_welcome(self, keyring_ok: bool) -> tuple[bool, str | None]:
+        """(go ahead?, passphrase or None)."""
+        welcome = WelcomeDialog(keyring_ok)
+        if welcome.exec() != WelcomeDialog.DialogCode.Accepted:
+            return False, None
+        return True, welcome.chosen_passphrase()
+
+    def show_recovery_key(self, recovery_key: str) -> None:
+        RecoveryKeyDialog(recovery_key).exec()
+
+    def ask_restore(self, message: str) -> bool:
+        answer = QMessageBox.question(
+            None, "Restore your wallet",
+            f"{message}\n\nRestore the newest good backup now? Nothing is deleted.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def show_fatal(self, message: str, detail: str) -> None:
+        ErrorBox(message, detail, None, title="The wallet could not be opened").exec()
+
+    # -- more steps
+
+    def _first_run(self) -> None:
+        from wallet.vault import keyring_works
+
+        self.slot = self.keyring_slot()
+        self.splash.say("Getting ready…")
+        run_op(self, lambda: keyring_works(self.slot)).on_success(self._welcome).on_failure(
+            lambda _exc: self._welcome(False))
+
+    def _welcome(self, keyring_ok: bool) -> None:
+        self.splash.hide()
+        go, passphrase = self.ask_welcome(bool(keyring_ok))
+        if not go:
+            self._quit(0)
+            return
+        self.splash.say("Creating your wallet…")
+        self.splash.show()
+        from wallet.service import create_wallet
+
+        slot = self.slot if keyring_ok else None
+        run_op(self, lambda: create_wallet(self.home, keyring=slot, passphrase=passphrase)).on_success(
+            self._created).on_failure(self._fatal)
+
+    def _created(self, result: tuple[Any, str]) -> None:
+        wallet, recovery_key = result
+        self.wallet = wallet
+        self.splash.hide()
+        self.show_recovery_key(recovery_key)
+        del recovery_key
+        self._show(wallet)
+
+    def _unlocker(self) -> Any:
+        from wallet.cli.unlocking import given_secret
+        from wallet.keys import Unlocker
+
+        return Unlocker(keyring=self.keyring_slot(), secret=given_secret(self.args), ask=self.asker.ask)
+
+    def _unlock(self) -> None:
+        from wallet import vault
+        from wallet.service import open_wallet
+
+        if not vault.exists(self.home):  # only a damaged file set aside: go to the backups
+            self._offer_restore(None)
+            return
+        try:
+            unlocker = self._unlocker()
+        except WalletError as exc:  # an unreadable --passphrase-file
+            self._fatal(exc)
+            return
+        run_op(self, lambda: open_wallet(self.home, unlocker)).on_success(self._show).on_failure(self._open_failed)
+
+    def _open_failed(self, exc: BaseException) -> None:
+        from wallet.vault import DamagedWallet
+
+        if isinstance(exc, DamagedWallet):
+            self._offer_restore(exc)
+        else:
+            self._fatal(exc)
+
+    def _offer_restore(self, exc: BaseException | None) -> None:
+        from wallet.backup import find_backups
+
+        self.splash.hide()
+        message = describe_error(exc)[0] if exc else "Your wallet file was set aside as damaged."
+        if not find_backups(self.home):
+            self._fatal(exc or RuntimeError("no wallet and no backup"),
+                        extra=" There is no backup to restore. The damaged file is kept in your wallet folder.")
+            return
+        if not self.ask_restore(message):
+            self._quit(1)
+            return
+        from wallet.backup import restore_latest
+
+        self.splash.say("Restoring your newest backup…")
+        self.splash.show()
+        try:
+            unlocker = self._unlocker()
+        except WalletError as exc:
+            self._fatal(exc)
+            return
+        run_op(self, lambda: restore_latest(self.home, unlocker)).on_success(self._show).on_failure(self._fatal)
+
+    def _show(self, wallet: Any) -> None:
+        from ui.main_window import MainWindow
+
+        self.wallet = wallet
+        self.window = MainWindow(wallet)
+        if self.demo_home is not None:
+            self.window.setWindowTitle("Learner Wallet — demo (nothing is kept)")
+        self.window.show()
+        self.splash.close()
+        self.app.setQuitOnLastWindowClosed(True)
+
+    def _fatal(self, exc: BaseException, *, extra: str = "") -> None:
+        log.error("could not open the wallet: %s", type(exc).__name__)
+        self.splash.hide()
+        message, detail = describe_error(exc)
+        self.show_fatal(message + extra, detail)
+        self._quit(1)
+
+    def _quit(self, code: int) -> None:
+        self.exit_code = code
+        self.splash.close()
+        self.gave_up.emit(code)
+
+    # -- the end
+
+    def shutdown(self) -> None:
+        QThreadPool.globalInstance().waitForDone(15_000)
+        if self.wallet is not None:
+            try:
+                self.wallet.close()
+            except Exception:  # noqa: BLE001 - closing must not hide the exit code
+                log.exception("closing the wallet failed")
+        if self.demo_home is not None:
+            shutil.rmtree(self.demo_home, ignore_errors=True)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the desktop app; returns the process exit status."""
+    configure_logging(getattr(args, "verbose", False))
+    app = make_application()
+    startup = Startup(args, app)
+    startup.gave_up.connect(app.exit, Qt.ConnectionType.QueuedConnection)
+    QTimer.singleShot(0, startup.start)
+    code = app.exec()
+    startup.shutdown()
+    return code or startup.exit_code

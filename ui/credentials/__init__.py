@@ -1,0 +1,1 @@
+"""The credentials feature: list model, page, detail pane, import and trash."""

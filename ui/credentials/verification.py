@@ -1,0 +1,182 @@
+"""The Verification section of the detail pane: who signed, and one row per check."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.icons import icon
+from ui.widgets.status_badge import CHECKING, StatusBadge, look_for_outcome
+from wallet.verify.report import Check, CheckName, Outcome, Report, Signer, Status
+
+
+def signer_id(signer: Signer) -> str:
+    return signer.issuer_id or signer.key_id.split("#")[0]
+
+
+def signed_by(signer: Signer) -> str:
+    """"Signed by Example University — did:key:z6Mk…" (the key's owner, in full)."""
+    name = signer.issuer_name or "the issuer"
+    who = signer_id(signer)
+    return f"Signed by {name} — {who}" if who else f"Signed by {name}"
+
+
+def checked_when(report: Report) -> str:
+    when = report.checked_at.astimezone()
+    return f"Checked on {when.day} {when:%B %Y} at {when:%H:%M}, on this computer."
+
+
+class CheckRow(QFrame):
+    """One check: an icon for its outcome, the plain sentence, the detail on request."""
+
+    def __init__(self, check: Check, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkRow")
+        self.check = check
+        look = look_for_outcome(check.outcome)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 5, 0, 5)
+        layout.setHorizontalSpacing(10)
+        layout.setVerticalSpacing(4)
+        mark = QLabel(self)
+        mark.setPixmap(look.icon.pixmap(16, 16))
+        mark.setToolTip(look.label)
+        mark.setAccessibleName(look.label)
+        layout.addWidget(mark, 0, 0, Qt.AlignmentFlag.AlignTop)
+        self.message = QLabel(check.message, self)
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.message, 0, 1)
+        detail = "\n".join(x for x in (check.detail, f"check: {check.name.value}",
+                                       f"reason code: {check.code}" if check.code else "") if x)
+        self.toggle = QToolButton(self)
+        self.toggle.setText("Details")
+        self.toggle.setCheckable(True)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setAccessibleName(f"Technical details: {check.message}")
+        layout.addWidget(self.toggle, 0, 2, Qt.AlignmentFlag.AlignTop)
+        self.detail = QPlainTextEdit(detail, self)
+        self.detail.setReadOnly(True)
+        self.detail.setAccessibleName("Technical details")
+        self.detail.setMaximumHeight(110)
+        self.detail.setVisible(False)
+        layout.addWidget(self.detail, 1, 1, 1, 2)
+        layout.setColumnStretch(1, 1)
+        self.toggle.toggled.connect(self._show_detail)
+        self.setAccessibleName(f"{look.label}: {check.message}")
+
+    def _show_detail(self, shown: bool) -> None:
+        self.detail.setVisible(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+
+class VerificationSection(QWidget):
+    """Shows a :class:`Report` (or that there is none yet) and offers "Verify again"."""
+
+    verify_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        top = QHBoxLayout()
+        self.badge = StatusBadge(self)
+        top.addWidget(self.badge)
+        top.addStretch(1)
+        self.verify_button = QPushButton(icon("verify"), "Verify again", self)
+        self.verify_button.setAccessibleName("Verify this credential again")
+        self.verify_button.clicked.connect(self.verify_requested)
+        top.addWidget(self.verify_button)
+        layout.addLayout(top)
+        self.signer_label = QLabel(self)
+        self.signer_label.setWordWrap(True)
+        self.signer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.signer_label.setStyleSheet("font-weight: 600;")
+        layout.addWidget(self.signer_label)
+        self.signer_key = QLineEdit(self)  # a DID is long and unbreakable: scroll it, copy it
+        self.signer_key.setReadOnly(True)
+        self.signer_key.setFrame(False)
+        self.signer_key.setStyleSheet("background: transparent; border: none; padding: 0; font-family: monospace;")
+        self.signer_key.setAccessibleName("Issuer identifier")
+        layout.addWidget(self.signer_key)
+        self.when_label = QLabel(self)
+        self.when_label.setProperty("role", "muted")
+        self.when_label.setWordWrap(True)
+        layout.addWidget(self.when_label)
+        self._rows = QVBoxLayout()
+        self._rows.setSpacing(0)
+        layout.addLayout(self._rows)
+        self.rows: list[CheckRow] = []
+        self.show_report(None)
+
+    def show_report(self, report: Report | None, *, checking: bool = False) -> None:
+        self._clear_rows()
+        self.badge.set_report(report)
+        self.verify_button.setText("Verify now" if report is None else "Verify again")
+        self.verify_button.setEnabled(not checking)
+        if checking:
+            self.badge.set_look(CHECKING)
+        if report is None:
+            self.signer_label.setText("")
+            self.signer_label.setVisible(False)
+            self.signer_key.setVisible(False)
+            self.when_label.setText(
+                "Checking now, on this computer…" if checking
+                else "This credential has not been checked yet. Checking works offline."
+            )
+            return
+        trusted = report.status in (Status.VERIFIED, Status.WARNINGS)
+        shown = report.signer is not None and trusted
+        self.signer_label.setVisible(shown)
+        self.signer_key.setVisible(shown and bool(signer_id(report.signer)))
+        if shown:
+            name = report.signer.issuer_name or "the issuer"
+            self.signer_label.setText(f"Signed by {name} —")
+            self.signer_label.setAccessibleName(signed_by(report.signer))
+            self.signer_key.setText(signer_id(report.signer))
+            self.signer_key.setCursorPosition(0)
+        self.when_label.setText(checked_when(report))
+        for check in report.checks:
+            self._add_row(check)
+        for endorsement in report.endorsements:
+            self._add_row(_endorsement_check(endorsement))
+
+    def _add_row(self, check: Check) -> None:
+        row = CheckRow(check, self)
+        self._rows.addWidget(row)
+        self.rows.append(row)
+
+    def _clear_rows(self) -> None:
+        for row in self.rows:
+            self._rows.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+
+
+def _endorsement_check(report: Report) -> Check:
+    """An endorsement's own report, told as one row of the endorsed credential."""
+    who = (report.signer.issuer_name or report.signer.issuer_id) if report.signer else "an endorser"
+    outcome = {
+        Status.VERIFIED: Outcome.PASSED,
+        Status.WARNINGS: Outcome.WARNING,
+        Status.NOT_VERIFIED: Outcome.FAILED,
+        Status.OFFLINE: Outcome.UNKNOWN,
+    }[report.status]
+    message = f"Endorsement by {who}: {report.status.label.lower()}."
+    if report.status is not Status.VERIFIED:
+        message = f"Endorsement by {who}: {report.summary}"
+    return Check(CheckName.ENDORSEMENTS, outcome, message, "\n".join(c.message for c in report.checks))

@@ -1,0 +1,280 @@
+"""Dialogs for opening a wallet: welcome (first run), the recovery key, unlock, restore.
+
+These only ask and show; the work (wallet.keys, wallet.vault, wallet.backup) runs off
+the GUI thread in :mod:`ui.app`. Secrets typed here go straight to the core and are
+never logged; the recovery key is copied to the clipboard only as sensitive text,
+cleared again after 30 seconds.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.icons import app_icon, icon
+from ui.widgets.clipboard import ClipboardHelper
+from wallet.keys import Prompt
+
+MIN_PASSPHRASE = 8
+
+
+def _heading(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("role", "pageTitle")
+    label.setWordWrap(True)
+    return label
+
+
+def _text(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label
+
+
+class WelcomeDialog(QDialog):
+    """First run: what the wallet does with the learner's data, and an optional passphrase.
+
+    Without a working system keyring a passphrase is required, or the learner would
+    have to type the recovery key every time.
+    """
+
+    def __init__(self, keyring_ok: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.keyring_ok = keyring_ok
+        self.setWindowTitle("Welcome to Learner Wallet")
+        self.setWindowIcon(app_icon())
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(_heading("Welcome to Learner Wallet", self))
+        layout.addWidget(_text(
+            "Your credentials will be kept on this computer only, encrypted. Next you will see a "
+            "recovery key: keep it safe, it is the way back into your wallet if this computer's "
+            "key store is lost.", self))
+        if keyring_ok:
+            note = ("This computer can remember the wallet's key for you, so a passphrase is optional. "
+                    "Add one if others use this computer account.")
+        else:
+            note = ("This computer has no key store the wallet can use, so choose a passphrase: "
+                    "you will type it each time you open the wallet.")
+        layout.addWidget(_text(note, self))
+        form = QFormLayout()
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.repeat = QLineEdit(self)
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setAccessibleName("Repeat the passphrase")
+        form.addRow("Passphrase" + ("" if not keyring_ok else " (optional)"), self.passphrase)
+        form.addRow("Repeat it", self.repeat)
+        layout.addLayout(form)
+        self.problem = _text("", self)
+        self.problem.setStyleSheet("color: #8c1d18;")
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Create my wallet")
+        self.ok_button.setProperty("primary", True)
+        buttons.accepted.connect(self._try_accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.passphrase.textChanged.connect(self._check)
+        self.repeat.textChanged.connect(self._check)
+        self._check()
+
+    def problem_text(self) -> str:
+        first, second = self.passphrase.text(), self.repeat.text()
+        if not first and not second:
+            return "" if self.keyring_ok else "Choose a passphrase of at least 8 characters."
+        if len(first) < MIN_PASSPHRASE:
+            return "Use at least 8 characters."
+        if first != second:
+            return "The two passphrases are not the same."
+        return ""
+
+    def _check(self) -> None:
+        problem = self.problem_text()
+        typing = bool(self.passphrase.text() or self.repeat.text())
+        self.problem.setText(problem if typing else "")
+        self.ok_button.setEnabled(not problem)
+
+    def _try_accept(self) -> None:
+        if not self.problem_text():
+            self.accept()
+
+    def chosen_passphrase(self) -> str | None:
+        return self.passphrase.text() or None
+
+
+class RecoveryKeyDialog(QDialog):
+    """Shows the recovery key once, with Copy and Print, and asks the learner to keep it."""
+
+    def __init__(self, recovery_key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._key = recovery_key
+        self.clipboard = ClipboardHelper(self)
+        self.setWindowTitle("Your recovery key")
+        self.setWindowIcon(app_icon())
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(_heading("Keep this recovery key safe", self))
+        layout.addWidget(_text(
+            "If this computer's key store is lost, or you forget your passphrase, this key is the "
+            "only way to open your wallet and its backups. Write it down or print it, and keep it "
+            "somewhere safe. It is shown only now.", self))
+        self.key_label = QLabel(recovery_key, self)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSizeF(15)
+        self.key_label.setFont(font)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setWordWrap(True)
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setStyleSheet("background: white; border: 1px solid #b8c4d0; border-radius: 8px; padding: 14px;")
+        self.key_label.setAccessibleName("Recovery key")
+        layout.addWidget(self.key_label)
+        row = QHBoxLayout()
+        copy = QPushButton(icon("copy"), "Copy", self)
+        copy.setToolTip("Copy the key; it is cleared from the clipboard after 30 seconds")
+        copy.clicked.connect(lambda: self.clipboard.copy(self._key, sensitive=True))
+        print_button = QPushButton(icon("print"), "Print…", self)
+        print_button.clicked.connect(self.print_key)
+        row.addWidget(copy)
+        row.addWidget(print_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.kept = QCheckBox("I have written down or printed my recovery key", self)
+        layout.addWidget(self.kept)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Continue")
+        self.ok_button.setProperty("primary", True)
+        self.ok_button.setEnabled(False)
+        self.kept.toggled.connect(self.ok_button.setEnabled)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+
+    def print_key(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        doc = QTextDocument()
+        doc.setHtml(
+            "<h2>Learner Wallet: recovery key</h2>"
+            "<p>This key opens your wallet and its backups. Keep it private and safe.</p>"
+            f"<p style='font-family: monospace; font-size: 18pt'>{self._key}</p>"
+        )
+        doc.print_(printer)
+
+    def done(self, result: int) -> None:
+        self.key_label.clear()  # the key leaves the screen with the dialog
+        super().done(result)
+
+
+class UnlockDialog(QDialog):
+    """Asks for the passphrase or the recovery key (when the keyring cannot help)."""
+
+    def __init__(self, prompt: Prompt, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Open your wallet")
+        self.setWindowIcon(app_icon())
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(_heading("Open your wallet", self))
+        self.message = _text(prompt.message.rstrip(".") + ".", self)
+        if prompt.attempt > 1:
+            self.message.setStyleSheet("color: #8c1d18;")
+        layout.addWidget(self.message)
+        self.secret = QLineEdit(self)
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setAccessibleName("Passphrase or recovery key" if prompt.has_passphrase else "Recovery key")
+        self.secret.setPlaceholderText("Passphrase or recovery key" if prompt.has_passphrase else "Recovery key")
+        layout.addWidget(self.secret)
+        show = QCheckBox("Show what I type", self)
+        show.toggled.connect(lambda on: self.secret.setEchoMode(
+            QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
+        layout.addWidget(show)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Open")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def answer(self) -> str | None:
+        if self.exec() != QDialog.DialogCode.Accepted:
+            return None
+        text = self.secret.text()
+        self.secret.clear()
+        return text
+
+
+class GuiAsker(QObject):
+    """The ``ask`` of a :class:`wallet.keys.Unlocker` for the app.
+
+    The core asks from the worker thread that unlocks; the dialog must run on the GUI
+    thread, so the question crosses over with a blocking queued signal.
+    """
+
+    _question = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._parent_widget = parent
+        self._answer: str | None = None
+        self._question.connect(self._ask_here, Qt.ConnectionType.BlockingQueuedConnection)
+
+    def ask(self, prompt: Prompt) -> str | None:
+        app = QApplication.instance()
+        if app is not None and QThread.currentThread() is app.thread():
+            self._ask_here(prompt)
+        else:
+            self._question.emit(prompt)
+        answer, self._answer = self._answer, None
+        return answer
+
+    @Slot(object)
+    def _ask_here(self, prompt: Prompt) -> None:
+        self._answer = UnlockDialog(prompt, self._parent_widget).answer()
+
+
+class OpeningSplash(QWidget):
+    """A small window that says what is happening while the wallet opens."""
+
+    def __init__(self) -> None:
+        super().__init__(None, Qt.WindowType.SplashScreen)
+        self.setWindowIcon(app_icon())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(36, 28, 36, 28)
+        picture = QLabel(self)
+        picture.setPixmap(app_icon().pixmap(72, 72))
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(picture)
+        self.label = QLabel("Opening your wallet…", self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.label)
+        self.setStyleSheet("background: white;")
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.adjustSize()
+            self.move(screen.availableGeometry().center() - self.rect().center())
+
+    def say(self, text: str) -> None:
+        self.label.setText(text)

@@ -1,0 +1,1 @@
+"""Small reusable widgets: status badge, error box, empty state, clipboard helper."""

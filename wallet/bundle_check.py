@@ -1,0 +1,446 @@
+"""Checking a bundle someone gave you: who shared it, for whom, until when, and each credential.
+
+A receiver opens a ``.json`` file, or pictures of the QR codes (any order, several per
+picture), or both when a file-reference code points to the file. The result is a
+:class:`BundleReport`: one line each for the holder's signature, the holder's key, the
+challenge, the domain and the expiry, then a full verification report per credential.
+Nothing received is added to the receiver's wallet unless they ask
+(:func:`add_to_wallet`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from wallet import qr
+from wallet.credential import Credential, Format
+from wallet.errors import BundleError, InputError, UnsupportedFormat
+from wallet.verify.dates import human
+from wallet.verify.environment import VerifyEnvironment
+from wallet.verify.report import Check, CheckName, Outcome, Report, Status, overall_status
+
+log = logging.getLogger(__name__)
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF")
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Received:
+    """A presentation as it arrived, before any checking."""
+
+    presentation: dict[str, Any]
+    source: str  # "file credentials.json", "3 QR codes", ...
+
+
+@dataclass(frozen=True)
+class BundleLine:
+    """One bundle-level line: a label for the screen and the check behind it."""
+
+    label: str
+    check: Check
+
+
+@dataclass(frozen=True)
+class ReceivedCredential:
+    """One credential found in a bundle, with its own verification report."""
+
+    index: int
+    title: str
+    issuer: str
+    kind: str
+    report: Report
+    holder_check: Check | None = None
+    credential: Credential | None = None  # the parsed record, for "Add to my wallet"
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return self.report.checks + ((self.holder_check,) if self.holder_check else ())
+
+    @property
+    def status(self) -> Status:
+        return overall_status(self.checks)
+
+
+@dataclass(frozen=True)
+class BundleReport:
+    holder: str
+    lines: tuple[BundleLine, ...]
+    credentials: tuple[ReceivedCredential, ...]
+    checked_at: datetime
+    created: datetime | None = None
+    expires: datetime | None = None
+    challenge: str = ""
+    domain: str = ""
+    source: str = ""
+
+    @property
+    def status(self) -> Status:
+        return overall_status([line.check for line in self.lines] + [c for r in self.credentials for c in r.checks])
+
+    @property
+    def ok(self) -> bool:
+        """Everything holds (warnings allowed): the CLI's exit status 0."""
+        return self.status in (Status.VERIFIED, Status.WARNINGS)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(line.check.code for line in self.lines if line.check.code) | frozenset(
+            c.code for r in self.credentials for c in r.checks if c.code)
+
+    @property
+    def summary(self) -> str:
+        """One sentence: the first bundle-level problem, else the first credential's, else fine."""
+        for wanted in (Outcome.FAILED, Outcome.UNKNOWN):
+            for line in self.lines:
+                if line.check.outcome is wanted:
+                    return line.check.message
+            for r in self.credentials:
+                if any(c.outcome is wanted for c in r.checks):
+                    return f"Credential {r.index} (“{r.title}”): {_first(r.checks, wanted)}"
+        n = len(self.credentials)
+        return f"Signed by its holder; {n} credential{'s' if n != 1 else ''}, " + (
+            "all verified." if self.status is Status.VERIFIED else "verified, with warnings.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "summary": self.summary,
+            "holder": self.holder,
+            "source": self.source,
+            "created": _iso(self.created),
+            "expires": _iso(self.expires),
+            "challenge": self.challenge or None,
+            "domain": self.domain or None,
+            "checkedAt": _iso(self.checked_at),
+            "checks": [dict(_check_json(line.check), label=line.label) for line in self.lines],
+            "credentials": [
+                {
+                    "index": r.index, "title": r.title, "issuer": r.issuer, "format": r.kind,
+                    "status": r.status.value, "summary": r.report.summary,
+                    "checks": [_check_json(c) for c in r.checks],
+                }
+                for r in self.credentials
+            ],
+        }
+
+
+def _first(checks: Sequence[Check], outcome: Outcome) -> str:
+    return next(c.message for c in checks if c.outcome is outcome)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def _check_json(c: Check) -> dict[str, str]:
+    return {"name": c.name.value, "outcome": c.outcome.value, "message": c.message, "detail": c.detail,
+            "code": c.code}
+
+
+# ---------------------------------------------------------------- reading what arrived
+
+def load(inputs: Sequence[Path | str]) -> Received:
+    """A presentation from a file, from QR pictures, or from a code and its file."""
+    if not inputs:
+        raise BundleError("Give a bundle file or pictures of its QR codes.", "no input")
+    images, files = [], []
+    for item in inputs:
+        path = Path(item)
+        try:
+            with path.open("rb") as f:
+                head = f.read(16)
+        except OSError as exc:
+            raise BundleError(f"{path.name} cannot be opened: {exc.strerror or exc}.", str(exc)) from exc
+        (images if head.startswith(_IMAGE_MAGIC) else files).append(path)
+    if not images:
+        if len(files) > 1:
+            raise BundleError("Check one bundle file at a time.", f"{len(files)} files")
+        return Received(read_file(files[0]), f"file {files[0].name}")
+    decoded = qr.decode_texts(qr.read_images(images))
+    count = f"{len(images)} picture{'s' if len(images) > 1 else ''} of QR codes"
+    if decoded.document is not None:
+        if files:
+            raise BundleError("Give either the bundle file or the QR codes, not both.", str(files))
+        return Received(decoded.document, count)
+    return _matching_file(decoded, files, count)
+
+
+def _matching_file(decoded: qr.Decoded, files: list[Path], count: str) -> Received:
+    if not files:
+        raise BundleError("This QR code stands for a bundle file that travels separately; "
+                          "open that .json file together with the picture.", f"sha256 {decoded.sha256}")
+    for path in files:
+        data = path.read_bytes()
+        if qr.match_file(decoded, data):
+            return Received(_parse(data, path.name), f"file {path.name}, matched by its QR code")
+    raise BundleError("The bundle file is not the one the QR code stands for: it was changed or is another file.",
+                      f"expected sha256 {decoded.sha256}")
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{path.name} cannot be opened: {exc.strerror or exc}.", str(exc)) from exc
+    return _parse(data, path.name)
+
+
+def _parse(data: bytes, name: str) -> dict[str, Any]:
+    from wallet.formats.detect import check_size, load_json
+
+    check_size(data, what=name)
+    text = data.decode("utf-8", "replace").strip()
+    if text.startswith("LW1"):
+        return _from_codes_text(text)
+    if not text.startswith("{"):
+        raise UnsupportedFormat(f"{name} is not a bundle: a bundle is a .json file or pictures of QR codes.",
+                                repr(text[:20]))
+    document = load_json(data, what=name)
+    if not isinstance(document, dict):
+        raise BundleError(f"{name} is not a bundle.", "JSON is not an object")
+    return document
+
+
+def _from_codes_text(text: str) -> dict[str, Any]:
+    """Codes pasted as text, one per line (as a scanner app copies them)."""
+    decoded = qr.decode_texts(text.splitlines())
+    if decoded.document is None:
+        raise BundleError("This text is a file fingerprint; open the bundle file it stands for.", decoded.sha256)
+    return decoded.document
+
+
+# ---------------------------------------------------------------- checking
+
+def check(presentation: dict[str, Any], env: VerifyEnvironment | None = None, *,
+          challenge: str | None = None, domain: str | None = None, source: str = "") -> BundleReport:
+    """Verify a received presentation and every credential in it, offline."""
+    env = env or VerifyEnvironment()
+    _require_presentation(presentation)
+    now = env.clock()
+    proof = _auth_proof(presentation)
+    created = _date(proof.get("created"))
+    expires = _date(proof.get("expires"))
+    holder = _holder_of(presentation)
+    lines = [
+        *_signature_lines(presentation, env, created, holder),
+        BundleLine("Request", _match_line("challenge", proof.get("challenge"), challenge)),
+        BundleLine("Receiver", _match_line("domain", proof.get("domain"), domain)),
+        BundleLine("Expiry", _expiry_check(proof, presentation, now)),
+    ]
+    received = [_credential(index, _item(entry), env, holder)
+                for index, entry in enumerate(_entries(presentation), 1)]
+    if not received:
+        lines.append(BundleLine("Credentials", Check(CheckName.PRESENTATION, Outcome.WARNING,
+                                                     "The bundle holds no credentials.", "", "empty-bundle")))
+    return BundleReport(holder, tuple(lines), tuple(received), now, created, expires,
+                        str(proof.get("challenge") or ""), _domain_text(proof.get("domain")), source)
+
+
+def check_inputs(inputs: Sequence[Path | str], env: VerifyEnvironment | None = None, *,
+                 challenge: str | None = None, domain: str | None = None) -> BundleReport:
+    received = load(inputs)
+    return check(received.presentation, env, challenge=challenge, domain=domain, source=received.source)
+
+
+def _require_presentation(doc: dict[str, Any]) -> None:
+    types = doc.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "VerifiablePresentation" in types:
+        return
+    if "VerifiableCredential" in types:
+        raise BundleError("This is a single credential, not a bundle; add it to the wallet with Import.",
+                          f"type {types}")
+    raise BundleError("This is not a bundle of credentials.", f"type {types}")
+
+
+def _entries(doc: dict[str, Any]) -> list[Any]:
+    value = doc.get("verifiableCredential")
+    return value if isinstance(value, list) else ([] if value is None else [value])
+
+
+def _auth_proof(doc: dict[str, Any]) -> dict[str, Any]:
+    proofs = doc.get("proof")
+    proofs = proofs if isinstance(proofs, list) else ([] if proofs is None else [proofs])
+    proofs = [p for p in proofs if isinstance(p, dict)]
+    return next((p for p in proofs if p.get("proofPurpose") == "authentication"), proofs[0] if proofs else {})
+
+
+def _holder_of(doc: dict[str, Any]) -> str:
+    holder = doc.get("holder")
+    if isinstance(holder, dict):
+        holder = holder.get("id")
+    return holder if isinstance(holder, str) else ""
+
+
+def _date(value: Any) -> datetime | None:
+    from wallet.verify.dates import parse_date
+
+    return parse_date(value) if isinstance(value, str) else None
+
+
+def _domain_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value or "")
+
+
+def _signature_lines(doc: dict[str, Any], env: VerifyEnvironment, created: datetime | None,
+                     holder: str) -> list[BundleLine]:
+    """The holder's signature and key, checked as of signing (expiry has its own line)."""
+    from wallet.verify.checks import binding_check
+    from wallet.verify.dataintegrity import verify_proofs
+
+    if not doc.get("proof"):
+        return [BundleLine("Holder's signature", Check(
+            CheckName.SIGNATURE, Outcome.FAILED, "The bundle is not signed by its holder, so anyone could have "
+            "put it together.", "presentation has no proof", "unsigned-bundle"))]
+    at_signing = dataclasses.replace(env, clock=(lambda: created)) if created else env
+    results = verify_proofs(doc, at_signing, purpose="authentication")
+    failed = next((r for r in results if not r.ok), None)
+    if failed is not None:
+        message = failed.message.replace("this credential", "this bundle")
+        if failed.code in ("tampered", "bad-signature", ""):
+            message = "The holder's signature does not match the bundle: something in it was changed after signing."
+        sig = Check(CheckName.SIGNATURE, failed.outcome, message, failed.detail, failed.code or "tampered")
+    else:
+        sig = Check(CheckName.SIGNATURE, Outcome.PASSED, "The holder's signature is valid.",
+                    "; ".join(r.detail for r in results))
+    lines = [BundleLine("Holder's signature", sig)]
+    keys = [r.key for r in results if r.ok and r.key is not None]
+    if keys:
+        bound = binding_check(keys, holder, env, role="holder")
+        if bound.code == "no-holder":
+            bound = dataclasses.replace(bound, message="The bundle does not name its holder.")
+        lines.append(BundleLine("Holder", bound))
+    return lines
+
+
+def _match_line(what: str, signed: Any, expected: str | None) -> Check:
+    """Whether the bundle was made for this receiver's request (challenge) and for them (domain)."""
+    name = CheckName.PRESENTATION
+    signed_values = [str(v) for v in signed] if isinstance(signed, list) else ([str(signed)] if signed else [])
+    shown = ", ".join(signed_values)
+    words = _WORDS[what]
+    if expected is None:
+        if not signed_values:
+            return Check(name, Outcome.PASSED, words["none"], f"no {what}")
+        return Check(name, Outcome.PASSED, words["unchecked"].format(shown), f"{what} {shown}")
+    if expected in signed_values:
+        return Check(name, Outcome.PASSED, words["match"], f"{what} {shown}")
+    if not signed_values:
+        return Check(name, Outcome.FAILED, words["missing"], f"expected {expected!r}", f"missing-{what}")
+    return Check(name, Outcome.FAILED, words["wrong"], f"{what} {shown!r}, expected {expected!r}", f"wrong-{what}")
+
+
+_WORDS = {
+    "challenge": {
+        "none": "Not made for a particular request.",
+        "unchecked": "Made for the request {!r}; no request was given to compare it with.",
+        "match": "Made for your request (the challenge matches).",
+        "missing": "The bundle was not made for your request: it carries no challenge.",
+        "wrong": "The bundle was made for a different request: the challenge does not match.",
+    },
+    "domain": {
+        "none": "Not made for a particular receiver.",
+        "unchecked": "Made for {}; no receiver was given to compare it with.",
+        "match": "Made for you (the domain matches).",
+        "missing": "The bundle was not made for you: it names no receiver (domain).",
+        "wrong": "The bundle was made for a different receiver: the domain does not match.",
+    },
+}
+
+
+def _expiry_check(proof: dict[str, Any], doc: dict[str, Any], now: datetime) -> Check:
+    name = CheckName.DATES
+    ends = [d for d in (_date(proof.get("expires")), _date(doc.get("validUntil"))) if d is not None]
+    if proof.get("expires") and not _date(proof.get("expires")):
+        return Check(name, Outcome.FAILED, "The bundle's expiry date cannot be read.",
+                     f"expires {proof.get('expires')!r}", "malformed-expiry")
+    created = _date(proof.get("created"))
+    if created and created > now + _CLOCK_SKEW:
+        return Check(name, Outcome.WARNING, f"The bundle says it was signed in the future ({human(created)}); "
+                     "check this computer's clock.", f"created {created.isoformat()}", "created-in-future")
+    if not ends:
+        return Check(name, Outcome.PASSED, "The bundle has no expiry date.", "no expires / validUntil")
+    end = min(ends)
+    if end < now:
+        return Check(name, Outcome.FAILED, f"The bundle expired on {human(end)}; ask the holder for a new one.",
+                     f"expires {end.isoformat()}, now {now.isoformat()}", "bundle-expired")
+    return Check(name, Outcome.PASSED, f"Valid until {human(end)}.", f"expires {end.isoformat()}")
+
+
+def _item(entry: Any) -> Any:
+    """The embedded credential's exact text and envelope; None when it is not one."""
+    from wallet.formats.presentation import item_of
+
+    try:
+        return item_of(entry)
+    except InputError as exc:
+        log.info("an entry in a bundle is not a credential: %s", exc.detail)
+        return None
+
+
+def _credential(index: int, item: Any, env: VerifyEnvironment, holder: str) -> ReceivedCredential:
+    from wallet.verify.credential import unreadable, verify_credential
+
+    if item is None:
+        return ReceivedCredential(index, "Not a credential", "", "", unreadable(
+            env, "entry is neither an embedded credential nor a JWT"))
+    record = _record(item.text)
+    target: Any = item.text if item.envelope.value == "jwt" else (record.document if record else item.text)
+    report = verify_credential(target, env)
+    title = record.title if record else "Unreadable credential"
+    issuer = (record.summary.issuer_name or record.summary.issuer_id) if record else ""
+    kind = record.format.label if record else ""
+    return ReceivedCredential(index, title or "Untitled credential", issuer, kind, report,
+                              _subject_check(record, holder), record)
+
+
+def _record(text: str) -> Credential | None:
+    from wallet.formats import parse
+
+    try:
+        found = parse(text.encode("utf-8"), source="bundle")
+    except InputError as exc:
+        log.info("a credential in a bundle could not be parsed: %s", exc.detail)
+        return None
+    return found[0] if found else None
+
+
+def _subject_check(record: Credential | None, holder: str) -> Check | None:
+    """Whether the credential was issued to the one who shared it, where it says so."""
+    if record is None or not holder or record.format is Format.ENDORSEMENT:
+        return None  # an endorsement's subject is what it endorses, not a person
+    subjects = record.document.get("credentialSubject")
+    subjects = subjects if isinstance(subjects, list) else [subjects]
+    ids = [s.get("id") for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)]
+    if not ids:
+        return None
+    if holder in ids:
+        return Check(CheckName.PRESENTATION, Outcome.PASSED, "Issued to the person who shared it.",
+                     f"credentialSubject.id {holder}", "subject-is-holder")
+    return Check(CheckName.PRESENTATION, Outcome.WARNING,
+                 "Issued to another identifier than the one that signed the bundle.",
+                 f"credentialSubject.id {', '.join(ids)}; holder {holder}", "subject-not-holder")
+
+
+# ---------------------------------------------------------------- keeping what arrived
+
+def add_to_wallet(wallet: Any, received: ReceivedCredential) -> bool:
+    """Add one received credential to the receiver's wallet, only when asked.
+
+    Returns False when the wallet already held it.
+    """
+    if received.credential is None:
+        raise BundleError("This credential could not be read, so it cannot be added.", f"entry {received.index}")
+    result = wallet.import_bytes(received.credential.raw, name=received.title, source="bundle")
+    if result.error is not None:
+        raise result.error
+    return bool(result.added or result.restored)

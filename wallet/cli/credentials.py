@@ -1,0 +1,412 @@
+"""Credential commands: import, list, show, remove, restore, empty-trash, info.
+
+The ``--json`` output of list, show, import and info is a stable interface, described
+in docs/cli-json.md; :func:`credential_json` and :func:`import_json` build it, and
+other commands that print credentials reuse them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from wallet import __version__
+from wallet.credential import Credential
+from wallet.errors import InputError, WalletError
+from wallet.formats.details import details_of
+from wallet.importer import ImportResult, read_stream
+
+JSON_SCHEMA = 1  # bump only for a change that breaks a documented field
+SHORT_ID = 12
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="add credential files or folders to the wallet")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="a credential file, a baked badge, or a folder; - reads one credential from standard input")
+    p.add_argument("--json", action="store_true", help="print the result as JSON (see docs/cli-json.md)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("list", help="list the credentials in the wallet")
+    p.add_argument("--trash", action="store_true", help="list the credentials in the trash instead")
+    p.add_argument("--json", action="store_true", help="print the list as JSON (see docs/cli-json.md)")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="show everything about one credential")
+    p.add_argument("id", metavar="ID", help="the credential's id, or the first characters of it")
+    p.add_argument("--json", action="store_true", help="print the credential as JSON (see docs/cli-json.md)")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("remove", help="move a credential to the trash")
+    p.add_argument("id", metavar="ID", help="the credential's id, or the first characters of it")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("restore", help="bring a credential back from the trash")
+    p.add_argument("id", metavar="ID", help="the credential's id, or the first characters of it")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("empty-trash", help="delete the credentials in the trash for good")
+    p.set_defaults(func=cmd_empty_trash)
+
+    p = sub.add_parser("info", help="where the wallet lives, what it holds, and the version")
+    p.add_argument("--json", action="store_true", help="print the information as JSON (see docs/cli-json.md)")
+    p.set_defaults(func=cmd_info)
+
+
+# ---------------------------------------------------------------- handlers
+
+def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    wallet = ctx.wallet
+    results: list[ImportResult] = []
+    for path in args.paths:
+        if path == "-":
+            results.append(_import_stdin(wallet))
+        else:
+            results.extend(wallet.import_paths([path]) or [_nothing_found(path)])
+    if args.json:
+        ctx.print_json(import_json(results))
+    else:
+        for result in results:
+            _print_import_result(ctx, result, verbose=getattr(args, "verbose", False))
+        ctx.print(_import_totals(results))
+    return 1 if not results or any(not r.ok for r in results) else 0
+
+
+def _nothing_found(path: str) -> ImportResult:
+    folder = Path(path)
+    return ImportResult(name=folder.name or path, path=folder,
+                        error=InputError("This folder holds no credential files.", str(folder)))
+
+
+def _import_stdin(wallet: Any) -> ImportResult:
+    try:
+        data = read_stream(sys.stdin.buffer)
+    except WalletError as exc:
+        return ImportResult(name="standard input", error=exc)
+    return wallet.import_bytes(data, name="standard input", source="standard input")
+
+
+def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
+    creds = ctx.wallet.credentials(trashed=args.trash)
+    if args.json:
+        ctx.print_json({"schema": JSON_SCHEMA, "trash": args.trash, "count": len(creds),
+                        "credentials": [credential_json(c) for c in creds]})
+        return 0
+    if not creds:
+        ctx.print("The trash is empty." if args.trash else
+                  "Your wallet is empty. Add credentials with: learner-wallet import FILE...")
+        return 0
+    for cred, depth in _tree(creds):
+        ctx.print(_list_line(cred, depth))
+    noun = "credential" if len(creds) == 1 else "credentials"
+    ctx.print(f"{len(creds)} {noun}" + (" in the trash." if args.trash else "."))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
+    wallet = ctx.wallet
+    cred = wallet.get(args.id)
+    parent = _parent(wallet, cred)
+    children = wallet.children(cred)
+    if args.json:
+        ctx.print_json(show_json(cred, parent, children))
+    else:
+        for line in _show_lines(cred, parent, children):
+            ctx.print(line)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, ctx: Any) -> int:
+    wallet = ctx.wallet
+    cred = wallet.get(args.id)
+    inside = [c for c in wallet.children(cred) if c.trashed_at is None]
+    wallet.trash(cred.id)
+    extra = ""
+    if inside:
+        extra = " with the credential inside it" if len(inside) == 1 else f" with the {len(inside)} credentials inside it"
+    ctx.print(f'Moved "{cred.title}"{extra} to the trash. '
+              f"Bring it back with: learner-wallet restore {cred.id[:SHORT_ID]}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Any) -> int:
+    cred = ctx.wallet.restore(args.id)
+    ctx.print(f'Restored "{cred.title}" from the trash.')
+    return 0
+
+
+def cmd_empty_trash(args: argparse.Namespace, ctx: Any) -> int:
+    n = ctx.wallet.empty_trash()
+    if n == 0:
+        ctx.print("The trash was already empty.")
+    else:
+        ctx.print(f"Emptied the trash: {n} credential{'s' if n != 1 else ''} deleted for good.")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace, ctx: Any) -> int:
+    wallet = ctx.wallet
+    counts = wallet.store.count()
+    info = {
+        "schema": JSON_SCHEMA,
+        "version": __version__,
+        "data_folder": str(wallet.home),
+        "wallet_file": str(wallet.store.path),
+        "counts": counts,
+    }
+    if args.json:
+        ctx.print_json(info)
+        return 0
+    ctx.print(f"Learner Wallet {__version__}")
+    ctx.print(f"Data folder:  {wallet.home}")
+    ctx.print(f"Wallet file:  {wallet.store.path}")
+    ctx.print(f"Credentials:  {counts.get('credentials', 0)} (and {counts.get('trash', 0)} in the trash)")
+    ctx.print(f"Stacks:       {counts.get('stacks', 0)}")
+    return 0
+
+
+# ---------------------------------------------------------------- JSON (docs/cli-json.md)
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
+
+
+def credential_json(cred: Credential) -> dict[str, Any]:
+    """The stable JSON record of one credential (list, show, import)."""
+    s = cred.summary
+    return {
+        "id": cred.id,
+        "title": s.title,
+        "format": cred.format.value,
+        "format_label": cred.format.label,
+        "envelope": cred.envelope.value,
+        "types": list(s.types),
+        "issuer": {"name": s.issuer_name, "id": s.issuer_id},
+        "subject": {"name": s.subject_name, "id": s.subject_id},
+        "description": s.description,
+        "issued": _iso(s.issued),
+        "valid_from": _iso(s.valid_from),
+        "valid_until": _iso(s.valid_until),
+        "achievement": {"id": s.achievement_id, "type": s.achievement_type, "name": s.achievement_name},
+        "credits": s.credits,
+        "credits_unit": s.credits_unit,
+        "tags": list(s.tags),
+        "alignments": [
+            {"framework": a.framework, "code": a.code, "name": a.name, "url": a.url, "type": a.type}
+            for a in s.alignments
+        ],
+        "image": s.image,
+        "parent_id": cred.parent_id,
+        "source": cred.source,
+        "added_at": _iso(cred.added_at),
+        "trashed_at": _iso(cred.trashed_at),
+    }
+
+
+def show_json(cred: Credential, parent: Credential | None, children: list[Credential]) -> dict[str, Any]:
+    out = credential_json(cred)
+    d = details_of(cred)
+    out.update({
+        "schema": JSON_SCHEMA,
+        "criteria": {"narrative": d.criteria, "url": d.criteria_url},
+        "issuer": {**out["issuer"], "url": d.issuer_url, "email": d.issuer_email,
+                   "description": d.issuer_description},
+        "field_of_study": d.field_of_study,
+        "human_code": d.human_code,
+        "specialization": d.specialization,
+        "term": d.term,
+        "activity": {"start": d.activity_start, "end": d.activity_end},
+        "narrative": d.narrative,
+        "evidence": [{"name": e.name, "description": e.description, "narrative": e.narrative, "url": e.url}
+                     for e in d.evidence],
+        "results": [{"name": r.name, "value": r.value, "status": r.status} for r in d.results],
+        "endorsements": d.endorsements,
+        "achievements": list(d.achievements),
+        "parent": None if parent is None else {"id": parent.id, "title": parent.title},
+        "children": [{"id": c.id, "title": c.title} for c in children],
+        "document": cred.document,
+    })
+    return out
+
+
+def import_json(results: list[ImportResult]) -> dict[str, Any]:
+    files = [
+        {
+            "name": r.name,
+            "path": str(r.path) if r.path else None,
+            "ok": r.ok,
+            "added": [_brief(c) for c in r.added],
+            "duplicates": [_brief(c) for c in r.duplicates],
+            "restored": [_brief(c) for c in r.restored],
+            "error": None if r.error is None else error_json(r.error),
+        }
+        for r in results
+    ]
+    return {
+        "schema": JSON_SCHEMA,
+        "files": files,
+        "added": sum(len(r.added) for r in results),
+        "duplicates": sum(len(r.duplicates) for r in results),
+        "restored": sum(len(r.restored) for r in results),
+        "failed": sum(1 for r in results if not r.ok),
+    }
+
+
+def _brief(cred: Credential) -> dict[str, Any]:
+    return {"id": cred.id, "title": cred.title, "format": cred.format.value, "parent_id": cred.parent_id}
+
+
+def error_json(error: WalletError) -> dict[str, str]:
+    return {"kind": type(error).__name__, "message": error.message, "detail": error.detail}
+
+
+# ---------------------------------------------------------------- text
+
+def _print_import_result(ctx: Any, result: ImportResult, *, verbose: bool) -> None:
+    if result.error is not None:
+        print(f"{result.name}: {result.error.message}", file=ctx.err)
+        if verbose and result.error.detail:
+            print(f"  detail: {result.error.detail}", file=ctx.err)
+    for cred in result.added:
+        ctx.print(f'{result.name}: added "{cred.title}" ({cred.id[:SHORT_ID]})')
+    for cred in result.restored:
+        ctx.print(f'{result.name}: "{cred.title}" was in the trash; it is back in your wallet '
+                  f"({cred.id[:SHORT_ID]})")
+    for cred in result.duplicates:
+        ctx.print(f'{result.name}: "{cred.title}" is already in your wallet ({cred.id[:SHORT_ID]})')
+
+
+def _import_totals(results: list[ImportResult]) -> str:
+    added = sum(len(r.added) + len(r.restored) for r in results)
+    failed = sum(1 for r in results if not r.ok)
+    files = len(results)
+    line = (f"Added {added} credential{'s' if added != 1 else ''} "
+            f"from {files} file{'s' if files != 1 else ''}.")
+    if failed:
+        line += f" {failed} file{'s' if failed != 1 else ''} could not be imported."
+    return line
+
+
+def _tree(creds: list[Credential]) -> list[tuple[Credential, int]]:
+    """Credentials in list order, each one's children right below it."""
+    by_parent: dict[str, list[Credential]] = {}
+    ids = {c.id for c in creds}
+    for c in creds:
+        if c.parent_id and c.parent_id in ids:
+            by_parent.setdefault(c.parent_id, []).append(c)
+    out: list[tuple[Credential, int]] = []
+
+    def visit(cred: Credential, depth: int) -> None:
+        out.append((cred, depth))
+        for child in by_parent.get(cred.id, []):
+            visit(child, depth + 1)
+
+    for c in creds:
+        if not (c.parent_id and c.parent_id in ids):
+            visit(c, 0)
+    return out
+
+
+def _list_line(cred: Credential, depth: int) -> str:
+    s = cred.summary
+    date = s.issued.date().isoformat() if s.issued else "          "
+    indent = "  " * depth + ("└ " if depth else "")
+    issuer = f" — {s.issuer_name}" if s.issuer_name else ""
+    return f"{cred.id[:SHORT_ID]}  {date}  {cred.format.label:<34}  {indent}{s.title}{issuer}"
+
+
+def _parent(wallet: Any, cred: Credential) -> Credential | None:
+    if not cred.parent_id:
+        return None
+    try:
+        return wallet.get(cred.parent_id)
+    except WalletError:
+        return None
+
+
+def _show_lines(cred: Credential, parent: Credential | None, children: list[Credential]) -> list[str]:
+    s = cred.summary
+    d = details_of(cred)
+    rows: list[tuple[str, str]] = [
+        ("Id", cred.id),
+        ("Kind", f"{cred.format.label} ({cred.envelope.value.upper()})"),
+        ("Issuer", _name_and_id(s.issuer_name, s.issuer_id)),
+        ("Issuer web site", d.issuer_url),
+        ("Earned by", _name_and_id(s.subject_name, s.subject_id)),
+        ("Issued", _date(s.issued)),
+        ("Valid from", _date(s.valid_from) if s.valid_from != s.issued else ""),
+        ("Valid until", _date(s.valid_until)),
+        ("Achievement", _achievement(s.achievement_name, s.achievement_type)),
+        ("Achievement id", s.achievement_id),
+        ("Field of study", d.field_of_study),
+        ("Course code", d.human_code),
+        ("Term", d.term),
+        ("Credits", _credits(s.credits, s.credits_unit)),
+        ("Tags", ", ".join(s.tags)),
+        ("Endorsements", str(d.endorsements) if d.endorsements else ""),
+        ("Part of", f"{parent.title} ({parent.id[:SHORT_ID]})" if parent else ""),
+        ("Source", cred.source),
+        ("Added", _date(cred.added_at)),
+        ("In the trash since", _date(cred.trashed_at)),
+    ]
+    width = max(len(label) for label, _ in rows) + 2
+    lines = [s.title, "=" * min(len(s.title), 78)]
+    lines += [f"{label + ':':<{width}}{value}" for label, value in rows if value]
+    lines += _section("Description", [s.description])
+    lines += _section("Criteria", [d.criteria, d.criteria_url])
+    lines += _section("Skills and alignments", [_alignment(a) for a in s.alignments])
+    lines += _section("Evidence", [_evidence(e) for e in d.evidence])
+    lines += _section("Results", [f"{r.name or 'Result'}: {r.value or r.status}" for r in d.results])
+    lines += _section("Achievements in this record", list(d.achievements))
+    lines += _section("Credentials inside", [f"{c.title} ({c.id[:SHORT_ID]})" for c in children])
+    return lines
+
+
+def _section(title: str, items: list[str]) -> list[str]:
+    items = [i for i in items if i]
+    if not items:
+        return []
+    return ["", f"{title}:"] + [f"  {line}" for item in items for line in item.splitlines()]
+
+
+def _name_and_id(name: str, ident: str) -> str:
+    if name and ident:
+        return f"{name} ({ident})"
+    return name or ident
+
+
+def _date(when: datetime | None) -> str:
+    if when is None:
+        return ""
+    if (when.hour, when.minute, when.second) == (0, 0, 0):
+        return when.date().isoformat()
+    return when.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def _achievement(name: str, kind: str) -> str:
+    if name and kind:
+        return f"{name} ({kind})"
+    return name or kind
+
+
+def _credits(credits: float | None, unit: str) -> str:
+    if credits is None:
+        return ""
+    number = f"{credits:g}"
+    return f"{number} {unit}".strip()
+
+
+def _alignment(a: Any) -> str:
+    label = a.name or a.code or a.url
+    extra = ", ".join(x for x in (a.framework, a.code if a.code != label else "") if x)
+    line = f"- {label}" + (f" ({extra})" if extra else "")
+    return line + (f"\n  {a.url}" if a.url and a.url != label else "")
+
+
+def _evidence(e: Any) -> str:
+    head = e.name or e.url or "Evidence"
+    body = "\n".join(x for x in (e.description, e.narrative, e.url if e.url != head else "") if x)
+    return f"- {head}" + ("\n  " + body.replace("\n", "\n  ") if body else "")

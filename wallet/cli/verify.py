@@ -1,0 +1,141 @@
+"""``learner-wallet verify FILE|ID... [--json]``: check credentials offline.
+
+A FILE is checked where it lies and never stored (an employer checking what an
+applicant sent); an ID is a credential already in the wallet, whose new report is
+stored. The exit status is 0 only when every argument verified (warnings allowed).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from wallet.errors import WalletError
+from wallet.verify.report import Outcome, Report, Status, report_to_json
+
+_MARKS = {Outcome.PASSED: "ok", Outcome.WARNING: "!!", Outcome.FAILED: "XX", Outcome.UNKNOWN: "??"}
+_GOOD = (Status.VERIFIED, Status.WARNINGS)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "verify",
+        help="check credentials offline: files (not stored) or credentials in the wallet",
+        description="Check each credential's signature, issuer key, contexts and dates without the network. "
+        "Exit status 0 only when every argument verified.",
+    )
+    p.add_argument("targets", nargs="+", metavar="FILE|ID", help="a credential file, or the id of a stored credential")
+    p.add_argument("--challenge", help="for a presentation file: the challenge you asked the holder to use")
+    p.add_argument("--domain", help="for a presentation file: the domain you asked the holder to use")
+    p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.set_defaults(func=cmd_verify)
+
+
+def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
+    results = [_one(target, args, ctx) for target in args.targets]
+    if args.json:
+        clean = [{k: v for k, v in r.items() if not k.startswith("_")} for r in results]
+        ctx.print_json({"verified": all(r["verified"] for r in results), "results": clean})
+    else:
+        for r in results:
+            _print_result(r, ctx)
+    return 0 if all(r["verified"] for r in results) else 1
+
+
+def _one(target: str, args: argparse.Namespace, ctx: Any) -> dict[str, Any]:
+    path = Path(target)
+    try:
+        if path.is_file():
+            return _file(path, args)
+        if "/" in target or "\\" in target or path.suffix:
+            return _error(target, "There is no file with that name.", f"{target}: not found")
+        report = ctx.wallet.verify(target)
+        cred = ctx.wallet.get(target)
+        items = [{"id": cred.id, "title": cred.title, "report": report}]
+        return _result(target, items)
+    except WalletError as exc:
+        return _error(target, exc.message, exc.detail)
+    except OSError as exc:
+        return _error(target, "The file could not be read.", str(exc))
+
+
+def _error(target: str, message: str, detail: str) -> dict[str, Any]:
+    return {"target": target, "verified": False, "error": message, "detail": detail, "credentials": []}
+
+
+def _file(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from wallet.formats import parse
+    from wallet.formats.detect import load_json, sniff, Kind, text_of
+    from wallet.verify import verify_credential, verify_presentation
+
+    data = path.read_bytes()
+    if sniff(data) is Kind.JSON:
+        doc = load_json(text_of(data))
+        types = doc.get("type") if isinstance(doc, dict) else None
+        if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
+            vp = verify_presentation(doc, challenge=args.challenge, domain=args.domain)
+            return _presentation_result(str(path), vp)
+    creds = [c for c in parse(data, name=path.name, source=str(path)) if c.parent_id is None]
+    items = [{"id": c.id, "title": c.title, "report": verify_credential(c)} for c in creds]
+    return _result(str(path), items)
+
+
+def _result(target: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "target": target,
+        "verified": bool(items) and all(i["report"].status in _GOOD for i in items),
+        "credentials": [
+            {"id": i["id"], "title": i["title"], "report": report_to_json(i["report"])} for i in items
+        ],
+        "_reports": items,
+    }
+
+
+def _presentation_result(target: str, vp: Any) -> dict[str, Any]:
+    items = [{"id": "", "title": _title(doc), "report": report} for doc, report in vp.credentials]
+    out = _result(target, items)
+    out["verified"] = vp.status in _GOOD
+    out["presentation"] = {
+        "status": vp.status.value,
+        "holder": vp.holder,
+        "checks": [
+            {"name": c.name.value, "outcome": c.outcome.value, "message": c.message, "detail": c.detail, "code": c.code}
+            for c in vp.checks
+        ],
+    }
+    out["_presentation"] = vp
+    return out
+
+
+def _title(doc: Any) -> str:
+    if isinstance(doc, dict):
+        name = doc.get("name")
+        return name if isinstance(name, str) else ", ".join(t for t in doc.get("type", []) if isinstance(t, str))
+    return "JWT credential"
+
+
+def _print_result(r: dict[str, Any], ctx: Any) -> None:
+    if "error" in r:
+        ctx.print(f"{r['target']}: {r['error']}")
+        return
+    vp = r.get("_presentation")
+    if vp is not None:
+        ctx.print(f"{r['target']}: bundle from {vp.holder or 'an unnamed holder'}: {vp.status.label}")
+        for c in vp.checks:
+            ctx.print(f"  [{_MARKS[c.outcome]}] {c.message}")
+    for item in r["_reports"]:
+        report: Report = item["report"]
+        head = f"{r['target']}: " if vp is None else "  credential: "
+        ctx.print(f"{head}{item['title'] or item['id'][:12]}: {report.status.label}")
+        _print_report(report, ctx, indent="  ")
+
+
+def _print_report(report: Report, ctx: Any, indent: str) -> None:
+    if report.signer and report.status in _GOOD:
+        ctx.print(f"{indent}Signed by {report.signer.label}")
+    for c in report.checks:
+        ctx.print(f"{indent}[{_MARKS[c.outcome]}] {c.message}")
+    for e in report.endorsements:
+        ctx.print(f"{indent}Endorsement: {e.status.label}")
+        _print_report(e, ctx, indent + "  ")

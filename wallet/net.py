@@ -1,0 +1,308 @@
+"""The one network client: every connection the wallet makes goes through here.
+
+The wallet is offline first. Status lists, did:web documents and issuer registries are
+fetched only through :class:`NetClient`, and only when the learner's network setting
+allows it:
+
+- ``automatic``: the wallet may fetch on its own (for example after an import);
+- ``ask`` (the default): only when the learner asks ("Check status now");
+- ``never``: nothing connects, not even when asked.
+
+Every request is https only, has a timeout per read and a deadline for the whole
+exchange, a cap on the size of the answer, and follows redirects only on the same host.
+Each failure becomes a :class:`~wallet.errors.NetworkError` whose message is one plain
+sentence. The connection factory is a seam: tests pass an ``ssl.SSLContext`` that
+trusts their own test authority, or a factory that counts connections.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from wallet.errors import NetworkError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 10.0  # seconds for one connect or read
+DEFAULT_DEADLINE = 30.0  # seconds for the whole exchange, redirects included
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # a status list is 16 KiB compressed; a registry a few hundred
+MAX_REDIRECTS = 3
+_CHUNK = 64 * 1024
+USER_AGENT = "learner-wallet"
+
+
+class NetworkPolicy(StrEnum):
+    """When the wallet may use the network (the learner's setting)."""
+
+    AUTOMATIC = "automatic"
+    ASK = "ask"  # only when the learner asks
+    NEVER = "never"
+
+    @property
+    def label(self) -> str:
+        return {
+            NetworkPolicy.AUTOMATIC: "Check automatically",
+            NetworkPolicy.ASK: "Only when I ask",
+            NetworkPolicy.NEVER: "Never",
+        }[self]
+
+
+DEFAULT_POLICY = NetworkPolicy.ASK
+
+
+@dataclass(frozen=True)
+class Response:
+    """A successful answer: the final URL (after same-host redirects) and the body."""
+
+    url: str
+    status: int
+    content_type: str
+    body: bytes = field(repr=False)
+
+    def json(self) -> Any:
+        """The body as JSON, or a NetworkError saying the answer was not usable."""
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise NetworkError(
+                f"The answer from {host_of(self.url)} was not in the expected format.",
+                f"{self.url}: not JSON: {exc}",
+            ) from exc
+
+
+ConnectionFactory = Callable[[str, int, float, ssl.SSLContext], http.client.HTTPSConnection]
+
+
+def _default_factory(host: str, port: int, timeout: float, context: ssl.SSLContext) -> http.client.HTTPSConnection:
+    return http.client.HTTPSConnection(host, port, timeout=timeout, context=context)
+
+
+def host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:
+        return url
+
+
+def require_https(url: str) -> tuple[str, int, str]:
+    """(host, port, path-with-query) of an https URL, or a NetworkError."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError as exc:
+        raise NetworkError("That web address is not valid.", f"{url!r}: {exc}") from exc
+    if parts.scheme != "https":
+        raise NetworkError(
+            "Only secure (https) web addresses are used, and this one is not.", f"refused scheme {parts.scheme!r}: {url}"
+        )
+    if not parts.hostname:
+        raise NetworkError("That web address has no host name.", url)
+    if parts.username or parts.password:
+        raise NetworkError("Web addresses with a user name or password are not used.", url)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return parts.hostname, port, path
+
+
+class NetClient:
+    """Fetches https resources within the learner's network setting and hard limits.
+
+    ``policy`` is either a :class:`NetworkPolicy` or a callable returning one, so a
+    long-lived client follows the setting as the learner changes it.
+    """
+
+    def __init__(
+        self,
+        policy: NetworkPolicy | Callable[[], NetworkPolicy] = DEFAULT_POLICY,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        connection_factory: ConnectionFactory = _default_factory,
+    ) -> None:
+        self._policy = policy
+        self._context = ssl_context or ssl.create_default_context()
+        self.timeout = timeout
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self._factory = connection_factory
+
+    @property
+    def policy(self) -> NetworkPolicy:
+        value = self._policy() if callable(self._policy) else self._policy
+        return NetworkPolicy(value)
+
+    def allowed(self, *, user_initiated: bool) -> bool:
+        """May a request be made now? (Asked by the learner, or automatic allowed.)"""
+        policy = self.policy
+        if policy is NetworkPolicy.NEVER:
+            return False
+        return user_initiated or policy is NetworkPolicy.AUTOMATIC
+
+    def ensure_allowed(self, *, user_initiated: bool) -> None:
+        policy = self.policy
+        if policy is NetworkPolicy.NEVER:
+            raise NetworkError(
+                "The network is turned off in Settings, so nothing was downloaded.", "network policy: never"
+            )
+        if not user_initiated and policy is not NetworkPolicy.AUTOMATIC:
+            raise NetworkError(
+                "The wallet goes online only when you ask; use \u201cCheck now\u201d to download.",
+                "network policy: ask; request was not user-initiated",
+            )
+
+    # -- requests
+
+    def get(self, url: str, *, user_initiated: bool, accept: str = "application/json", max_bytes: int | None = None) -> Response:
+        """GET ``url``; same-host redirects are followed, anything else is refused."""
+        self.ensure_allowed(user_initiated=user_initiated)
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        give_up_at = time.monotonic() + self.deadline
+        origin_host = host_of(url)
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            host, port, path = require_https(current)
+            if host.lower() != origin_host.lower():
+                raise NetworkError(
+                    f"{origin_host} sent the request on to another site ({host}), which is not followed.",
+                    f"cross-host redirect {url} -> {current}",
+                )
+            status, headers, body = self._exchange(host, port, path, accept, limit, give_up_at, current)
+            if status in (301, 302, 303, 307, 308):
+                location = headers.get("location")
+                if not location:
+                    raise NetworkError(f"{host} answered with a redirect to nowhere.", f"{current}: {status} without Location")
+                current = urljoin(current, location)
+                log.info("redirect %s -> %s", host, host_of(current))
+                continue
+            if status != 200:
+                raise NetworkError(_status_sentence(host, status), f"GET {current}: HTTP {status}")
+            return Response(current, status, headers.get("content-type", ""), body)
+        raise NetworkError(f"{origin_host} redirected too many times.", f"more than {MAX_REDIRECTS} redirects from {url}")
+
+    def get_json(self, url: str, *, user_initiated: bool, max_bytes: int | None = None) -> Any:
+        return self.get(url, user_initiated=user_initiated, max_bytes=max_bytes).json()
+
+    def _exchange(
+        self, host: str, port: int, path: str, accept: str, limit: int, give_up_at: float, url: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        conn = None
+        try:
+            conn = self._factory(host, port, self.timeout, self._context)
+            conn.request("GET", path, headers={"Accept": accept, "User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+            resp = conn.getresponse()
+            try:
+                headers = {k.lower(): v for k, v in resp.getheaders()}
+                if resp.status != 200:
+                    return resp.status, headers, b""
+                return resp.status, headers, _read_capped(resp, headers, limit, give_up_at, host, url)
+            finally:
+                resp.close()  # the response holds the socket open past conn.close()
+        except NetworkError:
+            raise
+        except Exception as exc:  # every transport failure becomes one sentence
+            raise _translate(exc, host, url) from exc
+        finally:
+            if conn is not None:
+                conn.close()
+
+
+def _read_capped(
+    resp: http.client.HTTPResponse, headers: dict[str, str], limit: int, give_up_at: float, host: str, url: str
+) -> bytes:
+    declared = headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _too_large(host, url, limit, f"Content-Length {declared}")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > give_up_at:
+            raise NetworkError(f"{host} took too long to answer, so the download was stopped.", f"{url}: deadline passed")
+        chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(host, url, limit, f"more than {limit} bytes received")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(host: str, url: str, limit: int, why: str) -> NetworkError:
+    return NetworkError(
+        f"{host} sent more data than the wallet accepts ({limit // 1024} KB), so the download was stopped.",
+        f"{url}: {why}",
+    )
+
+
+def _status_sentence(host: str, status: int) -> str:
+    if status == 404:
+        return f"{host} says the document is not there (error 404)."
+    if status in (401, 403):
+        return f"{host} refused to share the document (error {status})."
+    if status >= 500:
+        return f"{host} had a problem answering (error {status}); try again later."
+    return f"{host} gave an unexpected answer (HTTP {status})."
+
+
+def _translate(exc: BaseException, host: str, url: str) -> NetworkError:
+    detail = f"{url}: {type(exc).__name__}: {exc}"
+    if isinstance(exc, socket.gaierror):
+        return NetworkError(f"The address {host} could not be found; check the connection or the address.", detail)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return NetworkError(f"The secure connection to {host} could not be trusted (certificate problem).", detail)
+    if isinstance(exc, ssl.SSLError):
+        return NetworkError(f"A secure connection to {host} could not be made.", detail)
+    if isinstance(exc, ConnectionRefusedError):
+        return NetworkError(f"{host} refused the connection; the service may be down.", detail)
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return NetworkError(f"{host} did not answer in time.", detail)
+    if isinstance(exc, (http.client.HTTPException, ValueError)):
+        return NetworkError(f"{host} sent an answer that could not be understood.", detail)
+    if isinstance(exc, ConnectionError):
+        return NetworkError(f"The connection to {host} was interrupted.", detail)
+    if isinstance(exc, OSError):
+        return NetworkError(f"{host} could not be reached; check the connection.", detail)
+    return NetworkError(f"{host} could not be reached.", detail)
+
+
+def policy_from_settings(store: Any) -> NetworkPolicy:
+    """The learner's network setting, read from the typed settings when present.
+
+    Falls back to the default ("only when I ask") when the setting is missing or
+    unreadable: never to a more permissive value.
+    """
+    try:
+        from wallet import settings as settings_mod  # engineer D's typed settings
+
+        value = _setting_value(settings_mod, store)
+    except Exception:  # missing module or value: keep the safe default
+        log.debug("network setting unavailable; using the default", exc_info=True)
+        return DEFAULT_POLICY
+    try:
+        return NetworkPolicy(str(getattr(value, "value", value)))
+    except ValueError:
+        return DEFAULT_POLICY
+
+
+def _setting_value(settings_mod: Any, store: Any) -> Any:
+    for name in ("load_settings", "load", "read"):
+        loader = getattr(settings_mod, name, None)
+        if callable(loader):
+            settings = loader(store)
+            for attr in ("network", "network_policy", "network_access"):
+                if hasattr(settings, attr):
+                    return getattr(settings, attr)
+    raise LookupError("no network setting")

@@ -1,0 +1,375 @@
+"""QR payloads for bundles: encode a presentation into codes, and read it back.
+
+The payload format is specified in ``docs/qr-payload.md`` (version 1). In short: the
+presentation JSON, minified, is zlib-compressed and Base45-encoded (RFC 9285), so the
+whole code stays in the QR alphanumeric alphabet, behind a versioned prefix:
+
+``LW1:<data>``                         the whole bundle in one code
+``LW1P:<i>:<n>:<check>:<data>``        part i of n; ``check`` names the whole
+``LW1H:<sha256>:<size>``               the bundle file travels separately
+``LW1R:<data>``                        a receiver's request (challenge and domain)
+
+Matrices are built here (plain booleans) and only painted by the UI; PNG rendering
+and decoding from images (zxing-cpp) need no Qt. Decoding bounds its input: parts are
+capped, decompression is capped, and every mismatch gives one plain sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.util import MODE_ALPHA_NUM, QRData
+
+from wallet.errors import BundleError, InputTooLarge
+
+log = logging.getLogger(__name__)
+
+PREFIX_WHOLE = "LW1:"
+PREFIX_PART = "LW1P:"
+PREFIX_HASH = "LW1H:"
+PREFIX_REQUEST = "LW1R:"
+
+#: The longest text one code carries: fits QR version 25 at level M (1,435 chars).
+MAX_CODE_CHARS = 1400
+#: Beyond this many parts the code carries only the file's SHA-256.
+MAX_PARTS = 24
+#: A decoded bundle never inflates past this.
+MAX_DECOMPRESSED = 1024 * 1024
+#: Images read at once when decoding (a sheet page holds several codes).
+MAX_IMAGES = 64
+CHECK_CHARS = 16  # hex digits of SHA-256 that tie parts to their whole
+
+_MASK = 2  # columns pattern: (x mod 3) == 0
+_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_B45_INDEX = {c: i for i, c in enumerate(_B45)}
+
+
+# ---------------------------------------------------------------- Base45 (RFC 9285)
+
+def b45encode(data: bytes) -> str:
+    """Base45: each 2 bytes become 3 characters, a final odd byte 2 characters."""
+    out: list[str] = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        n, c = divmod(n, 45)
+        e, d = divmod(n, 45)
+        out += (_B45[c], _B45[d], _B45[e])
+    if len(data) % 2:
+        d, c = divmod(data[-1], 45)
+        out += (_B45[c], _B45[d])
+    return "".join(out)
+
+
+def b45decode(text: str) -> bytes:
+    """Decode Base45, rejecting characters outside the alphabet and overflows."""
+    try:
+        values = [_B45_INDEX[c] for c in text]
+    except KeyError as exc:
+        raise BundleError("This QR code is damaged: it holds characters a bundle never uses.",
+                          f"not Base45: {exc.args[0]!r}") from None
+    if len(values) % 3 == 1:
+        raise BundleError("This QR code is damaged: its data is cut short.", "Base45 length mod 3 == 1")
+    out = bytearray()
+    for i in range(0, len(values) - 2, 3):
+        n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
+        if n > 0xFFFF:
+            raise BundleError("This QR code is damaged: its data does not decode.", f"Base45 triple {n} > 65535")
+        out += bytes(divmod(n, 256))
+    if len(values) % 3 == 2:
+        n = values[-2] + values[-1] * 45
+        if n > 0xFF:
+            raise BundleError("This QR code is damaged: its data does not decode.", f"Base45 pair {n} > 255")
+        out.append(n)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- compression
+
+def compress(document: dict[str, Any]) -> bytes:
+    minified = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return zlib.compress(minified, 9)
+
+
+def inflate(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """zlib-decompress, refusing anything that would grow past ``limit`` bytes."""
+    d = zlib.decompressobj()
+    try:
+        out = d.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise BundleError("The QR codes are damaged: the bundle inside does not unpack.", str(exc)) from exc
+    if len(out) > limit or d.unconsumed_tail:
+        raise InputTooLarge("The bundle in these QR codes is too large to open (over 1 MB).",
+                            f"decompressed size exceeds {limit} bytes")
+    if not d.eof:
+        raise BundleError("The QR codes are incomplete: the bundle inside is cut short.", "zlib stream not ended")
+    return out
+
+
+def _check_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:CHECK_CHARS].upper()
+
+
+# ---------------------------------------------------------------- encoding
+
+@dataclass(frozen=True)
+class Payload:
+    """What a bundle becomes for QR: one or more texts, in order."""
+
+    texts: tuple[str, ...]
+    kind: str  # "whole", "parts" or "hash"
+    sha256: str = ""  # for "hash": the file's SHA-256 that must travel along
+
+    @property
+    def count(self) -> int:
+        return len(self.texts)
+
+
+def encode_presentation(document: dict[str, Any], *, file_bytes: bytes | None = None,
+                        max_parts: int = MAX_PARTS) -> Payload:
+    """The QR texts for a presentation: one code, several parts, or a file reference.
+
+    ``file_bytes`` are the bytes of the ``.json`` file as it is written; they are
+    hashed when the bundle is too big for ``max_parts`` codes.
+    """
+    packed = compress(document)
+    data = b45encode(packed)
+    if len(PREFIX_WHOLE) + len(data) <= MAX_CODE_CHARS:
+        return Payload((PREFIX_WHOLE + data,), "whole")
+    check = _check_of(packed)
+    header = len(f"{PREFIX_PART}{max_parts}:{max_parts}:{check}:")
+    room = (MAX_CODE_CHARS - header) // 3 * 3  # whole Base45 triples in each part
+    count = -(-len(data) // room)
+    even = -(-len(data) // count)
+    step = even + (-even) % 3  # parts of even size scan alike; whole triples each
+    chunks = [data[i:i + step] for i in range(0, len(data), step)]
+    if len(chunks) <= max_parts:
+        n = len(chunks)
+        return Payload(tuple(f"{PREFIX_PART}{i}:{n}:{check}:{c}" for i, c in enumerate(chunks, 1)), "parts")
+    if file_bytes is None:
+        file_bytes = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+    digest = hashlib.sha256(file_bytes).hexdigest().upper()
+    return Payload((f"{PREFIX_HASH}{digest}:{len(file_bytes)}",), "hash", sha256=digest.lower())
+
+
+def encode_request(challenge: str, domain: str) -> str:
+    """The text of a receiver's request: what the learner's wallet scans or pastes."""
+    body = json.dumps({"challenge": challenge, "domain": domain}, separators=(",", ":")).encode()
+    return PREFIX_REQUEST + b45encode(body)
+
+
+def decode_request(text: str) -> tuple[str, str]:
+    """(challenge, domain) from a request's text, as scanned or pasted."""
+    text = text.strip()
+    if not text.upper().startswith(PREFIX_REQUEST):
+        raise BundleError("This is not a request from a receiver of Learner Wallet bundles.",
+                          f"expected prefix {PREFIX_REQUEST}")
+    raw = b45decode(text[len(PREFIX_REQUEST):].upper())
+    try:
+        body = json.loads(raw)
+        challenge, domain = body["challenge"], body["domain"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BundleError("This request is damaged and cannot be read.", str(exc)) from exc
+    if not isinstance(challenge, str) or not isinstance(domain, str) or not challenge or not domain:
+        raise BundleError("This request is damaged and cannot be read.", "challenge/domain not strings")
+    return challenge, domain
+
+
+# ---------------------------------------------------------------- matrices and PNG
+
+@dataclass(frozen=True)
+class QrMatrix:
+    """A QR symbol as rows of dark (True) / light modules, quiet zone included."""
+
+    version: int
+    rows: tuple[tuple[bool, ...], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+
+def matrix(text: str, *, border: int = 4) -> QrMatrix:
+    """Build the QR symbol for ``text`` at level M, alphanumeric mode when it can be.
+
+    The mask pattern is fixed: every mask is valid (ISO/IEC 18004) and readers take any,
+    while scoring all eight costs five times as long as building the symbol.
+    """
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=_MASK)
+    if all(c in _B45_INDEX for c in text):
+        code.add_data(QRData(text, mode=MODE_ALPHA_NUM))
+    else:
+        code.add_data(text)
+    code.make(fit=True)
+    return QrMatrix(code.version, tuple(tuple(bool(v) for v in row) for row in code.get_matrix()))
+
+
+def png_bytes(m: QrMatrix, *, scale: int = 4) -> bytes:
+    """A black-on-white PNG of the symbol, ``scale`` pixels per module."""
+    from PIL import Image
+
+    size = m.size
+    pixels = bytes(0 if dark else 255 for row in m.rows for dark in row)
+    image = Image.frombytes("L", (size, size), pixels).resize((size * scale, size * scale), Image.NEAREST)
+    buf = io.BytesIO()
+    image.convert("1").save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- decoding
+
+@dataclass(frozen=True)
+class Decoded:
+    """What a set of scanned codes amounts to.
+
+    ``document`` is the presentation when the codes carry it; for a file reference
+    it is None and ``sha256``/``size`` say which file must come with them.
+    """
+
+    document: dict[str, Any] | None
+    sha256: str = ""
+    size: int = 0
+    parts: int = 1
+
+
+def read_images(paths: Iterable[Path | str]) -> list[str]:
+    """Every QR text found in the images (screenshots, photos, printed pages).
+
+    A picture without a code (the summary page of a scanned sheet) is skipped, as long
+    as some picture holds one.
+    """
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    texts: list[str] = []
+    empty: list[str] = []
+    paths = list(paths)
+    if len(paths) > MAX_IMAGES:
+        raise InputTooLarge(f"That is too many pictures at once; give at most {MAX_IMAGES}.", str(len(paths)))
+    for path in paths:
+        try:
+            with Image.open(path) as image:
+                image.load()
+                found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+            raise BundleError(f"{Path(path).name} is not a picture that can be read.", str(exc)) from exc
+        if not found:
+            empty.append(Path(path).name)
+        texts += [r.text for r in found if r.text]
+    if not texts:
+        raise BundleError(f"No QR code could be read in {', '.join(empty)}; try a sharper, straighter picture.",
+                          ", ".join(str(p) for p in paths))
+    if empty:
+        log.info("no QR code in %s", ", ".join(empty))
+    return texts
+
+
+def decode_texts(texts: Sequence[str]) -> Decoded:
+    """Put scanned codes together (any order, repeats allowed) into a presentation."""
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if not texts:
+        raise BundleError("No QR code was given.", "empty input")
+    if len(texts) > MAX_PARTS * 4:
+        raise InputTooLarge("That is too many QR codes for one bundle.", f"{len(texts)} codes")
+    kinds = {_kind(t) for t in texts}
+    if kinds == {"request"}:
+        raise BundleError("This QR code is a request for a bundle, not a bundle.", "LW1R payload")
+    if len(kinds) > 1:
+        raise BundleError("These QR codes do not belong to the same bundle.", f"kinds: {sorted(kinds)}")
+    kind = kinds.pop()
+    if kind == "whole":
+        if len(set(texts)) > 1:
+            raise BundleError("These QR codes hold different bundles; check one bundle at a time.",
+                              f"{len(set(texts))} whole payloads")
+        return Decoded(_load(inflate(b45decode(texts[0][len(PREFIX_WHOLE):]))))
+    if kind == "hash":
+        return _decode_hash(texts)
+    return _decode_parts(texts)
+
+
+def _kind(text: str) -> str:
+    for prefix, kind in ((PREFIX_PART, "parts"), (PREFIX_HASH, "hash"),
+                         (PREFIX_REQUEST, "request"), (PREFIX_WHOLE, "whole")):
+        if text.startswith(prefix):
+            return kind
+    if re.match(r"^LW\d+[A-Z]?:", text):
+        raise BundleError("This QR code was made by a newer version of Learner Wallet; update the app to read it.",
+                          text[:8])
+    raise BundleError("This QR code does not hold a Learner Wallet bundle.", text[:40])
+
+
+_HASH = re.compile(r"^LW1H:([0-9A-F]{64}):(\d{1,9})$")
+
+
+def _decode_hash(texts: list[str]) -> Decoded:
+    if len(set(texts)) > 1:
+        raise BundleError("These QR codes point to different bundle files.", "several LW1H payloads")
+    m = _HASH.match(texts[0])
+    if not m:
+        raise BundleError("This QR code is damaged: the file fingerprint in it is not complete.", texts[0][:80])
+    return Decoded(None, sha256=m.group(1).lower(), size=int(m.group(2)))
+
+
+_PART = re.compile(r"^LW1P:(\d{1,3}):(\d{1,3}):([0-9A-F]{%d}):(.*)$" % CHECK_CHARS, re.S)
+
+
+def _decode_parts(texts: list[str]) -> Decoded:
+    parts: dict[int, str] = {}
+    totals: set[int] = set()
+    checks: set[str] = set()
+    for text in texts:
+        m = _PART.match(text)
+        if not m:
+            raise BundleError("One of the QR codes is damaged: its part number cannot be read.", text[:40])
+        index, total, check, data = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        if total > MAX_PARTS or total < 2:
+            raise InputTooLarge(f"A bundle in QR codes has at most {MAX_PARTS} parts; this one claims {total}.",
+                                text[:40])
+        if not 1 <= index <= total:
+            raise BundleError("One of the QR codes is damaged: its part number is out of range.", text[:40])
+        if parts.get(index, data) != data:
+            raise BundleError(f"Two different codes both claim to be part {index}; the parts are mixed up.",
+                              f"part {index}")
+        parts[index] = data
+        totals.add(total)
+        checks.add(check)
+    if len(checks) > 1 or len(totals) > 1:
+        raise BundleError("These QR codes come from different bundles; scan the parts of one bundle only.",
+                          f"checks {sorted(checks)} totals {sorted(totals)}")
+    total, check = totals.pop(), checks.pop()
+    missing = [i for i in range(1, total + 1) if i not in parts]
+    if missing:
+        names = ", ".join(str(i) for i in missing)
+        raise BundleError(f"Part{'s' if len(missing) > 1 else ''} {names} of {total} "
+                          f"{'are' if len(missing) > 1 else 'is'} missing; scan every part of the bundle.",
+                          f"have {sorted(parts)}")
+    packed = b45decode("".join(parts[i] for i in range(1, total + 1)))
+    if _check_of(packed) != check:
+        raise BundleError("The QR codes do not fit together: a part was changed or damaged.",
+                          f"checksum {_check_of(packed)} != {check}")
+    return Decoded(_load(inflate(packed)), parts=total)
+
+
+def _load(data: bytes) -> dict[str, Any]:
+    try:
+        document = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BundleError("The QR codes hold something that is not a bundle.", str(exc)) from exc
+    if not isinstance(document, dict):
+        raise BundleError("The QR codes hold something that is not a bundle.", "JSON is not an object")
+    return document
+
+
+def match_file(decoded: Decoded, file_bytes: bytes) -> bool:
+    """Whether ``file_bytes`` is the file a hash-reference code points to."""
+    return bool(decoded.sha256) and hashlib.sha256(file_bytes).hexdigest() == decoded.sha256

@@ -1,0 +1,610 @@
+"""Revocation and suspension: status lists fetched when allowed, answered from the cache.
+
+Three status methods are understood:
+
+- ``BitstringStatusListEntry`` (W3C Bitstring Status List v1.0, VC 2.0);
+- ``StatusList2021Entry`` (its predecessor, VC 1.1);
+- ``1EdTechRevocationList`` (Open Badges 3.0: a JSON list of revoked credential ids).
+
+A status list credential is verified like any credential (signature, and its issuer
+must be the credential's issuer, and it must be within its validity period) before it
+is believed. A good download is kept in the store's sealed ``documents`` table with the
+time it was fetched; a failed one is remembered separately and never replaces or
+overrides the last good list. Checking is offline: it reads only the cache, so a
+report says "Not revoked as of <date>", "Revoked (as of <date>)", "Suspended" or
+"Status never checked", and never calls an unknown status valid.
+
+The decoding is bounded: the compressed list, the decompressed bitstring and the bit
+index are all capped before any large allocation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from wallet.clock import Clock, system_clock
+from wallet.errors import InputTooLarge, MalformedCredential, NetworkError, WalletError
+from wallet.verify.report import Check, CheckName, Outcome
+
+log = logging.getLogger(__name__)
+
+KIND_LIST = "status-list"
+KIND_ATTEMPT = "status-attempt"
+_ATTEMPT_PREFIX = "attempt:"
+
+BITSTRING = "BitstringStatusListEntry"
+STATUSLIST2021 = "StatusList2021Entry"
+ONEEDTECH = "1EdTechRevocationList"
+SUPPORTED = (BITSTRING, STATUSLIST2021, ONEEDTECH)
+_LIST_TYPES = {BITSTRING: "BitstringStatusList", STATUSLIST2021: "StatusList2021"}
+
+MAX_ENCODED_CHARS = 4 * 1024 * 1024  # the base64url text of the compressed list
+MAX_BITSTRING_BYTES = 16 * 1024 * 1024  # 134 million entries; the spec's minimum is 16 KiB
+MAX_REVOKED_ENTRIES = 1_000_000  # a 1EdTech revocation list
+DEFAULT_STALE_AFTER = timedelta(days=90)  # older than this, an answer is shown with a warning
+
+
+# ---------------------------------------------------------------- reading credentialStatus
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One ``credentialStatus`` entry, as the credential states it."""
+
+    type: str
+    purpose: str  # revocation / suspension / message / refresh
+    list_url: str  # the status list credential, or the 1EdTech list
+    index: int | None = None
+    size: int = 1  # statusSize: bits per entry
+    messages: tuple[tuple[str, str], ...] = ()  # statusMessage: (hex value, message)
+    problem: str = ""  # why it cannot be used, when it cannot
+
+
+def status_entries(credential: dict[str, Any]) -> list[StatusEntry]:
+    """Every ``credentialStatus`` entry of a credential (a dict or a list of them)."""
+    raw = credential.get("credentialStatus")
+    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    return [_entry(item) for item in items]
+
+
+def _entry(item: Any) -> StatusEntry:
+    if not isinstance(item, dict):
+        return StatusEntry("", "", "", problem="the credentialStatus entry is not an object")
+    kind = _first_type(item.get("type"))
+    purpose = str(item.get("statusPurpose") or "revocation").strip().lower()
+    if kind == ONEEDTECH:
+        url = str(item.get("id") or "")
+        return StatusEntry(kind, "revocation", url, problem="" if url else "no list address (id)")
+    url = str(item.get("statusListCredential") or "")
+    if kind not in SUPPORTED:
+        return StatusEntry(kind, purpose, url, problem=f"unsupported status method {kind or '(none)'}")
+    index, problem = _parse_index(item.get("statusListIndex"))
+    size, size_problem = _parse_size(item.get("statusSize", 1))
+    messages = tuple(
+        (str(m.get("status", "")).lower(), str(m.get("message", "")))
+        for m in item.get("statusMessage") or [] if isinstance(m, dict)
+    )
+    if not url:
+        problem = problem or "no statusListCredential"
+    return StatusEntry(kind, purpose, url, index, size, messages, problem or size_problem)
+
+
+def _first_type(value: Any) -> str:
+    if isinstance(value, list):
+        known = [t for t in value if t in SUPPORTED]
+        return known[0] if known else (str(value[0]) if value else "")
+    return str(value or "")
+
+
+def _parse_index(value: Any) -> tuple[int | None, str]:
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or len(text) > 12:
+        return None, f"statusListIndex {value!r} is not a non-negative integer"
+    return int(text), ""
+
+
+def _parse_size(value: Any) -> tuple[int, str]:
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return 1, f"statusSize {value!r} is not an integer"
+    if not 1 <= size <= 8:
+        return 1, f"statusSize {size} is outside 1..8"
+    return size, ""
+
+
+# ---------------------------------------------------------------- decoding a bitstring
+
+def decode_bitstring(encoded: str) -> bytes:
+    """The uncompressed bitstring of an ``encodedList``.
+
+    Bitstring Status List uses multibase base64url (a leading ``u``) of GZIP data;
+    StatusList2021 used plain base64url without the prefix. Both are accepted, padded
+    or not. Decompression stops at :data:`MAX_BITSTRING_BYTES`.
+    """
+    if not isinstance(encoded, str) or not encoded:
+        raise MalformedCredential("The status list is empty.", "encodedList missing")
+    if len(encoded) > MAX_ENCODED_CHARS:
+        raise InputTooLarge("The status list is too large to read.", f"encodedList has {len(encoded)} characters")
+    text = encoded[1:] if encoded.startswith("u") else encoded
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedCredential("The status list is damaged and cannot be read.", f"encodedList: {exc}") from exc
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP
+    try:
+        bits = inflater.decompress(packed, MAX_BITSTRING_BYTES)
+    except zlib.error as exc:
+        raise MalformedCredential("The status list is damaged and cannot be read.", f"GZIP: {exc}") from exc
+    if inflater.unconsumed_tail:
+        raise InputTooLarge("The status list is too large to read.", f"decompresses beyond {MAX_BITSTRING_BYTES} bytes")
+    if not inflater.eof:
+        raise MalformedCredential("The status list is cut short and cannot be read.", "GZIP stream truncated")
+    return bits
+
+
+def read_status(bits: bytes, index: int, size: int = 1) -> int:
+    """The value at ``index`` (entries of ``size`` bits; bit 0 is the first byte's high bit)."""
+    first = index * size
+    if first + size > len(bits) * 8:
+        raise IndexError(f"index {index} (size {size}) beyond {len(bits) * 8 // size} entries")
+    value = 0
+    for bit in range(first, first + size):
+        value = (value << 1) | ((bits[bit >> 3] >> (7 - (bit & 7))) & 1)
+    return value
+
+
+def encode_bitstring(bits: bytes) -> str:
+    """Multibase base64url of GZIP: the inverse of :func:`decode_bitstring` (tests, tools)."""
+    import gzip
+
+    return "u" + base64.urlsafe_b64encode(gzip.compress(bits, mtime=0)).decode("ascii").rstrip("=")
+
+
+# ---------------------------------------------------------------- verifying a list
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a status list credential's own proof and dates hold."""
+
+    ok: bool
+    message: str = ""
+    detail: str = ""
+    code: str = ""
+
+
+ListVerifier = Callable[[dict[str, Any]], Verdict]
+
+
+def issuer_of(document: dict[str, Any]) -> str:
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return str(issuer or "")
+
+
+def _parse_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def list_window(document: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """(valid from, valid until) of a status list credential (VC 2.0 or 1.1 names)."""
+    start = _parse_date(document.get("validFrom")) or _parse_date(document.get("issuanceDate"))
+    end = _parse_date(document.get("validUntil")) or _parse_date(document.get("expirationDate"))
+    return start, end
+
+
+def say_date(when: datetime | None) -> str:
+    if when is None:
+        return "an unknown date"
+    when = when.astimezone(timezone.utc)
+    return f"{when.day} {when:%B %Y}"
+
+
+def wallet_list_verifier(documents: Any = None, clock: Clock = system_clock) -> ListVerifier:
+    """A ListVerifier that checks a status list credential with the wallet's own verifier.
+
+    The list's proofs must all hold and be made by a key its issuer controls; the
+    list's dates are judged at check time (so an expired list says so). Keys behind
+    did:web or https come from the cached ``documents``.
+    """
+
+    def verify(document: dict[str, Any]) -> Verdict:
+        from wallet.verify import VerifyEnvironment, verify_credential
+
+        # no status or trust seams here: a list is judged on its own proof and dates
+        report = verify_credential(document, VerifyEnvironment(clock=clock, documents=documents))
+        return verdict_of(report)
+
+    return verify
+
+
+# The list's dates are judged when it answers (to say "expired on ..."), not here.
+_IGNORED = (CheckName.DATES, CheckName.STATUS, CheckName.TRUST, CheckName.ENDORSEMENTS)
+
+
+def verdict_of(report: Any) -> Verdict:
+    """Whether a verification report of a status list credential lets it be believed."""
+    signature = report.check(CheckName.SIGNATURE)
+    if signature is None or signature.outcome not in (Outcome.PASSED, Outcome.WARNING):
+        why = signature.message if signature is not None else "it carries no signature"
+        code = "status-list-unverifiable" if signature is not None and signature.outcome is Outcome.UNKNOWN else "status-list-invalid"
+        return Verdict(False, why, signature.detail if signature is not None else "", code)
+    binding = report.check(CheckName.ISSUER_KEY)
+    if binding is None or binding.outcome is not Outcome.PASSED:
+        why = binding.message if binding is not None else "nothing ties its signature to its issuer"
+        return Verdict(False, why, binding.detail if binding is not None else "", "status-list-invalid")
+    for check in report.checks:
+        if check.name not in _IGNORED and check.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
+            return Verdict(False, check.message, check.detail, "status-list-invalid")
+    return Verdict(True, "", signature.detail)
+
+
+# ---------------------------------------------------------------- the cache
+
+@dataclass(frozen=True)
+class CachedList:
+    url: str
+    fetched_at: datetime
+    format: str  # "credential" (Bitstring / 2021) or "1edtech"
+    document: dict[str, Any]
+    source: str = "network"  # "network", "file", "trust file ..."
+
+
+@dataclass(frozen=True)
+class Attempt:
+    url: str
+    at: datetime
+    message: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    url: str
+    ok: bool
+    message: str
+    detail: str = ""
+
+
+class StatusCache:
+    """Status lists and failed attempts in the store's sealed ``documents`` table."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def get(self, url: str) -> CachedList | None:
+        value = self._store.fetch("documents", url)
+        if not isinstance(value, dict) or value.get("kind") != KIND_LIST:
+            return None
+        return _cached_from(url, value)
+
+    def put(self, cached: CachedList) -> None:
+        value = {
+            "kind": KIND_LIST, "url": cached.url, "format": cached.format, "document": cached.document,
+            "fetched_at": cached.fetched_at.isoformat(), "source": cached.source,
+        }
+        self._store.put("documents", cached.url, value, stamp=cached.fetched_at, kind=KIND_LIST)
+        self._store.delete("documents", _ATTEMPT_PREFIX + cached.url)
+
+    def all(self) -> list[CachedList]:
+        return [_cached_from(k, v) for k, _ts, v in self._store.items("documents", kind=KIND_LIST) if isinstance(v, dict)]
+
+    def failed_attempt(self, url: str) -> Attempt | None:
+        value = self._store.fetch("documents", _ATTEMPT_PREFIX + url)
+        if not isinstance(value, dict):
+            return None
+        return Attempt(url, datetime.fromisoformat(value["at"]), value.get("message", ""), value.get("detail", ""))
+
+    def record_failure(self, url: str, at: datetime, message: str, detail: str) -> None:
+        value = {"kind": KIND_ATTEMPT, "url": url, "at": at.isoformat(), "message": message, "detail": detail}
+        self._store.put("documents", _ATTEMPT_PREFIX + url, value, stamp=at, kind=KIND_ATTEMPT)
+
+
+def _cached_from(url: str, value: dict[str, Any]) -> CachedList:
+    return CachedList(
+        url=url,
+        fetched_at=datetime.fromisoformat(value["fetched_at"]),
+        format=value.get("format", "credential"),
+        document=value.get("document") or {},
+        source=value.get("source", "network"),
+    )
+
+
+# ---------------------------------------------------------------- the checker
+
+class StatusService:
+    """The ``StatusChecker`` of verification, and the refresh that fills its cache.
+
+    ``verify_list`` checks a status list credential's proof and dates (by default with
+    the wallet's own verifier); ``net`` is the one network client, or None when this
+    wallet never goes online (a receiver's machine, a test).
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        verify_list: ListVerifier,
+        net: Any = None,
+        clock: Clock = system_clock,
+        stale_after: timedelta = DEFAULT_STALE_AFTER,
+    ) -> None:
+        self.cache = StatusCache(store)
+        self._verify_list = verify_list
+        self._net = net
+        self._clock = clock
+        self._stale_after = stale_after
+        self._verdicts: dict[tuple[str, str], Verdict] = {}
+        self._bits: dict[tuple[str, str], bytes] = {}
+
+    def use_network(self, net: Any) -> None:
+        self._net = net
+
+    # -- StatusChecker
+
+    def check(self, credential: dict[str, Any], issuer_id: str) -> list[Check]:
+        """One STATUS check per usable ``credentialStatus`` entry, from the cache only."""
+        checks = []
+        for entry in status_entries(credential):
+            if entry.purpose == "refresh" and not entry.problem:
+                continue  # an offer of a newer copy, not a statement about this one
+            checks.append(self._check_entry(credential, issuer_id, entry))
+        return checks
+
+    def _check_entry(self, credential: dict[str, Any], issuer_id: str, entry: StatusEntry) -> Check:
+        if entry.problem:
+            return _unknown(
+                "This credential's status entry cannot be used, so its status could not be checked.",
+                entry.problem, "status-unsupported" if "unsupported" in entry.problem else "status-malformed",
+            )
+        cached = self.cache.get(entry.list_url)
+        attempt = self.cache.failed_attempt(entry.list_url)
+        if cached is None:
+            return self._never_checked(entry, attempt)
+        try:
+            check = self._answer(credential, issuer_id, entry, cached)
+        except WalletError as exc:
+            check = _unknown(
+                f"The saved status list could not be read ({exc.message.rstrip('.')}), so the status is unknown.",
+                exc.detail, "status-list-invalid",
+            )
+        return _with_failed_refresh(check, attempt, cached)
+
+    def _never_checked(self, entry: StatusEntry, attempt: Attempt | None) -> Check:
+        what = _purpose_noun(entry.purpose)
+        if attempt is not None:
+            return _unknown(
+                f"Status never checked: the {what} list could not be downloaded on {say_date(attempt.at)} "
+                f"({attempt.message.rstrip('.')}), and there is no earlier good copy.",
+                f"{entry.list_url}: {attempt.detail}", "status-unknown",
+            )
+        return _unknown(
+            f"Status never checked: the issuer's {what} list has not been downloaded yet; use \u201cCheck status now\u201d.",
+            f"no cached list for {entry.list_url}", "status-unknown",
+        )
+
+    def _answer(self, credential: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check:
+        if entry.type == ONEEDTECH or cached.format == "1edtech":
+            return self._answer_1edtech(credential, issuer_id, entry, cached)
+        doc = cached.document
+        refusal = self._refuse_list(doc, issuer_id, entry, cached)
+        if refusal is not None:
+            return refusal
+        bits = self._bitstring(cached)
+        assert entry.index is not None
+        try:
+            value = read_status(bits, entry.index, entry.size)
+        except IndexError as exc:
+            entries = len(bits) * 8 // entry.size
+            return _unknown(
+                f"The credential points to place {entry.index} in its status list, which has only {entries} places, "
+                "so its status cannot be read.",
+                f"{entry.list_url}: {exc}", "status-index-out-of-range",
+            )
+        return self._verdict_for(entry, value, cached)
+
+    def _refuse_list(self, doc: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check | None:
+        """Why a cached list credential cannot answer for this credential, if it cannot."""
+        verdict = self._verdict(cached)
+        if not verdict.ok:
+            return _unknown(
+                f"The status list failed its own check ({verdict.message.rstrip('.')}), so the status is unknown.",
+                verdict.detail, verdict.code or "status-list-invalid",
+            )
+        list_issuer = issuer_of(doc)
+        if issuer_id and list_issuer != issuer_id:
+            return _unknown(
+                "The status list is signed by someone other than the issuer, so it cannot say whether this "
+                "credential was revoked.",
+                f"list issuer {list_issuer or '(none)'} != credential issuer {issuer_id}", "status-list-wrong-issuer",
+            )
+        now = self._clock()
+        start, end = list_window(doc)
+        if end is not None and now >= end:
+            return _unknown(
+                f"The issuer's status list expired on {say_date(end)}, so the status could not be confirmed; "
+                "check status again when online.",
+                f"{entry.list_url}: validUntil {end.isoformat()}", "status-list-expired",
+            )
+        if start is not None and now < start:
+            return _unknown(
+                f"The issuer's status list is not valid until {say_date(start)}, so the status could not be confirmed.",
+                f"{entry.list_url}: validFrom {start.isoformat()}", "status-list-not-yet-valid",
+            )
+        subject = doc.get("credentialSubject")
+        subject = subject[0] if isinstance(subject, list) and subject else subject
+        if not isinstance(subject, dict):
+            return _unknown("The status list has no list in it.", "credentialSubject missing", "status-list-invalid")
+        wanted = _LIST_TYPES.get(entry.type, "")
+        types = subject.get("type")
+        types = types if isinstance(types, list) else [types]
+        if wanted not in types:
+            return _unknown(
+                f"The status list is not a {wanted}, so it cannot answer for this credential.",
+                f"credentialSubject.type {types}", "status-list-wrong-type",
+            )
+        purposes = subject.get("statusPurpose")
+        purposes = [str(p).lower() for p in (purposes if isinstance(purposes, list) else [purposes])]
+        if entry.purpose not in purposes:
+            return _unknown(
+                f"The status list is for {', '.join(map(str, purposes))}, not {entry.purpose}, so it cannot answer.",
+                f"statusPurpose {purposes} vs entry {entry.purpose}", "status-list-wrong-purpose",
+            )
+        return None
+
+    def _verdict(self, cached: CachedList) -> Verdict:
+        key = (cached.url, cached.fetched_at.isoformat())
+        if key not in self._verdicts:
+            try:
+                self._verdicts[key] = self._verify_list(cached.document)
+            except WalletError as exc:
+                self._verdicts[key] = Verdict(False, exc.message, exc.detail)
+        return self._verdicts[key]
+
+    def _bitstring(self, cached: CachedList) -> bytes:
+        key = (cached.url, cached.fetched_at.isoformat())
+        if key not in self._bits:
+            subject = cached.document.get("credentialSubject")
+            subject = subject[0] if isinstance(subject, list) and subject else subject
+            self._bits[key] = decode_bitstring((subject or {}).get("encodedList", ""))
+        return self._bits[key]
+
+    def _verdict_for(self, entry: StatusEntry, value: int, cached: CachedList) -> Check:
+        when = say_date(cached.fetched_at)
+        detail = f"{entry.type} {entry.list_url} index {entry.index}: value {value}; list fetched {cached.fetched_at.isoformat()} ({cached.source})"
+        if entry.purpose == "message":
+            message = dict(entry.messages).get(hex(value), "")
+            if value == 0 and not message:
+                return self._fresh(Check(CheckName.STATUS, Outcome.PASSED, f"No status message from the issuer as of {when}.", detail, "status-ok"), cached)
+            return Check(CheckName.STATUS, Outcome.WARNING, f"The issuer's status for this credential: {message or hex(value)} (as of {when}).", detail, "status-message")
+        if value and entry.purpose == "suspension":
+            return Check(CheckName.STATUS, Outcome.FAILED, f"Suspended by the issuer (as of {when}).", detail, "suspended")
+        if value:
+            return Check(CheckName.STATUS, Outcome.FAILED, f"Revoked by the issuer (as of {when}).", detail, "revoked")
+        noun = "suspended" if entry.purpose == "suspension" else "revoked"
+        return self._fresh(Check(CheckName.STATUS, Outcome.PASSED, f"Not {noun} as of {when}.", detail, f"not-{noun}"), cached)
+
+    def _fresh(self, check: Check, cached: CachedList) -> Check:
+        """A good answer from an old list is still shown, with a warning about its age."""
+        age = self._clock() - cached.fetched_at
+        if age <= self._stale_after:
+            return check
+        days = age.days
+        return Check(
+            check.name, Outcome.WARNING,
+            f"{check.message.rstrip('.')}; that answer is {days} days old, so check status again when you can.",
+            check.detail, "status-stale",
+        )
+
+    def _answer_1edtech(self, credential: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check:
+        doc = cached.document
+        list_issuer = issuer_of(doc)
+        if list_issuer and issuer_id and list_issuer != issuer_id:
+            return _unknown(
+                "The revocation list belongs to someone other than the issuer, so it cannot say whether this "
+                "credential was revoked.",
+                f"list issuer {list_issuer} != credential issuer {issuer_id}", "status-list-wrong-issuer",
+            )
+        revoked = doc.get("revokedCredentials")
+        if not isinstance(revoked, list):
+            return _unknown("The revocation list has no list of revoked credentials in it.", "revokedCredentials missing", "status-list-invalid")
+        cred_id = credential.get("id")
+        when = say_date(cached.fetched_at)
+        detail = f"{ONEEDTECH} {entry.list_url}; fetched {cached.fetched_at.isoformat()} ({cached.source})"
+        if not cred_id:
+            return _unknown("This credential has no id, so the issuer's revocation list cannot mention it.", detail, "status-unknown")
+        for item in revoked[:MAX_REVOKED_ENTRIES]:
+            if isinstance(item, dict) and item.get("id") == cred_id and item.get("revoked", True) is not False:
+                reason = str(item.get("revocationReason") or "").strip()
+                sentence = f"Revoked by the issuer (as of {when})" + (f": {reason.rstrip('.')}." if reason else ".")
+                return Check(CheckName.STATUS, Outcome.FAILED, sentence, detail, "revoked")
+        return self._fresh(Check(CheckName.STATUS, Outcome.PASSED, f"Not revoked as of {when}.", detail, "not-revoked"), cached)
+
+    # -- refreshing (network)
+
+    def refresh(self, credentials: Iterable[dict[str, Any]], *, user_initiated: bool = True) -> list[RefreshResult]:
+        """Download each status list the credentials use (once each), verify and keep it."""
+        urls: dict[str, str] = {}
+        for cred in credentials:
+            for entry in status_entries(cred):
+                if entry.list_url and entry.type in SUPPORTED and not entry.problem:
+                    urls.setdefault(entry.list_url, "1edtech" if entry.type == ONEEDTECH else "credential")
+        return [self.refresh_list(url, fmt, user_initiated=user_initiated) for url, fmt in urls.items()]
+
+    def refresh_list(self, url: str, fmt: str = "credential", *, user_initiated: bool = True) -> RefreshResult:
+        now = self._clock()
+        try:
+            if self._net is None:
+                raise NetworkError("This wallet has no network access set up.", "no network client")
+            document = self._net.get_json(url, user_initiated=user_initiated)
+            self.accept(url, document, fmt=fmt, fetched_at=now, source="network")
+        except WalletError as exc:
+            if "network is turned off" not in exc.message and "only when you ask" not in exc.message:
+                self.cache.record_failure(url, now, exc.message, exc.detail)
+            log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
+            return RefreshResult(url, False, exc.message, exc.detail)
+        return RefreshResult(url, True, f"Status list downloaded on {say_date(now)}.")
+
+    def accept(self, url: str, document: Any, *, fmt: str = "credential", fetched_at: datetime, source: str) -> CachedList:
+        """Check a downloaded (or carried) list and keep it; raise a WalletError if it is unusable.
+
+        A list that fails here never replaces the last good copy.
+        """
+        if not isinstance(document, dict):
+            raise MalformedCredential("The status list is not a JSON object.", f"{url}: {type(document).__name__}")
+        cached = CachedList(url, fetched_at, fmt, document, source)
+        if fmt == "credential":
+            _require_list_shape(url, document)
+            verdict = self._verify_list(document)
+            if not verdict.ok:
+                raise MalformedCredential(f"The status list from {url} failed its check: {verdict.message}", verdict.detail)
+            self._bitstring(cached)  # decodes within bounds, or raises
+        elif not isinstance(document.get("revokedCredentials"), list):
+            raise MalformedCredential("The revocation list has no list of revoked credentials in it.", url)
+        old = self.cache.get(url)
+        if old is not None and old.fetched_at > fetched_at:
+            return old  # a newer copy is already kept
+        self.cache.put(cached)
+        return cached
+
+
+def _require_list_shape(url: str, document: dict[str, Any]) -> None:
+    types = document.get("type")
+    types = types if isinstance(types, list) else [types]
+    if not {"BitstringStatusListCredential", "StatusList2021Credential"} & set(types):
+        raise MalformedCredential(
+            "The document at that address is not a status list credential.", f"{url}: type {types}"
+        )
+
+
+def _purpose_noun(purpose: str) -> str:
+    return {"revocation": "revocation", "suspension": "suspension", "message": "status"}.get(purpose, "status")
+
+
+def _unknown(message: str, detail: str, code: str) -> Check:
+    return Check(CheckName.STATUS, Outcome.UNKNOWN, message, detail, code)
+
+
+def _with_failed_refresh(check: Check, attempt: Attempt | None, cached: CachedList) -> Check:
+    """Say that the last refresh failed (and when the last good one was), without changing the answer."""
+    if attempt is None or attempt.at <= cached.fetched_at:
+        return check
+    note = (
+        f" The check on {say_date(attempt.at)} could not be made ({attempt.message.rstrip('.')}); "
+        f"the last good check was on {say_date(cached.fetched_at)}."
+    )
+    outcome = Outcome.WARNING if check.outcome is Outcome.PASSED else check.outcome
+    return Check(check.name, outcome, check.message + note, f"{check.detail}; last attempt: {attempt.detail}", check.code)

@@ -1,0 +1,441 @@
+"""Who the issuer is: cached did:web and key documents, issuer registries, trusted issuers.
+
+Key documents (did:web DID documents and https-hosted key documents) are fetched only
+through :mod:`wallet.net` and only when allowed, and are kept with the date they were
+fetched; verification then reads them offline through :class:`DocumentCache`, the
+``DocumentSource`` of :mod:`wallet.verify.environment`. A fetched document is kept only
+if it is what it claims to be: https only, its ``id`` equal to the DID or address it was
+fetched as, no redirect to another host (the client refuses those), and, when fetched
+for a particular key, that key listed for ``assertionMethod``.
+
+Issuer registries say who an issuer is. Two file formats are read (see
+docs/trust-registry.md): the Digital Credentials Consortium's published registry
+(``{"meta": ..., "registry": {DID: {name, location, url}}}``) and a simple one of our
+own. The learner may also keep a list of issuers they trust themselves.
+:class:`TrustService` is the ``TrustChecker``: "Issuer listed in <registry> as <name>",
+or "Issuer not in any registry you trust" as a warning, never a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from wallet.clock import Clock, system_clock
+from wallet.errors import InputError, InputTooLarge, NetworkError, WalletError
+from wallet.verify.environment import CachedDocument
+from wallet.verify.report import Check, CheckName, Outcome
+
+log = logging.getLogger(__name__)
+
+KIND_DID = "did-document"
+KIND_KEY = "key-document"
+KIND_REGISTRY = "registry"
+KIND_TRUSTED = "trusted-issuer"
+_REGISTRY_PREFIX = "registry:"
+_TRUSTED_PREFIX = "trusted-issuer:"
+OWN_FORMAT = "LearnerWalletIssuerRegistry"
+MAX_REGISTRY_BYTES = 8 * 1024 * 1024
+MAX_REGISTRY_ISSUERS = 100_000
+
+
+class TrustError(WalletError):
+    """A key document or registry that cannot be used (wrong id, wrong format, ...)."""
+
+
+# ---------------------------------------------------------------- did:web
+
+def did_web_url(did: str) -> str:
+    """The https address of a did:web DID document (W3C did:web method)."""
+    if not did.startswith("did:web:") or "#" in did or "?" in did:
+        raise TrustError("That is not a did:web identifier.", did)
+    parts = did[len("did:web:"):].split(":")
+    host = unquote(parts[0])
+    if not host or "/" in host or "@" in host:
+        raise TrustError("That did:web identifier has no valid host.", did)
+    path = "/".join(quote(unquote(p), safe="") for p in parts[1:]) if len(parts) > 1 else ".well-known"
+    if any(not p for p in parts[1:]):
+        raise TrustError("That did:web identifier has an empty path part.", did)
+    return f"https://{host}/{path}/did.json"
+
+
+def document_key(url: str) -> str:
+    """The cache key of a DID or an https address: without its #fragment."""
+    return url.partition("#")[0]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def assertion_methods(document: dict[str, Any]) -> set[str]:
+    """The ids of the keys a DID document lists for assertionMethod (absolute)."""
+    base = str(document.get("id", ""))
+    found = set()
+    for entry in _as_list(document.get("assertionMethod")):
+        ref = entry.get("id") if isinstance(entry, dict) else entry
+        if isinstance(ref, str):
+            found.add(base + ref if ref.startswith("#") else ref)
+    return found
+
+
+def check_document(url: str, document: Any, *, key_id: str = "") -> dict[str, Any]:
+    """The document if it is what ``url`` promises; a TrustError otherwise."""
+    if not isinstance(document, dict):
+        raise TrustError("The key document is not a JSON object.", f"{url}: {type(document).__name__}")
+    wanted = document_key(url)
+    got = document.get("id")
+    if got != wanted:
+        raise TrustError(
+            "The key document names a different identity than the one asked for, so it was not used.",
+            f"asked for {wanted}, document id is {got!r}",
+        )
+    if key_id and wanted.startswith("did:") and key_id not in assertion_methods(document):
+        raise TrustError(
+            "The issuer's published document does not list this key for signing credentials, so it was not used.",
+            f"{key_id} not in assertionMethod of {wanted}",
+        )
+    return document
+
+
+# ---------------------------------------------------------------- the document cache
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    url: str
+    kind: str
+    fetched_at: datetime
+    document: dict[str, Any]
+    source: str = "network"
+
+
+class DocumentCache:
+    """DID and key documents in the store's sealed ``documents`` table (a DocumentSource)."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def lookup(self, url: str) -> CachedDocument | None:
+        record = self.get(url)
+        if record is None:
+            return None
+        return CachedDocument(url=record.url, document=record.document, fetched_at=record.fetched_at)
+
+    def get(self, url: str) -> DocumentRecord | None:
+        key = document_key(url)
+        value = self._store.fetch("documents", key)
+        if not isinstance(value, dict) or value.get("kind") not in (KIND_DID, KIND_KEY):
+            return None
+        return _record_from(key, value)
+
+    def put(self, record: DocumentRecord, *, replace_same_age: bool = True) -> bool:
+        """Keep a document unless a newer copy (or, if asked, one as old) is already kept."""
+        old = self.get(record.url)
+        if old is not None and (old.fetched_at > record.fetched_at or
+                                (not replace_same_age and old.fetched_at == record.fetched_at)):
+            return False
+        value = {
+            "kind": record.kind, "url": record.url, "document": record.document,
+            "fetched_at": record.fetched_at.isoformat(), "source": record.source,
+        }
+        self._store.put("documents", record.url, value, stamp=record.fetched_at, kind=record.kind)
+        return True
+
+    def all(self) -> list[DocumentRecord]:
+        out = []
+        for kind in (KIND_DID, KIND_KEY):
+            out += [_record_from(k, v) for k, _ts, v in self._store.items("documents", kind=kind) if isinstance(v, dict)]
+        return sorted(out, key=lambda r: r.url)
+
+    def forget(self, url: str) -> bool:
+        return self._store.delete("documents", document_key(url))
+
+
+def _record_from(key: str, value: dict[str, Any]) -> DocumentRecord:
+    return DocumentRecord(
+        url=key, kind=value["kind"], fetched_at=datetime.fromisoformat(value["fetched_at"]),
+        document=value.get("document") or {}, source=value.get("source", "network"),
+    )
+
+
+# ---------------------------------------------------------------- registries
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    id: str  # the issuer's DID (or URL)
+    name: str
+    url: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True)
+class Registry:
+    id: str  # the address it was loaded from, or "file:<name>"
+    name: str
+    format: str  # "dcc" or "learner-wallet"
+    entries: tuple[RegistryEntry, ...]
+    fetched_at: datetime
+    source_url: str = ""  # where to update it from, when it came from the web
+    updated: str = ""  # the registry's own "last updated", as it says it
+    source: str = "file"
+
+    def find(self, issuer_id: str) -> RegistryEntry | None:
+        for entry in self.entries:
+            if entry.id == issuer_id:
+                return entry
+        return None
+
+
+def parse_registry(data: Any, *, name: str = "", source_url: str = "", fetched_at: datetime, source: str = "file") -> Registry:
+    """A registry from either supported format; a TrustError naming what is wrong."""
+    if not isinstance(data, dict):
+        raise TrustError("This file is not an issuer registry.", f"top level is {type(data).__name__}")
+    if data.get("type") == OWN_FORMAT:
+        return _parse_own(data, name, source_url, fetched_at, source)
+    if isinstance(data.get("registry"), dict):
+        return _parse_dcc(data, name, source_url, fetched_at, source)
+    raise TrustError(
+        "This file is not an issuer registry the wallet can read.",
+        "expected a Digital Credentials Consortium registry ({meta, registry}) or a LearnerWalletIssuerRegistry",
+    )
+
+
+def _parse_dcc(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str) -> Registry:
+    rows = data["registry"]
+    if len(rows) > MAX_REGISTRY_ISSUERS:
+        raise InputTooLarge("The issuer registry is too large to read.", f"{len(rows)} issuers")
+    entries = []
+    for did, info in rows.items():
+        info = info if isinstance(info, dict) else {}
+        entries.append(RegistryEntry(str(did), str(info.get("name") or did), str(info.get("url") or ""), str(info.get("location") or "")))
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    label = name or _name_from_url(source_url) or "Issuer registry"
+    return Registry(_registry_id(source_url, label), label, "dcc", tuple(entries), fetched_at, source_url, str(meta.get("updated") or ""), source)
+
+
+def _parse_own(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str) -> Registry:
+    if data.get("version", 1) != 1:
+        raise TrustError("This issuer registry was written for a newer version of the wallet.", f"version {data.get('version')}")
+    issuers = data.get("issuers")
+    if not isinstance(issuers, list):
+        raise TrustError("The issuer registry has no list of issuers.", "issuers missing")
+    if len(issuers) > MAX_REGISTRY_ISSUERS:
+        raise InputTooLarge("The issuer registry is too large to read.", f"{len(issuers)} issuers")
+    entries = []
+    for i, row in enumerate(issuers):
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
+            raise TrustError(f"Issuer number {i + 1} in the registry has no identifier.", f"issuers[{i}]")
+        entries.append(RegistryEntry(row["id"], str(row.get("name") or row["id"]), str(row.get("url") or ""), str(row.get("location") or "")))
+    label = name or str(data.get("name") or "") or _name_from_url(source_url) or "Issuer registry"
+    url = source_url or str(data.get("url") or "")
+    return Registry(_registry_id(url, label), label, "learner-wallet", tuple(entries), fetched_at, url, str(data.get("updated") or ""), source)
+
+
+def _name_from_url(url: str) -> str:
+    return urlsplit(url).hostname or "" if url else ""
+
+
+def _registry_id(url: str, name: str) -> str:
+    return url or f"file:{name}"
+
+
+def registry_to_json(reg: Registry) -> dict[str, Any]:
+    return {
+        "kind": KIND_REGISTRY, "id": reg.id, "name": reg.name, "format": reg.format,
+        "entries": [[e.id, e.name, e.url, e.location] for e in reg.entries],
+        "fetched_at": reg.fetched_at.isoformat(), "source_url": reg.source_url, "updated": reg.updated, "source": reg.source,
+    }
+
+
+def registry_from_json(value: dict[str, Any]) -> Registry:
+    return Registry(
+        id=value["id"], name=value["name"], format=value.get("format", "learner-wallet"),
+        entries=tuple(RegistryEntry(*row) for row in value.get("entries", [])),
+        fetched_at=datetime.fromisoformat(value["fetched_at"]), source_url=value.get("source_url", ""),
+        updated=value.get("updated", ""), source=value.get("source", "file"),
+    )
+
+
+@dataclass(frozen=True)
+class TrustedIssuer:
+    id: str
+    name: str
+    added_at: datetime
+
+
+# ---------------------------------------------------------------- the service
+
+@dataclass
+class TrustService:
+    """The TrustChecker, the DocumentSource, and the fetching that fills them."""
+
+    store: Any
+    net: Any = None  # wallet.net.NetClient, or None on a machine that never goes online
+    clock: Clock = system_clock
+    documents: DocumentCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.documents = DocumentCache(self.store)
+
+    # -- TrustChecker
+
+    def check(self, issuer_id: str) -> Check:
+        own = self.trusted_issuer(issuer_id)
+        if own is not None:
+            return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer is on your own list of trusted issuers as {own.name}.",
+                         f"{issuer_id}: trusted by you since {own.added_at.date().isoformat()}", "trusted-by-you")
+        for reg in self.registries():
+            entry = reg.find(issuer_id)
+            if entry is not None:
+                detail = f"{issuer_id} in {reg.id} ({reg.format}), registry copy of {reg.fetched_at.date().isoformat()}"
+                return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name}.", detail, "issuer-listed")
+        registries = self.registries()
+        if not registries and not self.trusted_issuers():
+            # Nothing to compare with yet: say so, without marking every credential
+            # "with warnings" before the learner has chosen whom to trust.
+            return Check(CheckName.TRUST, Outcome.PASSED,
+                         "Issuer not checked against a registry: you have not added one yet (see Trust).",
+                         f"{issuer_id or '(no issuer id)'}: no registries and no trusted issuers", "no-registries")
+        hint = ""
+        if issuer_id.startswith("did:web:"):
+            host = unquote(issuer_id[len("did:web:"):].split(":")[0])
+            hint = f" (its identity is tied to the web address {host})"
+        elif issuer_id.startswith("https://"):
+            hint = f" (it names the web address {urlsplit(issuer_id).hostname})"
+        count = len(registries)
+        return Check(CheckName.TRUST, Outcome.WARNING, f"Issuer not in any registry you trust{hint}.",
+                     f"{issuer_id or '(no issuer id)'} not found in {count} registr{'y' if count == 1 else 'ies'}", "issuer-unknown")
+
+    # -- documents (did:web, https key documents)
+
+    def resolve(self, url: str, *, key_id: str = "", user_initiated: bool = True) -> DocumentRecord:
+        """Fetch and keep the DID document or key document behind a DID or https address."""
+        key = document_key(url)
+        if key.startswith("did:web:"):
+            address, kind = did_web_url(key), KIND_DID
+        elif key.startswith("https://"):
+            address, kind = key, KIND_KEY
+        elif key.startswith("did:key:") or key.startswith("did:jwk:"):
+            raise TrustError("This identifier carries its key in itself; nothing needs downloading.", key)
+        else:
+            raise TrustError("Only did:web identifiers and https addresses are looked up.", key)
+        if self.net is None:
+            raise NetworkError("This wallet has no network access set up.", "no network client")
+        document = self.net.get_json(address, user_initiated=user_initiated, max_bytes=512 * 1024)
+        check_document(key, document, key_id=key_id if key_id != key else "")
+        record = DocumentRecord(key, kind, self.clock(), document, "network")
+        self.documents.put(record)
+        return record
+
+    def resolve_for_proof(self, verification_method: str, *, user_initiated: bool = True) -> DocumentRecord | None:
+        """Fetch what a proof's verificationMethod needs, when it lives on the web."""
+        vm = verification_method.strip()
+        if vm.startswith("did:web:") or vm.startswith("https://"):
+            return self.resolve(vm, key_id=vm if "#" in vm else "", user_initiated=user_initiated)
+        return None
+
+    # -- registries
+
+    def registries(self) -> list[Registry]:
+        return [registry_from_json(v) for _k, _ts, v in self.store.items("documents", kind=KIND_REGISTRY) if isinstance(v, dict)]
+
+    def registry(self, reg_id: str) -> Registry | None:
+        value = self.store.fetch("documents", _REGISTRY_PREFIX + reg_id)
+        return registry_from_json(value) if isinstance(value, dict) else None
+
+    def keep_registry(self, reg: Registry, *, replace_same_age: bool = True) -> bool:
+        """Keep a registry unless a newer copy (or, if asked, one as old) is already kept."""
+        old = self.registry(reg.id)
+        if old is not None and (old.fetched_at > reg.fetched_at or
+                                (not replace_same_age and old.fetched_at == reg.fetched_at)):
+            return False
+        self.store.put("documents", _REGISTRY_PREFIX + reg.id, registry_to_json(reg), stamp=reg.fetched_at, kind=KIND_REGISTRY)
+        return True
+
+    def add_registry(self, source: str, *, name: str = "", user_initiated: bool = True) -> Registry:
+        """Load a registry from a file path or an https address and keep it."""
+        if source.startswith("https://") or source.startswith("http://"):
+            if self.net is None:
+                raise NetworkError("This wallet has no network access set up.", "no network client")
+            data = self.net.get_json(source, user_initiated=user_initiated, max_bytes=MAX_REGISTRY_BYTES)
+            reg = parse_registry(data, name=name, source_url=source, fetched_at=self.clock(), source="network")
+        else:
+            reg = parse_registry(_read_json_file(Path(source)), name=name or Path(source).stem,
+                                 fetched_at=self.clock(), source="file")
+        self.keep_registry(reg)
+        return reg
+
+    def update_registries(self, *, user_initiated: bool = True) -> list[tuple[Registry, str]]:
+        """Re-download every registry that came from the web: (registry, error or "")."""
+        results = []
+        for reg in self.registries():
+            if not reg.source_url:
+                continue
+            try:
+                results.append((self.add_registry(reg.source_url, name=reg.name, user_initiated=user_initiated), ""))
+            except WalletError as exc:
+                results.append((reg, exc.message))
+        return results
+
+    def remove_registry(self, reg_id: str) -> bool:
+        return self.store.delete("documents", _REGISTRY_PREFIX + reg_id)
+
+    # -- the learner's own trusted issuers
+
+    def trusted_issuers(self) -> list[TrustedIssuer]:
+        return [_trusted_from(v) for _k, _ts, v in self.store.items("documents", kind=KIND_TRUSTED) if isinstance(v, dict)]
+
+    def trusted_issuer(self, issuer_id: str) -> TrustedIssuer | None:
+        if not issuer_id:
+            return None
+        value = self.store.fetch("documents", _TRUSTED_PREFIX + issuer_id)
+        return _trusted_from(value) if isinstance(value, dict) else None
+
+    def add_trusted_issuer(self, issuer_id: str, name: str = "") -> TrustedIssuer:
+        issuer_id = issuer_id.strip()
+        if not (issuer_id.startswith("did:") or issuer_id.startswith("https://")) or " " in issuer_id:
+            raise InputError("An issuer is named by a DID (did:...) or an https address.", issuer_id)
+        when = self.clock()
+        value = {"kind": KIND_TRUSTED, "id": issuer_id, "name": name.strip() or issuer_id, "added_at": when.isoformat()}
+        self.store.put("documents", _TRUSTED_PREFIX + issuer_id, value, stamp=when, kind=KIND_TRUSTED)
+        return _trusted_from(value)
+
+    def remove_trusted_issuer(self, issuer_id: str) -> bool:
+        return self.store.delete("documents", _TRUSTED_PREFIX + issuer_id)
+
+
+def _trusted_from(value: dict[str, Any]) -> TrustedIssuer:
+    return TrustedIssuer(value["id"], value.get("name", value["id"]), datetime.fromisoformat(value["added_at"]))
+
+
+def _read_json_file(path: Path) -> Any:
+    try:
+        size = path.stat().st_size
+        if size > MAX_REGISTRY_BYTES:
+            raise InputTooLarge("The registry file is too large to read.", f"{path}: {size} bytes")
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError("There is no file at that place.", str(path)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TrustError("This file is not an issuer registry (it is not JSON).", f"{path}: {exc}") from exc
+    except OSError as exc:
+        raise InputError("The file could not be read.", f"{path}: {exc}") from exc
+
+
+def age_words(then: datetime, now: datetime) -> str:
+    """How old something is, in words for a list ("today", "3 days ago")."""
+    days = (now.astimezone(timezone.utc).date() - then.astimezone(timezone.utc).date()).days
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    return f"{days // 30} months ago"

@@ -1,0 +1,195 @@
+"""Status, trust and freshness for one open wallet, behind one small object.
+
+:class:`TrustData` owns the network client and the three services that use the cache
+(status lists, key documents and registries, the portable trust file), so the
+``Wallet`` facade needs only thin methods, and verification gets its ``documents``,
+``status`` and ``trust`` seams from here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wallet.clock import Clock, system_clock
+from wallet.errors import WalletError
+from wallet.net import NetClient, NetworkPolicy, policy_from_settings
+from wallet.status import RefreshResult, StatusService, status_entries, wallet_list_verifier
+from wallet.trust import TrustService
+from wallet.trustfile import TrustFiles
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """What one "Check status now" did: one line per list or document it tried."""
+
+    results: tuple[RefreshResult, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def fetched(self) -> bool:
+        """Whether anything new was downloaded."""
+        return any(r.ok for r in self.results)
+
+    @property
+    def message(self) -> str:
+        if not self.results:
+            return "Nothing to check: none of these credentials has a status list or an online key."
+        good = sum(1 for r in self.results if r.ok)
+        if good == len(self.results):
+            return f"Checked {good} source{'s' if good != 1 else ''}; everything is up to date."
+        first_bad = next(r for r in self.results if not r.ok)
+        return f"Checked {good} of {len(self.results)} sources. {first_bad.message}"
+
+
+@dataclass(frozen=True)
+class TrustItem:
+    """One line of the Trust page: a registry, a trusted issuer, or a saved document."""
+
+    kind: str  # "registry", "issuer", "did-document", "key-document", "status-list"
+    key: str  # what identifies it (registry id, DID, address)
+    title: str  # in the learner's words
+    detail: str  # a second line: how many issuers, which address, ...
+    when: datetime | None  # fetched (documents, registries) or added (issuers)
+    source: str = ""  # "network", "file", "trust file ..."
+
+    @property
+    def kind_label(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+
+_KIND_LABELS = {
+    "registry": "Issuer registry",
+    "issuer": "Issuer you trust",
+    "did-document": "Issuer identity (did:web)",
+    "key-document": "Issuer key document",
+    "status-list": "Status list",
+}
+
+
+class TrustData:
+    """The wallet's network client, status lists, key documents, registries and trust file."""
+
+    def __init__(self, store: Any, *, clock: Clock = system_clock, net: NetClient | None = None, events: Any = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.events = events
+        self.net = net or NetClient(lambda: policy_from_settings(store))
+        self.trust = TrustService(store, self.net, clock)
+        self.status = StatusService(store, verify_list=wallet_list_verifier(self.trust.documents, clock), net=self.net, clock=clock)
+        self.files = TrustFiles(store, self.trust, self.status, clock=clock)
+
+    def use_network(self, net: NetClient) -> None:
+        """Swap the network client (tests pass one trusting their own test authority)."""
+        self.net = net
+        self.trust.net = net
+        self.status.use_network(net)
+
+    @property
+    def policy(self) -> NetworkPolicy:
+        return self.net.policy
+
+    # -- the seams of VerifyEnvironment
+
+    @property
+    def documents(self) -> Any:
+        return self.trust.documents
+
+    # -- going online
+
+    def refresh(self, credentials: Iterable[Any], *, user_initiated: bool = True) -> RefreshReport:
+        """Download status lists and online keys the given credentials need.
+
+        ``credentials`` are wallet Credential records or plain JSON documents. With the
+        network setting at "never" (or "only when I ask" and not asked) nothing
+        connects: the report says why.
+        """
+        docs = [_document_of(c) for c in credentials]
+        docs = [d for d in docs if isinstance(d, dict)]
+        try:
+            self.net.ensure_allowed(user_initiated=user_initiated)
+        except WalletError as exc:  # nothing connects; one line says why
+            return RefreshReport((RefreshResult("", False, exc.message, exc.detail),))
+        results = list(self.status.refresh(docs, user_initiated=user_initiated))
+        for vm in sorted({vm for d in docs for vm in _web_keys(d)}):
+            try:
+                self.trust.resolve_for_proof(vm, user_initiated=user_initiated)
+                results.append(RefreshResult(vm, True, "Issuer key document downloaded."))
+            except WalletError as exc:
+                results.append(RefreshResult(vm, False, exc.message, exc.detail))
+        self.announce_change()
+        return RefreshReport(tuple(results))
+
+    def needs_network(self, credential: Any) -> bool:
+        """Whether this credential has anything that only the network can bring."""
+        doc = _document_of(credential)
+        return isinstance(doc, dict) and (bool(status_entries(doc)) or bool(_web_keys(doc)))
+
+    def items(self) -> list[TrustItem]:
+        """Everything the Trust page lists, registries and issuers first."""
+        out = [
+            TrustItem("registry", r.id, r.name, f"{len(r.entries)} issuer{'s' if len(r.entries) != 1 else ''}"
+                      + (f", from {r.source_url}" if r.source_url else ""), r.fetched_at, r.source)
+            for r in self.trust.registries()
+        ]
+        out += [TrustItem("issuer", i.id, i.name, i.id, i.added_at, "you") for i in self.trust.trusted_issuers()]
+        out += [TrustItem(d.kind, d.url, _short(d.url), d.url, d.fetched_at, d.source) for d in self.trust.documents.all()]
+        out += [TrustItem("status-list", c.url, _short(c.url), c.url, c.fetched_at, c.source) for c in self.status.cache.all()]
+        return out
+
+    def remove(self, item: TrustItem) -> bool:
+        """Forget one registry, trusted issuer or saved document."""
+        if item.kind == "registry":
+            done = self.trust.remove_registry(item.key)
+        elif item.kind == "issuer":
+            done = self.trust.remove_trusted_issuer(item.key)
+        else:
+            done = self.store.delete("documents", item.key)
+        if done:
+            self.announce_change()
+        return done
+
+    def announce_change(self) -> None:
+        """Tell listeners (the Trust page, the credential list) that trust data changed."""
+        if self.events is not None:
+            self.events.trust_changed.emit()
+
+
+def _short(url: str) -> str:
+    """A recognisable short name for an address or DID: its host and last part."""
+    if url.startswith("did:web:"):
+        return url
+    rest = url.split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    tail = path.rstrip("/").rsplit("/", 1)[-1]
+    return f"{host} \u2026/{tail}" if tail and "/" in path else rest
+
+
+def _document_of(credential: Any) -> Any:
+    if isinstance(credential, dict):
+        return credential
+    try:
+        return credential.document
+    except (WalletError, ValueError, AttributeError):
+        return None
+
+
+def _web_keys(document: dict[str, Any]) -> set[str]:
+    """verificationMethods of a document's proofs that live on the web (did:web, https)."""
+    proofs = document.get("proof")
+    found = set()
+    for proof in proofs if isinstance(proofs, list) else [proofs]:
+        if isinstance(proof, dict):
+            vm = proof.get("verificationMethod")
+            vm = vm.get("id") if isinstance(vm, dict) else vm
+            if isinstance(vm, str) and (vm.startswith("did:web:") or vm.startswith("https://")):
+                found.add(vm)
+    return found

@@ -1,0 +1,343 @@
+"""The portable trust file: cached trust data carried on a USB stick to an offline machine.
+
+One JSON file holds cached DID and key documents, status lists and issuer registries,
+each with the date it was fetched, and is signed with a Data Integrity proof
+(``eddsa-jcs-2022``) by a key of its own that each wallet keeps for this purpose (sealed
+in the store, like every secret). Why its own key and not the learner's holder
+identity: a school hands the same file to many learners, and the learner's holder DID
+should not travel on a stick with it. The file format is described in
+docs/trust-file.md.
+
+On import the signature is checked first; nothing is merged from a file that fails.
+A file signed by a key this wallet has not accepted before is refused until the learner
+says they trust whoever made it (the CLI's ``--trust-signer``, a confirmation in the
+app), because a forged did:web document could otherwise make a forged credential look
+genuine. Then every entry is checked as if it had just been downloaded (a DID document's
+id must be its DID; a status list's own signature must hold) and merged: for each
+entry, the newer copy wins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from wallet.clock import Clock, system_clock
+from wallet.errors import InputError, InputTooLarge, WalletError
+from wallet.status import StatusService
+from wallet.trust import (
+    KIND_DID,
+    KIND_KEY,
+    DocumentRecord,
+    TrustService,
+    check_document,
+    registry_from_json,
+    registry_to_json,
+)
+from wallet.verify import jcs
+from wallet.verify import keys as k
+from wallet.verify import multibase as mb
+from wallet.verify.dids import KeyProblem, did_key_from_public_key, resolve_did_key
+
+log = logging.getLogger(__name__)
+
+FILE_TYPE = "LearnerWalletTrustFile"
+VERSION = 1
+CRYPTOSUITE = "eddsa-jcs-2022"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_KEY_ROW = "trust-file-signing-key"
+KIND_SIGNING_KEY = "signing-key"
+KIND_SIGNER = "trust-file-signer"
+_SIGNER_PREFIX = "trust-file-signer:"
+
+
+class TrustFileError(WalletError):
+    """A trust file that cannot be used: unreadable, unsigned, forged, or from an unaccepted signer."""
+
+
+class UntrustedSigner(TrustFileError):
+    """A correctly signed trust file from a key this wallet has not accepted yet."""
+
+    def __init__(self, message: str, detail: str, signer: str) -> None:
+        super().__init__(message, detail)
+        self.signer = signer
+
+
+@dataclass(frozen=True)
+class TrustFile:
+    """A trust file whose signature has been checked."""
+
+    signer: str  # did:key of the key that signed it
+    created: datetime
+    label: str
+    documents: tuple[dict[str, Any], ...]
+    status_lists: tuple[dict[str, Any], ...]
+    registries: tuple[dict[str, Any], ...]
+
+
+@dataclass
+class ImportSummary:
+    signer: str
+    added: int = 0
+    kept_newer: int = 0  # entries skipped because this wallet already had a newer copy
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+
+    @property
+    def message(self) -> str:
+        parts = [f"{self.added} item{'s' if self.added != 1 else ''} added or updated"]
+        if self.kept_newer:
+            parts.append(f"{self.kept_newer} already newer here")
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} not used")
+        return "Trust file imported: " + ", ".join(parts) + "."
+
+
+# ---------------------------------------------------------------- signing
+
+def _hash_data(document: dict[str, Any], config: dict[str, Any]) -> bytes:
+    return hashlib.sha256(jcs.canonicalize(config)).digest() + hashlib.sha256(jcs.canonicalize(document)).digest()
+
+
+def sign_document(document: dict[str, Any], key: Ed25519PrivateKey, created: datetime) -> dict[str, Any]:
+    """``document`` with an eddsa-jcs-2022 proof by ``key`` (a did:key verification method)."""
+    did = did_key_from_public_key(key)
+    config = {
+        "type": "DataIntegrityProof", "cryptosuite": CRYPTOSUITE,
+        "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "verificationMethod": f"{did}#{did[len('did:key:'):]}", "proofPurpose": "assertionMethod",
+    }
+    unsigned = {key_: value for key_, value in document.items() if key_ != "proof"}
+    signature = key.sign(_hash_data(unsigned, config))
+    return {**unsigned, "proof": {**config, "proofValue": mb.multibase_encode(signature)}}
+
+
+def verify_document(document: dict[str, Any]) -> str:
+    """The did:key that signed ``document``; a TrustFileError if the proof does not hold."""
+    proof = document.get("proof")
+    if not isinstance(proof, dict):
+        raise TrustFileError("This trust file is not signed, so it was not used.", "no proof object")
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
+        raise TrustFileError("This trust file is signed in a way the wallet does not accept.", f"proof {proof.get('type')}/{proof.get('cryptosuite')}")
+    vm = str(proof.get("verificationMethod") or "")
+    if not vm.startswith("did:key:") or proof.get("proofPurpose") != "assertionMethod":
+        raise TrustFileError("This trust file's signature does not name a usable key.", f"verificationMethod {vm!r}")
+    try:
+        resolved = resolve_did_key(vm)
+        signature = mb.multibase_decode(str(proof.get("proofValue") or ""))
+    except (KeyProblem, mb.EncodingError) as exc:
+        raise TrustFileError("This trust file's signature is damaged.", str(exc)) from None
+    config = {key_: value for key_, value in proof.items() if key_ != "proofValue"}
+    unsigned = {key_: value for key_, value in document.items() if key_ != "proof"}
+    try:
+        data = _hash_data(unsigned, config)
+    except (ValueError, TypeError) as exc:
+        raise TrustFileError("This trust file cannot be read.", f"JCS: {exc}") from None
+    if not k.verify_raw(resolved.public_key, signature, data):
+        raise TrustFileError(
+            "This trust file was changed after it was signed, or the signature is not genuine, so nothing was imported.",
+            f"{CRYPTOSUITE} signature does not verify with {vm}",
+        )
+    return resolved.controller
+
+
+# ---------------------------------------------------------------- the service
+
+class TrustFiles:
+    """Export and import of the portable trust file for one wallet."""
+
+    def __init__(self, store: Any, trust: TrustService, status: StatusService, *, clock: Clock = system_clock) -> None:
+        self._store = store
+        self._trust = trust
+        self._status = status
+        self._clock = clock
+
+    # -- this wallet's own signing key
+
+    def signing_key(self) -> Ed25519PrivateKey:
+        value = self._store.fetch("documents", _KEY_ROW)
+        if isinstance(value, dict) and value.get("kind") == KIND_SIGNING_KEY:
+            return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(value["seed"]))
+        key = Ed25519PrivateKey.generate()
+        seed = key.private_bytes_raw().hex()
+        self._store.put("documents", _KEY_ROW, {"kind": KIND_SIGNING_KEY, "seed": seed}, stamp=self._clock(), kind=KIND_SIGNING_KEY)
+        return key
+
+    def signer_did(self) -> str:
+        return did_key_from_public_key(self.signing_key())
+
+    def accepted_signers(self) -> list[tuple[str, str]]:
+        """(did, label) of trust-file signers the learner has accepted."""
+        return [(v["did"], v.get("label", "")) for _k, _ts, v in self._store.items("documents", kind=KIND_SIGNER) if isinstance(v, dict)]
+
+    def accept_signer(self, did: str, label: str = "") -> None:
+        value = {"kind": KIND_SIGNER, "did": did, "label": label}
+        self._store.put("documents", _SIGNER_PREFIX + did, value, stamp=self._clock(), kind=KIND_SIGNER)
+
+    def _is_accepted(self, did: str) -> bool:
+        return did == self.signer_did() or self._store.fetch("documents", _SIGNER_PREFIX + did) is not None
+
+    # -- export
+
+    def build(self, label: str = "") -> dict[str, Any]:
+        """The signed trust file document holding everything this wallet has cached."""
+        documents = [
+            {"url": r.url, "kind": r.kind, "fetchedAt": r.fetched_at.isoformat(), "document": r.document}
+            for r in self._trust.documents.all()
+        ]
+        lists = [
+            {"url": c.url, "format": c.format, "fetchedAt": c.fetched_at.isoformat(), "document": c.document}
+            for c in self._status.cache.all()
+        ]
+        registries = []
+        for reg in self._trust.registries():
+            row = registry_to_json(reg)
+            row.pop("kind", None)
+            registries.append(row)
+        now = self._clock()
+        body = {
+            "type": FILE_TYPE, "version": VERSION, "created": now.isoformat(), "label": label,
+            "documents": documents, "statusLists": lists, "registries": registries,
+        }
+        return sign_document(body, self.signing_key(), now)
+
+    def export(self, path: Path, label: str = "") -> dict[str, int]:
+        """Write the signed trust file to ``path`` (atomically); counts of what it holds."""
+        document = self.build(label)
+        data = json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8")
+        _write_atomic(Path(path), data)
+        return {"documents": len(document["documents"]), "statusLists": len(document["statusLists"]),
+                "registries": len(document["registries"])}
+
+    # -- import
+
+    def read(self, path: Path) -> TrustFile:
+        """Read and check a trust file's signature; nothing is merged yet."""
+        path = Path(path)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InputTooLarge("The trust file is too large to read.", f"{path}: {size} bytes")
+            document = json.loads(path.read_bytes().decode("utf-8"))
+        except FileNotFoundError as exc:
+            raise InputError("There is no file at that place.", str(path)) from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise TrustFileError("This file is not a trust file (it is not JSON).", f"{path}: {exc}") from exc
+        except OSError as exc:
+            raise InputError("The file could not be read.", f"{path}: {exc}") from exc
+        return parse(document)
+
+    def import_file(self, path: Path, *, trust_signer: bool = False) -> ImportSummary:
+        """Check, then merge a trust file; newer entries win."""
+        tf = self.read(path)
+        if not self._is_accepted(tf.signer):
+            if not trust_signer:
+                raise UntrustedSigner(
+                    "This trust file was made by someone this wallet has not trusted before; "
+                    "import it only if you trust whoever gave it to you.",
+                    f"signer {tf.signer} ({tf.label or 'no label'})", tf.signer,
+                )
+            self.accept_signer(tf.signer, tf.label)
+        return self.merge(tf)
+
+    def merge(self, tf: TrustFile) -> ImportSummary:
+        summary = ImportSummary(tf.signer)
+        origin = f"trust file {tf.label or tf.signer} of {tf.created.date().isoformat()}"
+        for row in tf.documents:  # documents first: status lists may be signed with did:web keys
+            self._merge_document(row, origin, summary)
+        for row in tf.registries:
+            self._merge_registry(row, origin, summary)
+        for row in tf.status_lists:
+            self._merge_list(row, origin, summary)
+        return summary
+
+    def _merge_document(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
+        url = str(row.get("url", ""))
+        try:
+            kind = row.get("kind") if row.get("kind") in (KIND_DID, KIND_KEY) else KIND_KEY
+            document = check_document(url, row.get("document"))
+            record = DocumentRecord(url, kind, _date(row.get("fetchedAt")), document, origin)
+        except WalletError as exc:
+            summary.rejected.append((url or "a document", exc.message))
+            return
+        if self._trust.documents.put(record, replace_same_age=False):
+            summary.added += 1
+        else:
+            summary.kept_newer += 1
+
+    def _merge_registry(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
+        try:
+            reg = registry_from_json({**row, "source": origin})
+        except (KeyError, TypeError, ValueError) as exc:
+            summary.rejected.append((str(row.get("name", "a registry")), f"unreadable registry: {exc}"))
+            return
+        if self._trust.keep_registry(reg, replace_same_age=False):
+            summary.added += 1
+        else:
+            summary.kept_newer += 1
+
+    def _merge_list(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
+        url = str(row.get("url", ""))
+        try:
+            when = _date(row.get("fetchedAt"))
+            old = self._status.cache.get(url)
+            if old is not None and old.fetched_at >= when:
+                summary.kept_newer += 1
+                return
+            self._status.accept(url, row.get("document"), fmt=str(row.get("format", "credential")), fetched_at=when, source=origin)
+        except WalletError as exc:
+            summary.rejected.append((url or "a status list", exc.message))
+            return
+        summary.added += 1
+
+
+def parse(document: Any) -> TrustFile:
+    """A checked :class:`TrustFile` from its JSON; a TrustFileError if it is not one."""
+    if not isinstance(document, dict) or document.get("type") != FILE_TYPE:
+        raise TrustFileError("This file is not a Learner Wallet trust file.", "type is not LearnerWalletTrustFile")
+    if document.get("version") != VERSION:
+        raise TrustFileError("This trust file was made by a newer version of the wallet.", f"version {document.get('version')}")
+    signer = verify_document(document)
+    rows = {}
+    for name in ("documents", "statusLists", "registries"):
+        value = document.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+            raise TrustFileError("This trust file is damaged.", f"{name} is not a list of objects")
+        rows[name] = tuple(value)
+    return TrustFile(signer, _date(document.get("created")), str(document.get("label") or ""),
+                     rows["documents"], rows["statusLists"], rows["registries"])
+
+
+def _date(value: Any) -> datetime:
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise TrustFileError("An entry in the trust file has no readable date.", f"date {value!r}") from None
+    if when.tzinfo is None:
+        raise TrustFileError("An entry in the trust file has a date without a time zone.", f"date {value!r}")
+    return when
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".trust-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

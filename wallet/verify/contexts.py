@@ -1,0 +1,127 @@
+"""The JSON-LD contexts bundled with the wallet, and nothing else.
+
+Why: verification must give the same answer offline as online, and must not let a
+credential pull in a context of its issuer's choosing at check time. Every context the
+wallet accepts is a file in ``resources/contexts`` listed in its ``manifest.json`` with
+its SHA-256 and where the copy came from (``tools/refresh_contexts.py`` writes both).
+
+Some URLs have more than one published document (1EdTech edited its OB 3.0.3 copy after
+publication). The manifest lists each one as a *variant*; :func:`load` returns the first
+(the published one), :func:`variants` all of them in manifest order, so the JSON-LD
+layer can decide (see ``wallet.verify.jsonld``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import resources
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BundledContext:
+    """One manifest entry: a context document the wallet ships."""
+
+    url: str
+    file: str
+    sha256: str
+    source: str
+    variant: str
+
+
+@dataclass(frozen=True)
+class ManifestProblem:
+    """A bundled file whose bytes do not match the manifest (or that is missing)."""
+
+    file: str
+    expected: str
+    actual: str | None
+
+
+def _unknown(url: str) -> Exception:
+    # Imported here: jsonld imports this module, and UnknownContext lives there.
+    from wallet.verify.jsonld import UnknownContext
+
+    return UnknownContext(url)
+
+
+@functools.cache
+def entries() -> tuple[BundledContext, ...]:
+    """Every manifest entry, in manifest order (read once: the bundle is read-only)."""
+    raw = json.loads(resources.path("contexts", MANIFEST).read_text(encoding="utf-8"))
+    return tuple(
+        BundledContext(e["url"], e["file"], e["sha256"], e["source"], e.get("variant", "published"))
+        for e in raw["contexts"]
+    )
+
+
+@functools.cache
+def _parsed(file: str) -> Mapping[str, Any]:
+    data = resources.path("contexts", file).read_bytes()
+    return json.loads(data)
+
+
+@functools.cache
+def _by_url() -> Mapping[str, tuple[BundledContext, ...]]:
+    table: dict[str, list[BundledContext]] = {}
+    for entry in entries():
+        table.setdefault(entry.url, []).append(entry)
+    return MappingProxyType({url: tuple(found) for url, found in table.items()})
+
+
+def known_urls() -> frozenset[str]:
+    """The URLs the wallet can resolve without the network."""
+    return frozenset(_by_url())
+
+
+def variants(url: str) -> tuple[dict, ...]:
+    """Every bundled document for ``url``, published first; raises UnknownContext.
+
+    Each call returns fresh copies, so callers may not corrupt the cache.
+    """
+    found = _by_url().get(url)
+    if not found:
+        raise _unknown(url)
+    return tuple(_copy(_parsed(e.file)) for e in found)
+
+
+def load(url: str) -> dict:
+    """The parsed bundled context for ``url`` (published variant); raises UnknownContext."""
+    return variants(url)[0]
+
+
+def variant_count(url: str) -> int:
+    """How many bundled documents there are for ``url`` (0 when unknown)."""
+    return len(_by_url().get(url, ()))
+
+
+def check_manifest() -> list[ManifestProblem]:
+    """Every bundled file whose SHA-256 differs from the manifest; empty when all match."""
+    problems = []
+    for entry in entries():
+        path = resources.path("contexts", entry.file)
+        actual = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        if actual != entry.sha256:
+            problems.append(ManifestProblem(entry.file, entry.sha256, actual))
+    if problems:
+        log.warning("bundled contexts differ from their manifest: %s", [p.file for p in problems])
+    return problems
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of parsed JSON (faster than copy.deepcopy for plain JSON data)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
