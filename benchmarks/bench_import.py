@@ -79,8 +79,35 @@ def bench_import(interop: Path) -> None:
           f"in {took:.2f} s ({took / max(len(files), 1) * 1000:.1f} ms per file, each committed on its own)")
 
 
+def bench_many(interop: Path, count: int = 1000) -> None:
+    """A folder of ``count`` distinct credentials into a wallet that already holds as many."""
+    import json
+
+    template = json.loads((interop / "peer-vcjs/stack/ou-cs-1.json").read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for batch in ("held", "new"):
+            (root / batch).mkdir()
+            for i in range(count):
+                template["credentialSubject"]["name"] = f"Learner {batch} {i}"
+                (root / batch / f"{i:05}.json").write_text(json.dumps(template))
+        wallet = Wallet(root, Store.open(root / WALLET_FILENAME, os.urandom(32)))
+        wallet.import_paths([root / "held"])
+        start = time.perf_counter()
+        results = wallet.import_paths([root / "new"])
+        took = time.perf_counter() - start
+        again = time.perf_counter()
+        dupes = wallet.import_paths([root / "new"])
+        took_again = time.perf_counter() - again
+        wallet.close()
+    print(f"{count} new files into a wallet of {count}: {took:.2f} s ({took / count * 1000:.1f} ms per file); "
+          f"the same {count} again, all duplicates: {took_again:.2f} s "
+          f"({sum(len(r.duplicates) for r in dupes)} duplicates, {sum(len(r.added) for r in results)} added before)")
+
+
 if __name__ == "__main__":
     bench_hostile()
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared/interop"
     if corpus.is_dir():
         bench_import(corpus)
+        bench_many(corpus)

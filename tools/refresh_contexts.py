@@ -18,7 +18,8 @@ Extraction methods, recorded per entry:
 - ``repository``: no registry package ships the document; the copy is the one
   published in the standard body's repository, pinned here by commit (kept as is).
 
-Run: ``.venv/bin/python tools/refresh_contexts.py [--corpus ../shared/interop]``.
+Run: ``.venv/bin/python tools/refresh_contexts.py [--corpus ../shared/interop]``, then
+review the diff and re-pin the manifest hash in tests/wallet/verify/test_contexts.py.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -216,7 +216,6 @@ def main() -> None:
     manifest = {"about": "JSON-LD contexts bundled with the wallet; made by tools/refresh_contexts.py",
                 "contexts": entries}
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(Path(tmp), ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -248,12 +249,28 @@ class Startup(QObject):
             shutil.rmtree(self.demo_home, ignore_errors=True)
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl+C or a polite kill closes the app cleanly (the wallet closed, a demo folder removed).
+
+    Python handles signals only when it runs, so a short timer hands it control now and then.
+    """
+    def stop(_signum: int, _frame: Any) -> None:
+        app.quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(300)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Start the desktop app; returns the process exit status."""
     configure_logging(getattr(args, "verbose", False))
     app = make_application()
     startup = Startup(args, app)
     startup.gave_up.connect(app.exit, Qt.ConnectionType.QueuedConnection)
+    _quit_on_signals(app)
     QTimer.singleShot(0, startup.start)
     code = app.exec()
     startup.shutdown()

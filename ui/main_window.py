@@ -137,6 +137,25 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.credentials: CredentialsPage = self.pages["Credentials"]  # type: ignore[assignment]
         self.credentials.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        stacks, share = self.pages.get("Stacks"), self.pages.get("Share")
+        if hasattr(stacks, "credential_activated"):
+            stacks.credential_activated.connect(self.open_credential)
+            stacks.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        if hasattr(stacks, "share_requested") and hasattr(share, "model"):
+            stacks.share_requested.connect(self.share_credentials)
+        for page in (share, self.pages.get("Check a bundle")):
+            if hasattr(page, "status_message"):
+                page.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+    def open_credential(self, cred_id: str) -> None:
+        """Show one credential in the Credentials page (asked for by another page)."""
+        self.show_page("Credentials")
+        self.credentials.select(cred_id)
+
+    def share_credentials(self, ids: list[str]) -> None:
+        """Open the Share page with these credentials chosen (a whole stack)."""
+        page = self.show_page("Share")
+        page.model.choose(ids)  # type: ignore[attr-defined]
 
     def _make_page(self, spec: PageSpec) -> QWidget | None:
         try:

@@ -14,7 +14,6 @@ It restores by merging (add what is missing, keep everything present) or replaci
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -29,7 +28,8 @@ from wallet.clock import Clock, system_clock
 from wallet.errors import BackupError, StoreError, WalletCorrupt
 from wallet.paths import ensure_private_dir
 from wallet.settings import AUTO_BACKUP, BACKUPS_KEPT, Settings
-from wallet.store import CLEAR_COLUMNS, WALLET_FILENAME, Store, file_digest, legacy_header, sidecar_path
+from wallet.store import CLEAR_COLUMNS, WALLET_FILENAME, Store
+from wallet.storefile import file_digest, legacy_header, sidecar_path
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +194,9 @@ def make_backup(store: Store, home: Path, *, clock: Clock = system_clock, keep: 
     created = clock().astimezone(timezone.utc)
     name = f"wallet-{created.strftime('%Y%m%dT%H%M%S%fZ')}.sqlite3"
     target = folder / name
+    for stale in folder.glob(".wallet-*.sqlite3.tmp"):  # left by a backup cut short
+        stale.unlink(missing_ok=True)
     tmp = folder / f".{name}.tmp"
-    tmp.unlink(missing_ok=True)
     try:
         store.backup_to(tmp)
         problem = _sqlite_problem(tmp)
@@ -240,7 +241,7 @@ def backup_if_due(store: Store, home: Path, *, clock: Clock = system_clock, max_
     try:
         if not Settings(store).get(AUTO_BACKUP) or _is_empty(store):
             return None
-        newest = next(iter(find_backups(home)), None)
+        newest = _newest_recorded(home)
         if newest is not None:
             if newest.generation == store.generation():
                 return None
@@ -250,6 +251,15 @@ def backup_if_due(store: Store, home: Path, *, clock: Clock = system_clock, max_
     except Exception as exc:  # noqa: BLE001 - backups must never break opening or closing
         log.warning("automatic backup skipped: %s", exc)
         return None
+
+
+def _newest_recorded(home: Path) -> BackupInfo | None:
+    """The newest backup the manifest lists (not re-hashed: this runs at every open)."""
+    folder = backup_dir(home)
+    entries = [e for e in _read_manifest(folder) if (folder / e["file"]).is_file()]
+    if not entries:
+        return None
+    return _entry_info(folder, max(entries, key=lambda e: e["created"]), verify=False)
 
 
 def _is_empty(store: Store) -> bool:

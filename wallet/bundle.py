@@ -151,7 +151,7 @@ def embed(cred: Credential) -> dict[str, Any] | str:
     """A credential as it goes into ``verifiableCredential``, unchanged."""
     if cred.envelope is Envelope.JWT:
         return {
-            "@context": VC2_CONTEXT,
+            "@context": [VC2_CONTEXT],
             "id": f"data:application/vc+jwt,{cred.signed.strip()}",
             "type": "EnvelopedVerifiableCredential",
         }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,13 +30,14 @@ log = logging.getLogger(__name__)
 
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF")
 _CLOCK_SKEW = timedelta(minutes=5)
+_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
 class Received:
-    """A presentation as it arrived, before any checking."""
+    """A presentation as it arrived, before any checking: JSON-LD, or a JWT (VC 1.1 ``vp``)."""
 
-    presentation: dict[str, Any]
+    presentation: dict[str, Any] | str
     source: str  # "file credentials.json", "3 QR codes", ...
 
 
@@ -66,6 +68,14 @@ class ReceivedCredential:
     @property
     def status(self) -> Status:
         return overall_status(self.checks)
+
+    @property
+    def summary(self) -> str:
+        """The first thing wrong with it, else who signed it."""
+        for wanted in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.WARNING):
+            if any(c.outcome is wanted for c in self.checks):
+                return _first(self.checks, wanted)
+        return self.report.summary
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,7 @@ class BundleReport:
             "credentials": [
                 {
                     "index": r.index, "title": r.title, "issuer": r.issuer, "format": r.kind,
-                    "status": r.status.value, "summary": r.report.summary,
+                    "status": r.status.value, "summary": r.summary,
                     "checks": [_check_json(c) for c in r.checks],
                 }
                 for r in self.credentials
@@ -192,13 +202,15 @@ def read_file(path: Path) -> dict[str, Any]:
     return _parse(data, path.name)
 
 
-def _parse(data: bytes, name: str) -> dict[str, Any]:
+def _parse(data: bytes, name: str) -> dict[str, Any] | str:
     from wallet.formats.detect import check_size, load_json
 
     check_size(data, what=name)
     text = data.decode("utf-8", "replace").strip()
     if text.startswith("LW1"):
         return _from_codes_text(text)
+    if _JWS.match(text):
+        return text  # a presentation signed as a JWT by another wallet
     if not text.startswith("{"):
         raise UnsupportedFormat(f"{name} is not a bundle: a bundle is a .json file or pictures of QR codes.",
                                 repr(text[:20]))
@@ -218,29 +230,67 @@ def _from_codes_text(text: str) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- checking
 
-def check(presentation: dict[str, Any], env: VerifyEnvironment | None = None, *,
+def check(presentation: dict[str, Any] | str, env: VerifyEnvironment | None = None, *,
           challenge: str | None = None, domain: str | None = None, source: str = "") -> BundleReport:
-    """Verify a received presentation and every credential in it, offline."""
+    """Verify a received presentation and every credential in it, offline.
+
+    The holder's proof and key and each credential's report come from
+    :func:`wallet.verify.verify_presentation`; the request, receiver and expiry lines
+    and the per-credential "issued to the holder" line are the bundle's own.
+    """
+    from wallet.verify import verify_presentation
+
     env = env or VerifyEnvironment()
+    if isinstance(presentation, str):
+        return _check_jwt(presentation, env, challenge, domain, source)
     _require_presentation(presentation)
     now = env.clock()
     proof = _auth_proof(presentation)
-    created = _date(proof.get("created"))
-    expires = _date(proof.get("expires"))
-    holder = _holder_of(presentation)
+    verified = verify_presentation(presentation, env)
+    holder = verified.holder or _holder_of(presentation)
     lines = [
-        *_signature_lines(presentation, env, created, holder),
+        *_signature_lines(verified.checks),
         BundleLine("Request", _match_line("challenge", proof.get("challenge"), challenge)),
         BundleLine("Receiver", _match_line("domain", proof.get("domain"), domain)),
         BundleLine("Expiry", _expiry_check(proof, presentation, now)),
     ]
-    received = [_credential(index, _item(entry), env, holder)
-                for index, entry in enumerate(_entries(presentation), 1)]
+    received = [_credential(index, entry, report, holder)
+                for index, (entry, report) in enumerate(verified.credentials, 1)]
     if not received:
         lines.append(BundleLine("Credentials", Check(CheckName.PRESENTATION, Outcome.WARNING,
                                                      "The bundle holds no credentials.", "", "empty-bundle")))
-    return BundleReport(holder, tuple(lines), tuple(received), now, created, expires,
-                        str(proof.get("challenge") or ""), _domain_text(proof.get("domain")), source)
+    return BundleReport(holder, tuple(lines), tuple(received), now, _date(proof.get("created")),
+                        _date(proof.get("expires")), str(proof.get("challenge") or ""),
+                        _domain_text(proof.get("domain")), source)
+
+
+def _check_jwt(token: str, env: VerifyEnvironment, challenge: str | None, domain: str | None,
+               source: str) -> BundleReport:
+    """A JWT presentation (``iss`` holder, ``nonce`` challenge, ``aud`` domain, ``exp``)."""
+    from wallet.formats.jwt import decode
+    from wallet.verify import verify_presentation
+    from wallet.verify.dates import from_epoch
+
+    try:
+        payload = decode(token).payload
+    except InputError as exc:
+        raise BundleError("This file looks like a signed token but cannot be read as a bundle.", exc.detail) from exc
+    if "vp" not in payload:
+        if "vc" in payload:
+            raise BundleError("This is a single credential, not a bundle; add it to the wallet with Import.",
+                              "JWT with a vc claim")
+        raise BundleError("This signed token is not a bundle of credentials.", f"claims {sorted(payload)[:8]}")
+    verified = verify_presentation(token, env, challenge=challenge, domain=domain)
+    labels = {CheckName.PRESENTATION: "Holder's signature", CheckName.HOLDER: "Holder",
+              CheckName.CHALLENGE: "Request", CheckName.DOMAIN: "Receiver", CheckName.DATES: "Expiry"}
+    lines = [BundleLine(labels.get(c.name, c.name.value.capitalize()), _signature_words(c))
+             for c in verified.checks if c.code != "subject-not-holder"]
+    received = [_credential(i, entry, report, verified.holder)
+                for i, (entry, report) in enumerate(verified.credentials, 1)]
+    aud = payload.get("aud")
+    return BundleReport(verified.holder, tuple(lines), tuple(received), env.clock(),
+                        from_epoch(payload.get("iat") or payload.get("nbf")), from_epoch(payload.get("exp")),
+                        str(payload.get("nonce") or ""), _domain_text(aud), source)
 
 
 def check_inputs(inputs: Sequence[Path | str], env: VerifyEnvironment | None = None, *,
@@ -258,11 +308,6 @@ def _require_presentation(doc: dict[str, Any]) -> None:
         raise BundleError("This is a single credential, not a bundle; add it to the wallet with Import.",
                           f"type {types}")
     raise BundleError("This is not a bundle of credentials.", f"type {types}")
-
-
-def _entries(doc: dict[str, Any]) -> list[Any]:
-    value = doc.get("verifiableCredential")
-    return value if isinstance(value, list) else ([] if value is None else [value])
 
 
 def _auth_proof(doc: dict[str, Any]) -> dict[str, Any]:
@@ -291,35 +336,25 @@ def _domain_text(value: Any) -> str:
     return str(value or "")
 
 
-def _signature_lines(doc: dict[str, Any], env: VerifyEnvironment, created: datetime | None,
-                     holder: str) -> list[BundleLine]:
-    """The holder's signature and key, checked as of signing (expiry has its own line)."""
-    from wallet.verify.checks import binding_check
-    from wallet.verify.dataintegrity import verify_proofs
-
-    if not doc.get("proof"):
-        return [BundleLine("Holder's signature", Check(
-            CheckName.SIGNATURE, Outcome.FAILED, "The bundle is not signed by its holder, so anyone could have "
-            "put it together.", "presentation has no proof", "unsigned-bundle"))]
-    at_signing = dataclasses.replace(env, clock=(lambda: created)) if created else env
-    results = verify_proofs(doc, at_signing, purpose="authentication")
-    failed = next((r for r in results if not r.ok), None)
-    if failed is not None:
-        message = failed.message.replace("this credential", "this bundle")
-        if failed.code in ("tampered", "bad-signature", ""):
-            message = "The holder's signature does not match the bundle: something in it was changed after signing."
-        sig = Check(CheckName.SIGNATURE, failed.outcome, message, failed.detail, failed.code or "tampered")
-    else:
-        sig = Check(CheckName.SIGNATURE, Outcome.PASSED, "The holder's signature is valid.",
-                    "; ".join(r.detail for r in results))
-    lines = [BundleLine("Holder's signature", sig)]
-    keys = [r.key for r in results if r.ok and r.key is not None]
-    if keys:
-        bound = binding_check(keys, holder, env, role="holder")
-        if bound.code == "no-holder":
-            bound = dataclasses.replace(bound, message="The bundle does not name its holder.")
-        lines.append(BundleLine("Holder", bound))
+def _signature_lines(checks: Sequence[Check]) -> list[BundleLine]:
+    """The holder's signature and key lines, from the presentation verifier's checks."""
+    lines = []
+    for c in checks:
+        if c.name is CheckName.PRESENTATION:
+            lines.append(BundleLine("Holder's signature", _signature_words(c)))
+        elif c.name is CheckName.HOLDER and c.code != "subject-not-holder":  # said per credential
+            lines.append(BundleLine("Holder", c))
     return lines
+
+
+def _signature_words(c: Check) -> Check:
+    if c.code == "no-proof":
+        return dataclasses.replace(c, message="The bundle is not signed by its holder, so anyone could have put "
+                                   "it together.", code="unsigned-bundle")
+    if c.outcome is Outcome.FAILED and c.code in ("tampered", "bad-signature"):
+        return dataclasses.replace(c, message="The holder's signature does not match the bundle: something in it "
+                                   "was changed after signing.")
+    return c
 
 
 def _match_line(what: str, signed: Any, expected: str | None) -> Check:
@@ -387,19 +422,13 @@ def _item(entry: Any) -> Any:
         return None
 
 
-def _credential(index: int, item: Any, env: VerifyEnvironment, holder: str) -> ReceivedCredential:
-    from wallet.verify.credential import unreadable, verify_credential
-
-    if item is None:
-        return ReceivedCredential(index, "Not a credential", "", "", unreadable(
-            env, "entry is neither an embedded credential nor a JWT"))
-    record = _record(item.text)
-    target: Any = item.text if item.envelope.value == "jwt" else (record.document if record else item.text)
-    report = verify_credential(target, env)
-    title = record.title if record else "Unreadable credential"
-    issuer = (record.summary.issuer_name or record.summary.issuer_id) if record else ""
-    kind = record.format.label if record else ""
-    return ReceivedCredential(index, title or "Untitled credential", issuer, kind, report,
+def _credential(index: int, entry: Any, report: Report, holder: str) -> ReceivedCredential:
+    item = _item(entry)
+    record = _record(item.text) if item is not None else None
+    if record is None:
+        return ReceivedCredential(index, "Unreadable credential", "", "", report)
+    issuer = record.summary.issuer_name or record.summary.issuer_id
+    return ReceivedCredential(index, record.title or "Untitled credential", issuer, record.format.label, report,
                               _subject_check(record, holder), record)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,19 +64,19 @@ class _Held:
     """The credentials already held (trash included), indexed to find "the same" one fast.
 
     Built once per import batch; the candidates for a match are those with the same
-    title, issuer and date, so only a handful of documents are ever compared.
+    title, issuer, subject and date, so only a handful of documents are ever compared.
     """
 
     def __init__(self, wallet: "Wallet") -> None:
         self._wallet = wallet
-        self._index: dict[tuple[str, str, str], list[Credential]] | None = None
+        self._index: dict[tuple[str, ...], list[Credential]] | None = None
 
     @staticmethod
-    def _key(cred: Credential) -> tuple[str, str, str]:
+    def _key(cred: Credential) -> tuple[str, ...]:
         s = cred.summary
-        return (s.title, s.issuer_id, s.issued.isoformat() if s.issued else "")
+        return (s.title, s.issuer_id, s.subject_id, s.subject_name, s.issued.isoformat() if s.issued else "")
 
-    def _built(self) -> dict[tuple[str, str, str], list[Credential]]:
+    def _built(self) -> dict[tuple[str, ...], list[Credential]]:
         if self._index is None:
             self._index = {}
             store = self._wallet.store
@@ -116,7 +117,7 @@ def import_bytes(wallet: "Wallet", data: bytes, *, name: str = "", source: str =
     try:
         creds = parse(data, name=label, source=source)
     except InputError as exc:
-        log.info("import of %s refused: %s", label, exc.detail or exc.message)
+        log.info("import of %s refused: %s", label, type(exc).__name__)  # no content in logs
         return ImportResult(name=label, path=path, error=exc)
     return _store_all(wallet, creds, label, path, held or _Held(wallet))
 
@@ -182,7 +183,11 @@ def import_file(wallet: "Wallet", path: Path, *, held: _Held | None = None) -> I
 def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of ``path``, refusing a file over ``limit`` before reading it."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("This is not a file that can be imported (it is a device, a pipe or a socket).",
+                             f"{path}: mode {oct(info.st_mode)}")
+        size = info.st_size
         if size > limit:
             raise _too_large(size, limit)
         with path.open("rb") as handle:

@@ -25,11 +25,11 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from wallet.errors import NetworkError
+from wallet.settings import NetworkPolicy  # declared once, with the other settings
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +41,16 @@ _CHUNK = 64 * 1024
 USER_AGENT = "learner-wallet"
 
 
-class NetworkPolicy(StrEnum):
-    """When the wallet may use the network (the learner's setting)."""
+_POLICY_LABELS = {
+    NetworkPolicy.AUTOMATIC: "Check automatically",
+    NetworkPolicy.ASK: "Only when I ask",
+    NetworkPolicy.NEVER: "Never",
+}
 
-    AUTOMATIC = "automatic"
-    ASK = "ask"  # only when the learner asks
-    NEVER = "never"
 
-    @property
-    def label(self) -> str:
-        return {
-            NetworkPolicy.AUTOMATIC: "Check automatically",
-            NetworkPolicy.ASK: "Only when I ask",
-            NetworkPolicy.NEVER: "Never",
-        }[self]
+def policy_label(policy: NetworkPolicy) -> str:
+    """The setting's value in the learner's words, as Settings shows it."""
+    return _POLICY_LABELS[NetworkPolicy(policy)]
 
 
 DEFAULT_POLICY = NetworkPolicy.ASK
@@ -279,30 +275,15 @@ def _translate(exc: BaseException, host: str, url: str) -> NetworkError:
 
 
 def policy_from_settings(store: Any) -> NetworkPolicy:
-    """The learner's network setting, read from the typed settings when present.
+    """The learner's network setting (wallet.settings), read fresh on every request.
 
-    Falls back to the default ("only when I ask") when the setting is missing or
-    unreadable: never to a more permissive value.
+    Falls back to the default ("only when I ask") when it cannot be read: never to a
+    more permissive value.
     """
-    try:
-        from wallet import settings as settings_mod  # engineer D's typed settings
+    from wallet.settings import Settings
 
-        value = _setting_value(settings_mod, store)
-    except Exception:  # missing module or value: keep the safe default
+    try:
+        return NetworkPolicy(Settings(store).network_policy)
+    except Exception:  # a store that cannot be read: keep the safe default
         log.debug("network setting unavailable; using the default", exc_info=True)
         return DEFAULT_POLICY
-    try:
-        return NetworkPolicy(str(getattr(value, "value", value)))
-    except ValueError:
-        return DEFAULT_POLICY
-
-
-def _setting_value(settings_mod: Any, store: Any) -> Any:
-    for name in ("load_settings", "load", "read"):
-        loader = getattr(settings_mod, name, None)
-        if callable(loader):
-            settings = loader(store)
-            for attr in ("network", "network_policy", "network_access"):
-                if hasattr(settings, attr):
-                    return getattr(settings, attr)
-    raise LookupError("no network setting")

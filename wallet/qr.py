@@ -203,15 +203,30 @@ def matrix(text: str, *, border: int = 4) -> QrMatrix:
     """Build the QR symbol for ``text`` at level M, alphanumeric mode when it can be.
 
     The mask pattern is fixed: every mask is valid (ISO/IEC 18004) and readers take any,
-    while scoring all eight costs five times as long as building the symbol.
+    while scoring all eight costs five times as long as building the symbol. The
+    version is computed from the text's length rather than searched for.
     """
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=_MASK)
     if all(c in _B45_INDEX for c in text):
+        code.version = _alnum_version(len(text))
         code.add_data(QRData(text, mode=MODE_ALPHA_NUM))
+        code.make(fit=False)
     else:
         code.add_data(text)
-    code.make(fit=True)
+        code.make(fit=True)
     return QrMatrix(code.version, tuple(tuple(bool(v) for v in row) for row in code.get_matrix()))
+
+
+def _alnum_version(chars: int) -> int:
+    """The smallest version whose level-M capacity holds ``chars`` alphanumeric characters."""
+    from qrcode.util import BIT_LIMIT_TABLE
+
+    payload = 11 * (chars // 2) + 6 * (chars % 2)
+    for version in range(1, 41):
+        count_bits = 9 if version < 10 else 11 if version < 27 else 13
+        if 4 + count_bits + payload <= BIT_LIMIT_TABLE[ERROR_CORRECT_M][version]:
+            return version
+    raise InputTooLarge("This is too much for one QR code.", f"{chars} alphanumeric characters")
 
 
 def png_bytes(m: QrMatrix, *, scale: int = 4) -> bytes:
@@ -219,11 +234,14 @@ def png_bytes(m: QrMatrix, *, scale: int = 4) -> bytes:
     from PIL import Image
 
     size = m.size
-    pixels = bytes(0 if dark else 255 for row in m.rows for dark in row)
+    pixels = b"".join(bytes(row) for row in m.rows).translate(_INK)
     image = Image.frombytes("L", (size, size), pixels).resize((size * scale, size * scale), Image.NEAREST)
     buf = io.BytesIO()
-    image.convert("1").save(buf, format="PNG", optimize=False)
+    image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
+
+
+_INK = bytes([255, 0]) + bytes(254)  # module value 0 (light) -> white, 1 (dark) -> black
 
 
 # ---------------------------------------------------------------- decoding

@@ -131,11 +131,28 @@ def merge(current: Store, backup: Store) -> int:
     """Add to ``current`` every record of ``backup`` it lacks; returns how many."""
     added = 0
     for table in Store.TABLES:
-        missing = set(backup.row_keys(table)) - set(current.row_keys(table))
-        if missing:
-            added += current.write_rows(table, backup.rows(table, missing))
+        ours = current.row_keys(table)
+        missing = set(backup.row_keys(table)) - set(ours)
+        if not missing:
+            continue
+        rows = backup.rows(table, missing)
+        if table == "identities" and ours:
+            rows = [(clear, _not_default(plain)) for clear, plain in rows]
+        added += current.write_rows(table, rows)
     log.info("merged %d records from a backup", added)
     return added
+
+
+def _not_default(plain: bytes) -> bytes:
+    """An identity brought in by a merge never takes over as the default one."""
+    try:
+        value = json.loads(plain)
+    except ValueError:
+        return plain
+    if isinstance(value, dict) and value.get("default"):
+        value["default"] = False
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    return plain
 
 
 def install(home: Path, opened: OpenedBackup, *, keyring: KeyringSlot | None = None,
@@ -150,10 +167,10 @@ def install(home: Path, opened: OpenedBackup, *, keyring: KeyringSlot | None = N
     check.close()
     home = vault.ensure_home(home)
     path = vault.wallet_path(home)
-    aside = vault.set_aside(path, clock, mark=".replaced-") if path.exists() else None
-    sidecar_path(path).unlink(missing_ok=True)
     tmp = home / f".{WALLET_FILENAME}.restoring"
-    write_private_file(tmp, opened.image)
+    write_private_file(tmp, opened.image)  # first, so only two renames remain to be done
+    aside = vault.set_aside(path, clock, mark=vault.REPLACED_MARK) if path.exists() else None
+    sidecar_path(path).unlink(missing_ok=True)
     os.replace(tmp, path)
     if keyring is not None and opened.wallet_id:
         try:

@@ -196,6 +196,9 @@ def create_wallet(
     from wallet.keys import PASSPHRASE_KDF
 
     created = vault.create_store(home, keyring=keyring, passphrase=passphrase, kdf=kdf or PASSPHRASE_KDF)
+    from wallet.identity import Identities
+
+    Identities(created.store, clock=clock).default()  # the learner's holder key, made at first run
     return Wallet(home, created.store, clock=clock), created.recovery_key
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from wallet import bundle, qr
@@ -34,9 +35,10 @@ class Shared:
     payload: qr.Payload
     credentials: tuple[Credential, ...] = field(repr=False)
 
-    @property
-    def matrices(self) -> list[qr.QrMatrix]:
-        return [qr.matrix(text) for text in self.payload.texts]
+    @cached_property
+    def matrices(self) -> tuple[qr.QrMatrix, ...]:
+        """The QR symbols, built once (a frozen dataclass may still cache in its __dict__)."""
+        return tuple(qr.matrix(text) for text in self.payload.texts)
 
 
 class ShareFlow:

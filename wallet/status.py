@@ -20,17 +20,27 @@ index are all capped before any large allocation.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import json
 import logging
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from wallet.clock import Clock, system_clock
-from wallet.errors import InputTooLarge, MalformedCredential, NetworkError, WalletError
+from wallet.errors import InputError, InputTooLarge, MalformedCredential, NetworkError, WalletError
+from wallet.statuslist import (  # noqa: F401  (re-exported: the status API in one place)
+    BITSTRING,
+    LIST_TYPES,
+    ONEEDTECH,
+    STATUSLIST2021,
+    SUPPORTED,
+    StatusEntry,
+    decode_bitstring,
+    encode_bitstring,
+    read_status,
+    status_entries,
+)
 from wallet.verify.report import Check, CheckName, Outcome
 
 log = logging.getLogger(__name__)
@@ -39,132 +49,10 @@ KIND_LIST = "status-list"
 KIND_ATTEMPT = "status-attempt"
 _ATTEMPT_PREFIX = "attempt:"
 
-BITSTRING = "BitstringStatusListEntry"
-STATUSLIST2021 = "StatusList2021Entry"
-ONEEDTECH = "1EdTechRevocationList"
-SUPPORTED = (BITSTRING, STATUSLIST2021, ONEEDTECH)
-_LIST_TYPES = {BITSTRING: "BitstringStatusList", STATUSLIST2021: "StatusList2021"}
 
-MAX_ENCODED_CHARS = 4 * 1024 * 1024  # the base64url text of the compressed list
-MAX_BITSTRING_BYTES = 16 * 1024 * 1024  # 134 million entries; the spec's minimum is 16 KiB
 MAX_REVOKED_ENTRIES = 1_000_000  # a 1EdTech revocation list
+MAX_LIST_FILE_BYTES = 16 * 1024 * 1024
 DEFAULT_STALE_AFTER = timedelta(days=90)  # older than this, an answer is shown with a warning
-
-
-# ---------------------------------------------------------------- reading credentialStatus
-
-@dataclass(frozen=True)
-class StatusEntry:
-    """One ``credentialStatus`` entry, as the credential states it."""
-
-    type: str
-    purpose: str  # revocation / suspension / message / refresh
-    list_url: str  # the status list credential, or the 1EdTech list
-    index: int | None = None
-    size: int = 1  # statusSize: bits per entry
-    messages: tuple[tuple[str, str], ...] = ()  # statusMessage: (hex value, message)
-    problem: str = ""  # why it cannot be used, when it cannot
-
-
-def status_entries(credential: dict[str, Any]) -> list[StatusEntry]:
-    """Every ``credentialStatus`` entry of a credential (a dict or a list of them)."""
-    raw = credential.get("credentialStatus")
-    items = raw if isinstance(raw, list) else [raw] if raw is not None else []
-    return [_entry(item) for item in items]
-
-
-def _entry(item: Any) -> StatusEntry:
-    if not isinstance(item, dict):
-        return StatusEntry("", "", "", problem="the credentialStatus entry is not an object")
-    kind = _first_type(item.get("type"))
-    purpose = str(item.get("statusPurpose") or "revocation").strip().lower()
-    if kind == ONEEDTECH:
-        url = str(item.get("id") or "")
-        return StatusEntry(kind, "revocation", url, problem="" if url else "no list address (id)")
-    url = str(item.get("statusListCredential") or "")
-    if kind not in SUPPORTED:
-        return StatusEntry(kind, purpose, url, problem=f"unsupported status method {kind or '(none)'}")
-    index, problem = _parse_index(item.get("statusListIndex"))
-    size, size_problem = _parse_size(item.get("statusSize", 1))
-    messages = tuple(
-        (str(m.get("status", "")).lower(), str(m.get("message", "")))
-        for m in item.get("statusMessage") or [] if isinstance(m, dict)
-    )
-    if not url:
-        problem = problem or "no statusListCredential"
-    return StatusEntry(kind, purpose, url, index, size, messages, problem or size_problem)
-
-
-def _first_type(value: Any) -> str:
-    if isinstance(value, list):
-        known = [t for t in value if t in SUPPORTED]
-        return known[0] if known else (str(value[0]) if value else "")
-    return str(value or "")
-
-
-def _parse_index(value: Any) -> tuple[int | None, str]:
-    text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > 12:
-        return None, f"statusListIndex {value!r} is not a non-negative integer"
-    return int(text), ""
-
-
-def _parse_size(value: Any) -> tuple[int, str]:
-    try:
-        size = int(value)
-    except (TypeError, ValueError):
-        return 1, f"statusSize {value!r} is not an integer"
-    if not 1 <= size <= 8:
-        return 1, f"statusSize {size} is outside 1..8"
-    return size, ""
-
-
-# ---------------------------------------------------------------- decoding a bitstring
-
-def decode_bitstring(encoded: str) -> bytes:
-    """The uncompressed bitstring of an ``encodedList``.
-
-    Bitstring Status List uses multibase base64url (a leading ``u``) of GZIP data;
-    StatusList2021 used plain base64url without the prefix. Both are accepted, padded
-    or not. Decompression stops at :data:`MAX_BITSTRING_BYTES`.
-    """
-    if not isinstance(encoded, str) or not encoded:
-        raise MalformedCredential("The status list is empty.", "encodedList missing")
-    if len(encoded) > MAX_ENCODED_CHARS:
-        raise InputTooLarge("The status list is too large to read.", f"encodedList has {len(encoded)} characters")
-    text = encoded[1:] if encoded.startswith("u") else encoded
-    try:
-        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise MalformedCredential("The status list is damaged and cannot be read.", f"encodedList: {exc}") from exc
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP
-    try:
-        bits = inflater.decompress(packed, MAX_BITSTRING_BYTES)
-    except zlib.error as exc:
-        raise MalformedCredential("The status list is damaged and cannot be read.", f"GZIP: {exc}") from exc
-    if inflater.unconsumed_tail:
-        raise InputTooLarge("The status list is too large to read.", f"decompresses beyond {MAX_BITSTRING_BYTES} bytes")
-    if not inflater.eof:
-        raise MalformedCredential("The status list is cut short and cannot be read.", "GZIP stream truncated")
-    return bits
-
-
-def read_status(bits: bytes, index: int, size: int = 1) -> int:
-    """The value at ``index`` (entries of ``size`` bits; bit 0 is the first byte's high bit)."""
-    first = index * size
-    if first + size > len(bits) * 8:
-        raise IndexError(f"index {index} (size {size}) beyond {len(bits) * 8 // size} entries")
-    value = 0
-    for bit in range(first, first + size):
-        value = (value << 1) | ((bits[bit >> 3] >> (7 - (bit & 7))) & 1)
-    return value
-
-
-def encode_bitstring(bits: bytes) -> str:
-    """Multibase base64url of GZIP: the inverse of :func:`decode_bitstring` (tests, tools)."""
-    import gzip
-
-    return "u" + base64.urlsafe_b64encode(gzip.compress(bits, mtime=0)).decode("ascii").rstrip("=")
 
 
 # ---------------------------------------------------------------- verifying a list
@@ -397,7 +285,12 @@ class StatusService:
         )
 
     def _answer(self, credential: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check:
-        if entry.type == ONEEDTECH or cached.format == "1edtech":
+        if (entry.type == ONEEDTECH) != (cached.format == "1edtech"):
+            return _unknown(
+                "The list saved for that address is of another kind than the credential expects, so it cannot answer.",
+                f"{entry.type} entry, cached list format {cached.format}", "status-list-wrong-type",
+            )
+        if entry.type == ONEEDTECH:
             return self._answer_1edtech(credential, issuer_id, entry, cached)
         doc = cached.document
         refusal = self._refuse_list(doc, issuer_id, entry, cached)
@@ -431,6 +324,13 @@ class StatusService:
                 "credential was revoked.",
                 f"list issuer {list_issuer or '(none)'} != credential issuer {issuer_id}", "status-list-wrong-issuer",
             )
+        list_id = doc.get("id")
+        if isinstance(list_id, str) and list_id and list_id != entry.list_url:
+            return _unknown(
+                "The status list found at that address says it is a different list, so it cannot answer for "
+                "this credential.",
+                f"statusListCredential {entry.list_url}, list id {list_id}", "status-list-wrong-id",
+            )
         now = self._clock()
         start, end = list_window(doc)
         if end is not None and now >= end:
@@ -448,7 +348,7 @@ class StatusService:
         subject = subject[0] if isinstance(subject, list) and subject else subject
         if not isinstance(subject, dict):
             return _unknown("The status list has no list in it.", "credentialSubject missing", "status-list-invalid")
-        wanted = _LIST_TYPES.get(entry.type, "")
+        wanted = LIST_TYPES.get(entry.type, "")
         types = subject.get("type")
         types = types if isinstance(types, list) else [types]
         if wanted not in types:
@@ -557,6 +457,29 @@ class StatusService:
             log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
             return RefreshResult(url, False, exc.message, exc.detail)
         return RefreshResult(url, True, f"Status list downloaded on {say_date(now)}.")
+
+    def load_file(self, url: str, path: Any, *, fetched_at: datetime | None = None) -> CachedList:
+        """Keep a status list from a file as if it had been fetched from ``url``.
+
+        For a list carried by hand (or the interop corpus, whose lists are not online);
+        it is checked exactly like a download. The date is the file's, unless given.
+        """
+        from pathlib import Path
+
+        file = Path(path)
+        try:
+            if file.stat().st_size > MAX_LIST_FILE_BYTES:
+                raise InputTooLarge("The status list file is too large to read.", str(file))
+            document = json.loads(file.read_bytes().decode("utf-8"))
+            when = fetched_at or datetime.fromtimestamp(file.stat().st_mtime, timezone.utc)
+        except FileNotFoundError as exc:
+            raise InputError("There is no file at that place.", str(file)) from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise MalformedCredential("This file is not a status list (it is not JSON).", f"{file}: {exc}") from exc
+        except OSError as exc:
+            raise InputError("The file could not be read.", f"{file}: {exc}") from exc
+        fmt = "credential" if isinstance(document, dict) and "credentialSubject" in document else "1edtech"
+        return self.accept(url, document, fmt=fmt, fetched_at=when, source="file")
 
     def accept(self, url: str, document: Any, *, fmt: str = "credential", fetched_at: datetime, source: str) -> CachedList:
         """Check a downloaded (or carried) list and keep it; raise a WalletError if it is unusable.

@@ -20,7 +20,7 @@ sealed record.
 from __future__ import annotations
 
 import base64
-import hashlib
+import binascii
 import json
 import logging
 import os
@@ -44,9 +44,35 @@ from wallet.credential import (
     Format,
     Summary,
 )
-from wallet.errors import DiskFull, NotFound, StoreError, WalletCorrupt, WrongSecret
+from wallet.errors import NotFound, StoreError, WalletCorrupt, WrongSecret
+from wallet.storefile import (  # re-exported: callers know them as wallet.store names
+    GenerationMark,
+    check_file,
+    check_file_hash,
+    connect,
+    file_digest,
+    legacy_header,
+    meta_from_image,
+    peek_meta,
+    read_sidecar,
+    sidecar_path,
+    write_error,
+    write_sidecar,
+)
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "CLEAR_COLUMNS",
+    "SCHEMA_VERSION",
+    "WALLET_FILENAME",
+    "RecordCipher",
+    "Store",
+    "check_file",
+    "meta_from_image",
+    "peek_meta",
+    "sidecar_path",
+]
 
 SCHEMA_VERSION = 2
 WALLET_FILENAME = "wallet.sqlite3"
@@ -178,9 +204,11 @@ def _summary_to_json(summary: Summary) -> dict[str, Any]:
     return out
 
 
+_SUMMARY_FIELDS = frozenset(f.name for f in fields(Summary))
+
+
 def _summary_from_json(data: dict[str, Any]) -> Summary:
-    known = {f.name for f in fields(Summary)}
-    values = {k: v for k, v in data.items() if k in known}
+    values = {k: v for k, v in data.items() if k in _SUMMARY_FIELDS}
     for name in ("issued", "valid_from", "valid_until"):
         values[name] = _from_iso(values.get(name))
     values["tags"] = tuple(values.get("tags") or ())
@@ -208,7 +236,7 @@ def _raw_text(raw: bytes) -> str | None:
 
 
 def _credential_from_row(row: sqlite3.Row, data: dict[str, Any]) -> Credential:
-    raw = base64.b64decode(data["raw"])
+    raw = binascii.a2b_base64(data["raw"])
     signed = data["signed"] if data.get("signed") is not None else raw.decode("utf-8")
     return Credential(
         id=CredentialId(row["id"]),
@@ -224,138 +252,6 @@ def _credential_from_row(row: sqlite3.Row, data: dict[str, Any]) -> Credential:
     )
 
 
-# ---------------------------------------------------------------- files beside the database
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + ".state")
-
-
-def read_sidecar(path: Path) -> dict[str, Any] | None:
-    """The sidecar's record (generation, and the file hash after a clean close)."""
-    try:
-        data = json.loads(sidecar_path(path).read_text("utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring an unreadable wallet state file: %s", exc)
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_sidecar(path: Path, generation: int, digest: str | None) -> None:
-    """Replace the sidecar atomically (a temp file made 0600 first, then rename)."""
-    record: dict[str, Any] = {"generation": generation}
-    if digest is not None:
-        record.update(clean=True, sha256=digest)
-    target = sidecar_path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh)
-        os.replace(tmp, target)
-    except OSError as exc:  # the sidecar is a safety net, never a reason to fail a write
-        log.warning("could not update the wallet state file: %s", exc)
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _check_file_hash(path: Path, sidecar: dict[str, Any] | None) -> None:
-    """After a clean close the file must be byte-for-byte what was closed."""
-    if not sidecar or not sidecar.get("clean") or not sidecar.get("sha256"):
-        return
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        log.info("wallet has a write-ahead log newer than its last clean close; hash not compared")
-        return
-    if file_digest(path) != sidecar["sha256"]:
-        raise WalletCorrupt(
-            "The wallet file has been damaged since it was last closed, so it was not opened.",
-            f"{path}: SHA-256 differs from the one recorded at the last clean close",
-        )
-
-
-def check_file(path: Path) -> None:
-    """Raise WalletCorrupt if the file changed since its last clean close."""
-    _check_file_hash(Path(path), read_sidecar(Path(path)))
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-    except sqlite3.DatabaseError as exc:
-        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: {exc}") from exc
-    try:
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        ok = db.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: {exc}") from exc
-    if ok != "ok":
-        db.close()
-        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: quick_check: {ok}")
-    return db
-
-
-def legacy_header(image: bytes) -> bytes:
-    """An in-memory database cannot use WAL: mark the image as rollback-journal."""
-    if len(image) >= 20 and image[18:20] == b"\x02\x02":
-        return image[:18] + b"\x01\x01" + image[20:]
-    return image
-
-
-def _write_error(exc: sqlite3.DatabaseError) -> StoreError:
-    text = str(exc).lower()
-    if "full" in text:
-        return DiskFull(
-            "The disk is full, so nothing more could be saved. Everything saved before is safe.", str(exc)
-        )
-    if "i/o" in text or "disk" in text:
-        return StoreError(
-            "The wallet could not be written because of a disk error. Everything saved before is safe.",
-            str(exc),
-        )
-    if "malformed" in text or "not a database" in text:
-        return WalletCorrupt("The wallet file is damaged.", str(exc))
-    return StoreError("The wallet could not be written.", str(exc))
-
-
-def peek_meta(path: Path) -> dict[str, bytes]:
-    """The clear meta table (wallet id, wrapped keys, key check) without the data key."""
-    db = _connect(Path(path))
-    try:
-        rows = db.execute("SELECT key, value FROM meta").fetchall()
-    except sqlite3.OperationalError:
-        rows = []  # a file created but never given a schema
-    except sqlite3.DatabaseError as exc:
-        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"{path}: {exc}") from exc
-    finally:
-        db.close()
-    return {r[0]: bytes(r[1]) for r in rows}
-
-
-def meta_from_image(image: bytes) -> dict[str, bytes]:
-    """The clear meta table of a wallet image (a backup) held in memory."""
-    db = sqlite3.connect(":memory:")
-    try:
-        db.deserialize(legacy_header(image))
-        rows = db.execute("SELECT key, value FROM meta").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise WalletCorrupt("The backup is damaged and cannot be read.", str(exc)) from exc
-    finally:
-        db.close()
-    return {r[0]: bytes(r[1]) for r in rows}
-
-
 # ---------------------------------------------------------------- the store
 
 class Store:
@@ -369,6 +265,7 @@ class Store:
         self._versioned = False  # True once the schema has the generation counter
         self._wrote = False  # a write happened since open (the sidecar is no longer "clean")
         self._closed = False
+        self._mark = GenerationMark(path) if path is not None else None
 
     # -- opening
 
@@ -390,8 +287,8 @@ class Store:
             os.close(fd)
         sidecar = read_sidecar(path)
         if existed and check_hash:
-            _check_file_hash(path, sidecar)
-        db = _connect(path)
+            check_file_hash(path, sidecar)
+        db = connect(path)
         store = cls(db, RecordCipher(data_key), path)
         try:
             store._upgrade()
@@ -431,6 +328,8 @@ class Store:
             if self._closed:
                 return
             self._closed = True
+            if self._mark is not None:
+                self._mark.close()
             if self.path is None or not self._wrote:
                 self._db.close()
                 return
@@ -440,7 +339,7 @@ class Store:
             except sqlite3.DatabaseError:
                 busy = 1
             self._db.close()
-            _write_sidecar(self.path, generation, file_digest(self.path) if busy == 0 else None)
+            write_sidecar(self.path, generation, file_digest(self.path) if busy == 0 else None)
 
     def _upgrade(self) -> None:
         with self._lock:
@@ -525,11 +424,11 @@ class Store:
                 self._db.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
                 self._rollback()
-                raise _write_error(exc) from exc
+                raise write_error(exc) from exc
             if generation is not None:
                 self._wrote = True
-            if generation is not None and self.path is not None:
-                _write_sidecar(self.path, generation, None)
+            if generation is not None and self._mark is not None:
+                self._mark.write(generation)
 
     def _rollback(self) -> None:
         try:
@@ -574,7 +473,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             dest.close()
             target.unlink(missing_ok=True)
-            raise _write_error(exc) from exc
+            raise write_error(exc) from exc
         dest.close()
 
     # -- meta (clear values: schema details, wrapped keys)

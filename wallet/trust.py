@@ -281,6 +281,9 @@ class TrustService:
     clock: Clock = system_clock
     documents: DocumentCache = field(init=False)
 
+    _registries: list[Registry] | None = field(init=False, default=None, repr=False)
+    _index: dict[str, tuple[Registry, RegistryEntry]] = field(init=False, default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         self.documents = DocumentCache(self.store)
 
@@ -291,26 +294,19 @@ class TrustService:
         if own is not None:
             return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer is on your own list of trusted issuers as {own.name}.",
                          f"{issuer_id}: trusted by you since {own.added_at.date().isoformat()}", "trusted-by-you")
-        for reg in self.registries():
-            entry = reg.find(issuer_id)
-            if entry is not None:
-                detail = f"{issuer_id} in {reg.id} ({reg.format}), registry copy of {reg.fetched_at.date().isoformat()}"
-                return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name}.", detail, "issuer-listed")
         registries = self.registries()
+        if issuer_id in self._index:
+            reg, entry = self._index[issuer_id]
+            detail = f"{issuer_id} in {reg.id} ({reg.format}), registry copy of {reg.fetched_at.date().isoformat()}"
+            return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name}.", detail, "issuer-listed")
         if not registries and not self.trusted_issuers():
             # Nothing to compare with yet: say so, without marking every credential
             # "with warnings" before the learner has chosen whom to trust.
             return Check(CheckName.TRUST, Outcome.PASSED,
                          "Issuer not checked against a registry: you have not added one yet (see Trust).",
                          f"{issuer_id or '(no issuer id)'}: no registries and no trusted issuers", "no-registries")
-        hint = ""
-        if issuer_id.startswith("did:web:"):
-            host = unquote(issuer_id[len("did:web:"):].split(":")[0])
-            hint = f" (its identity is tied to the web address {host})"
-        elif issuer_id.startswith("https://"):
-            hint = f" (it names the web address {urlsplit(issuer_id).hostname})"
         count = len(registries)
-        return Check(CheckName.TRUST, Outcome.WARNING, f"Issuer not in any registry you trust{hint}.",
+        return Check(CheckName.TRUST, Outcome.WARNING, f"Issuer not in any registry you trust{_web_hint(issuer_id)}.",
                      f"{issuer_id or '(no issuer id)'} not found in {count} registr{'y' if count == 1 else 'ies'}", "issuer-unknown")
 
     # -- documents (did:web, https key documents)
@@ -344,7 +340,15 @@ class TrustService:
     # -- registries
 
     def registries(self) -> list[Registry]:
-        return [registry_from_json(v) for _k, _ts, v in self.store.items("documents", kind=KIND_REGISTRY) if isinstance(v, dict)]
+        """The registries kept (read once, then from memory until one is added or removed)."""
+        if self._registries is None:
+            self._registries = [registry_from_json(v) for _k, _ts, v in self.store.items("documents", kind=KIND_REGISTRY)
+                                if isinstance(v, dict)]
+            self._index = {}
+            for reg in sorted(self._registries, key=lambda r: r.name.casefold(), reverse=True):
+                for entry in reg.entries:
+                    self._index[entry.id] = (reg, entry)  # the first registry by name wins a tie
+        return list(self._registries)
 
     def registry(self, reg_id: str) -> Registry | None:
         value = self.store.fetch("documents", _REGISTRY_PREFIX + reg_id)
@@ -357,6 +361,7 @@ class TrustService:
                                 (not replace_same_age and old.fetched_at == reg.fetched_at)):
             return False
         self.store.put("documents", _REGISTRY_PREFIX + reg.id, registry_to_json(reg), stamp=reg.fetched_at, kind=KIND_REGISTRY)
+        self._registries = None
         return True
 
     def add_registry(self, source: str, *, name: str = "", user_initiated: bool = True) -> Registry:
@@ -385,6 +390,7 @@ class TrustService:
         return results
 
     def remove_registry(self, reg_id: str) -> bool:
+        self._registries = None
         return self.store.delete("documents", _REGISTRY_PREFIX + reg_id)
 
     # -- the learner's own trusted issuers
@@ -409,6 +415,15 @@ class TrustService:
 
     def remove_trusted_issuer(self, issuer_id: str) -> bool:
         return self.store.delete("documents", _TRUSTED_PREFIX + issuer_id)
+
+
+def _web_hint(issuer_id: str) -> str:
+    """What the issuer's id itself ties it to, for the "not in any registry" line."""
+    if issuer_id.startswith("did:web:"):
+        return f" (its identity is tied to the web address {unquote(issuer_id[len('did:web:'):].split(':')[0])})"
+    if issuer_id.startswith("https://"):
+        return f" (it names the web address {urlsplit(issuer_id).hostname})"
+    return ""
 
 
 def _trusted_from(value: dict[str, Any]) -> TrustedIssuer:

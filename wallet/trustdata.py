@@ -18,7 +18,7 @@ from wallet.clock import Clock, system_clock
 from wallet.errors import WalletError
 from wallet.net import NetClient, NetworkPolicy, policy_from_settings
 from wallet.status import RefreshResult, StatusService, status_entries, wallet_list_verifier
-from wallet.trust import TrustService
+from wallet.trust import TrustService, did_web_url
 from wallet.trustfile import TrustFiles
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ class TrustData:
             for r in self.trust.registries()
         ]
         out += [TrustItem("issuer", i.id, i.name, i.id, i.added_at, "you") for i in self.trust.trusted_issuers()]
-        out += [TrustItem(d.kind, d.url, _short(d.url), d.url, d.fetched_at, d.source) for d in self.trust.documents.all()]
+        out += [TrustItem(d.kind, d.url, _short(d.url), _document_detail(d.url), d.fetched_at, d.source)
+                for d in self.trust.documents.all()]
         out += [TrustItem("status-list", c.url, _short(c.url), c.url, c.fetched_at, c.source) for c in self.status.cache.all()]
         return out
 
@@ -161,6 +162,16 @@ class TrustData:
         """Tell listeners (the Trust page, the credential list) that trust data changed."""
         if self.events is not None:
             self.events.trust_changed.emit()
+
+
+def _document_detail(url: str) -> str:
+    """Where a saved issuer document lives on the web."""
+    if url.startswith("did:web:"):
+        try:
+            return f"published at {did_web_url(url)}"
+        except WalletError:
+            return url
+    return url
 
 
 def _short(url: str) -> str:

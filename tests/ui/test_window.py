@@ -18,8 +18,11 @@ from wallet.verify.report import Status
 
 def _drop(window, mime: QMimeData) -> QDropEvent:
     pos = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    try:
+        enter = QDragEnterEvent(pos, *args)  # Qt >= 6.12 takes a QPointF
+    except TypeError:
+        enter = QDragEnterEvent(pos.toPoint(), *args)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     event = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
@@ -242,3 +245,43 @@ def test_keyboard_shortcuts(window):
     assert c.add_files_action.shortcut().toString() == "Ctrl+O"
     assert c.add_folder_action.shortcut().toString() == "Ctrl+Shift+O"
     assert c.paste_action.shortcut().toString() == "Ctrl+V"
+
+
+def test_keyboard_moves_through_the_list_and_the_detail_follows(qtbot, full_window):
+    page = full_window.credentials
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    first = page.detail.title_label.text()
+    qtbot.keyClick(page.view, Qt.Key.Key_Down)
+    assert page.view.currentIndex().row() == 1
+    assert page.detail.title_label.text() != first
+    assert page.detail.title_label.text() == page.current().title
+
+
+def test_controls_have_accessible_names_and_tips(full_window):
+    page = full_window.credentials
+    for widget in (page.search, page.sort_box, page.view, page.detail, full_window.sidebar,
+                   page.detail.verification.verify_button):
+        assert widget.accessibleName(), widget
+    for action in full_window.toolbar.actions():
+        if not action.isSeparator():
+            assert action.toolTip() and action.statusTip(), action.text()
+    status = page.proxy.index(0, Column.STATUS)
+    assert status.data()  # status in words, never colour alone
+    assert "Verified" in page.proxy.index(0, 0).data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_a_credential_in_a_transcript_links_to_it(qtbot, window, interop):
+    clr = interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "clr20" / "simple.json"
+    window.credentials.importer.show_results = False
+    window.credentials.import_paths([clr])
+    settle(qtbot, lambda: window.credentials.model.rowCount() >= 1 and not window.credentials._verifying)
+    page = window.credentials
+    transcript = next(c for c in page.model.credentials() if c.parent_id is None)
+    page.select(transcript.id)
+    assert page.model.rowCount() == 2  # the transcript and the achievement inside it
+    assert "Credentials in this record" in page.detail.section_titles
+    child = next(c for c in page.model.credentials() if c.parent_id == transcript.id)
+    page.select(child.id)
+    assert "Part of" in page.detail.section_titles
+    assert page.detail.title_label.text() == "Teamwork"

@@ -20,7 +20,7 @@ from wallet.keys import FAST_TEST_KDF, KeyringSlot, Unlocker, new_recovery_key
 from wallet.service import Wallet, open_wallet
 from wallet.settings import BACKUPS_KEPT, NETWORK_POLICY, NetworkPolicy, Settings
 from wallet.store import Store
-from tests.wallet.test_corruption import _cred
+from tests.wallet.sample_records import sample_credential as _cred
 
 PASS = "backup test passphrase"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -149,11 +149,13 @@ def test_restore_onto_a_fresh_machine_brings_everything_back(tmp_path: Path, mem
 
 def test_merge_preview_then_merge_adds_only_what_is_missing(tmp_path: Path):
     a, _ = _wallet(tmp_path / "a", 5, start=0)
+    Identities(a.store).create("From a", default=True)
     target = tmp_path / "a.lwbackup"
     export_backup(a.store, target, data_key=a.store.data_key, kind="passphrase", secret="export passphrase",
                   kdf=FAST_TEST_KDF)
     a.close()
     b, _ = _wallet(tmp_path / "b", 5, start=3)  # another wallet, another data key
+    mine = Identities(b.store).create("Mine", default=True)
     opened = open_backup(target, "export passphrase")
     theirs = opened.open_store()
     plan = restore.plan_restore(b.store, theirs, replace=False)
@@ -163,6 +165,8 @@ def test_merge_preview_then_merge_adds_only_what_is_missing(tmp_path: Path):
     assert len(b.credentials()) == 5  # a preview changes nothing
     restore.merge(b.store, theirs)
     theirs.close()
+    assert Identities(b.store).default() == mine  # the merged identity did not take over
+    assert sorted(i.label for i in Identities(b.store).list()) == ["From a", "Mine"]
     b.close()
     again = open_wallet(tmp_path / "b", Unlocker(secret=PASS))  # re-sealed under b's own key
     assert sorted(c.summary.title for c in again.credentials()) == [f"Course {i}" for i in range(8)]

@@ -321,3 +321,46 @@ def test_request_text_carries_challenge_and_domain() -> None:
     challenge = bundle.new_challenge()
     assert qr.decode_request(qr.encode_request(challenge, DOMAIN)) == (challenge, DOMAIN)
     assert challenge != bundle.new_challenge()
+
+
+# ---------------------------------------------------------------- JWT presentations from other wallets
+
+
+def _jwt_vp(key: Ed25519PrivateKey, credentials: list[dict], *, nonce: str, aud: str, exp: datetime) -> str:
+    import base64
+
+    from wallet.identity import did_key_of
+
+    def b64(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    did = did_key_of(key.public_key())
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": f"{did}#{did[8:]}"}
+    payload = {"iss": did, "nonce": nonce, "aud": aud, "iat": int(NOW.timestamp()) - 60, "exp": int(exp.timestamp()),
+               "vp": {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiablePresentation"],
+                      "verifiableCredential": credentials}}
+    signing_input = f"{b64(header)}.{b64(payload)}"
+    signature = base64.urlsafe_b64encode(key.sign(signing_input.encode())).rstrip(b"=").decode()
+    return f"{signing_input}.{signature}"
+
+
+def test_a_jwt_presentation_from_another_wallet_is_checked(interop, tmp_path) -> None:
+    cred = json.loads((interop / "peer-vcjs" / "stack" / "ou-pm-1.json").read_text())
+    token = _jwt_vp(holder_key(interop), [cred], nonce=CHALLENGE, aud=DOMAIN, exp=NOW + timedelta(days=2))
+    path = tmp_path / "presentation.jwt"
+    path.write_text(token)
+    report = bundle_check.check_inputs([path], env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.ok, report.summary
+    assert [line.label for line in report.lines][:2] == ["Holder's signature", "Holder"]
+    assert report.credentials[0].title == "Agile Project Management 1: Agile Principles"
+    assert report.challenge == CHALLENGE and report.domain == DOMAIN
+    wrong = bundle_check.check(token, env_at(), challenge="other", domain=DOMAIN)
+    assert not wrong.ok and "wrong-challenge" in wrong.codes
+    late = bundle_check.check(token, env_at(NOW + timedelta(days=3)), challenge=CHALLENGE, domain=DOMAIN)
+    assert not late.ok
+
+
+def test_a_jwt_credential_is_not_taken_for_a_bundle(interop, tmp_path) -> None:
+    path = interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "ob30" / "simple.jwt"
+    with pytest.raises(BundleError, match="single credential, not a bundle"):
+        bundle_check.check_inputs([path], env_at())

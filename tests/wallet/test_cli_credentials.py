@@ -87,7 +87,8 @@ def test_list_json_is_the_documented_record(ctx, interop):
     doc = json.loads(ctx.take())
     assert (doc["schema"], doc["count"], doc["trash"]) == (1, 1, False)
     (record,) = doc["credentials"]
-    assert set(record) == RECORD_KEYS
+    assert set(record) == RECORD_KEYS | {"status"}
+    assert record["status"] is None  # never checked
     assert record["credits"] == 1.0 and record["issued"] == "2025-03-10T09:00:00+00:00"
     assert record["alignments"][0]["code"] == "CS"
     assert record["issuer"]["name"] == "Open University of Testland (test issuer)"
@@ -198,3 +199,25 @@ def test_import_of_an_empty_folder_says_so(ctx, tmp_path):
     (tmp_path / "empty").mkdir()
     assert run(commands.cmd_import, ctx, paths=[str(tmp_path / "empty")], json=False) == 1
     assert ctx.err.getvalue().strip() == "empty: This folder holds no credential files."
+
+
+def test_stored_verification_shows_in_list_and_show(ctx, interop):
+    from datetime import datetime, timezone
+
+    from wallet.verify.report import Check, CheckName, Outcome, Report, Status, report_to_json
+
+    (result,) = ctx.wallet.import_paths([interop / "peer-vcjs/stack/ou-cs-1.json"])
+    cred = result.added[0]
+    when = datetime(2026, 6, 1, 8, 30, tzinfo=timezone.utc)
+    report = Report(Status.NOT_VERIFIED, (Check(CheckName.SIGNATURE, Outcome.FAILED, "The signature does not match."),),
+                    when)
+    ctx.wallet.store.save_report(cred.id, when, report_to_json(report))
+    run(commands.cmd_list, ctx, trash=False, json=True)
+    assert json.loads(ctx.take())["credentials"][0]["status"] == "not-verified"
+    run(commands.cmd_show, ctx, id=cred.id[:6], json=True)
+    doc = json.loads(ctx.take())
+    assert doc["verification"] == {"status": "not-verified", "label": "Not verified",
+                                   "summary": "The signature does not match.",
+                                   "checked_at": "2026-06-01T08:30:00+00:00"}
+    run(commands.cmd_show, ctx, id=cred.id[:6], json=False)
+    assert "Checked:" in ctx.take()

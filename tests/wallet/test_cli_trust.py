@@ -175,3 +175,12 @@ def test_end_to_end_through_learner_wallet(tmp_path, monkeypatch, tls, server):
     out = io.StringIO()
     assert main(["trust", "list"], out=out, err=err) == 0
     assert f"{url}: fetched today" in out.getvalue()
+
+
+def test_status_load_from_a_file(ctx, interop):
+    path = interop / "peer-vcjs/status/ou-revocation-list-1.json"
+    url = "https://ou.example.org/status/revocation/1"
+    assert run(commands.cmd_status_load, ctx, url=url, file=str(path)) == 0
+    assert ctx.take().startswith(f"Kept the status list for {url}, dated ")
+    [held] = ctx.wallet.import_bytes((interop / "peer-vcjs/status/revoked.json").read_bytes(), name="r.json").added
+    assert "revoked" in ctx.wallet.verify(held.id).codes

@@ -12,20 +12,13 @@ from pathlib import Path
 import pytest
 
 from wallet import backup, vault
-from wallet.credential import Credential, Envelope, Format, Summary, content_id
 from wallet.errors import BackupError, WalletCorrupt
 from wallet.keys import FAST_TEST_KDF, Unlocker
 from wallet.service import open_wallet
 from wallet.store import WALLET_FILENAME, Store, sidecar_path
+from tests.wallet.sample_records import sample_credential as _cred
 
 PASSPHRASE = "corruption test passphrase"
-
-
-def _cred(i: int) -> Credential:
-    text = '{"credential": %d, "subject": "Chiara", "pad": "%s"}' % (i, "z" * (200 + 37 * i))
-    raw = text.encode()
-    return Credential(id=content_id(raw), raw=raw, envelope=Envelope.JSON, format=Format.VC2, signed=text,
-                      summary=Summary(title=f"Course {i}", issuer_name="Example University"))
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +151,23 @@ def test_damaged_wallet_without_backups_is_never_replaced_by_an_empty_one(tmp_pa
     assert main(["--home", str(home), "settings"], out=io.StringIO(), err=err) == 1
     assert "restore" in err.getvalue()
     assert not path.exists() and len(vault.damaged_files(home)) == 1
+
+
+def test_a_busy_wallet_is_not_mistaken_for_a_damaged_one(tmp_path: Path, monkeypatch):
+    from wallet import storefile
+    from wallet.errors import StoreError
+
+    home = tmp_path / "home"
+    vault.create_store(home, passphrase=PASSPHRASE, kdf=FAST_TEST_KDF).store.close()
+    real_connect = sqlite3.connect
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(storefile.sqlite3, "connect", locked)
+    with pytest.raises(StoreError, match="busy") as caught:
+        open_wallet(home, Unlocker(secret=PASSPHRASE))
+    assert not isinstance(caught.value, WalletCorrupt)
+    monkeypatch.setattr(storefile.sqlite3, "connect", real_connect)
+    assert (home / WALLET_FILENAME).exists() and not vault.damaged_files(home)
+    open_wallet(home, Unlocker(secret=PASSPHRASE)).close()

@@ -89,3 +89,15 @@ def test_private_key_is_sealed_in_the_store_and_signs(tmp_path, data_key) -> Non
     reopened = Store.open(tmp_path / WALLET_FILENAME, data_key)
     assert Identities(reopened).default().did == me.did  # survives reopening
     reopened.close()
+
+
+def test_a_new_wallet_has_its_identity_from_the_start(tmp_path) -> None:
+    from wallet.keys import FAST_TEST_KDF
+    from wallet.service import create_wallet
+
+    wallet, _ = create_wallet(tmp_path / "home", passphrase="a long enough passphrase", kdf=FAST_TEST_KDF)
+    try:
+        [only] = Identities(wallet.store).list()
+        assert only.is_default and only.did.startswith("did:key:z6Mk")
+    finally:
+        wallet.close()

@@ -212,3 +212,12 @@ def test_a_changed_credential_is_not_a_duplicate(wallet, stack_dir):
     import_bytes(wallet, json.dumps(doc).encode())
     doc["credentialSubject"]["name"] = "Someone Else"
     assert len(import_bytes(wallet, json.dumps(doc).encode()).added) == 1
+
+
+def test_a_pipe_is_refused_without_blocking(wallet, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    (result,) = import_paths(wallet, [fifo])
+    assert "not a file that can be imported" in result.error.message

@@ -30,7 +30,7 @@ from wallet.keys import (
 )
 from wallet.service import create_wallet, open_wallet
 from wallet.store import WALLET_FILENAME, sidecar_path
-from tests.wallet.test_corruption import _cred
+from tests.wallet.sample_records import sample_credential as _cred
 
 PASS = "a long enough test passphrase"
 

@@ -10,7 +10,7 @@ import pytest
 
 from trust_servers import Route, Server, make_tls
 from wallet.errors import NetworkError
-from wallet.net import NetClient, NetworkPolicy, policy_from_settings, require_https
+from wallet.net import NetClient, NetworkPolicy, policy_from_settings, policy_label, require_https
 
 
 @pytest.fixture(scope="module")
@@ -202,6 +202,76 @@ def test_bad_addresses(url):
         require_https(url)
 
 
-def test_policy_defaults_to_ask_when_settings_are_unreadable():
-    assert policy_from_settings(object()) is NetworkPolicy.ASK
-    assert NetworkPolicy.ASK.label == "Only when I ask"
+def test_policy_follows_the_learners_setting(tmp_path):
+    import os
+
+    from wallet.settings import NETWORK_POLICY, Settings
+    from wallet.store import Store
+
+    assert policy_from_settings(object()) is NetworkPolicy.ASK  # unreadable: the safe default
+    store = Store.open(tmp_path / "w.sqlite3", os.urandom(32))
+    try:
+        assert policy_from_settings(store) is NetworkPolicy.ASK
+        Settings(store).set(NETWORK_POLICY, "never")
+        net = NetClient(lambda: policy_from_settings(store))
+        assert net.policy is NetworkPolicy.NEVER and not net.allowed(user_initiated=True)
+        Settings(store).set(NETWORK_POLICY, "automatic")
+        assert net.allowed(user_initiated=False)
+    finally:
+        store.close()
+    assert policy_label(NetworkPolicy.ASK) == "Only when I ask"
+
+
+_NETWORK_MODULES = {"socket", "ssl", "http.client", "urllib.request", "requests", "httpx", "aiohttp", "ftplib",
+                    "smtplib", "PySide6.QtNetwork"}
+
+
+def test_no_other_module_can_open_a_connection():
+    """Only wallet/net.py imports anything that can open a connection."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for folder in ("wallet", "ui"):
+        for path in (root / folder).rglob("*.py"):
+            if path == root / "wallet" / "net.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                offenders += [f"{path.relative_to(root)}: {n}" for n in names if n in _NETWORK_MODULES]
+    assert offenders == []
+
+
+def test_with_network_never_nothing_connects_at_all(wallet, interop, monkeypatch):
+    """A guarded socket: refreshing and verifying credentials that need the network
+    (a status list, a did:web key) with the setting at "never" makes no connection."""
+    from wallet.settings import NETWORK_POLICY, Settings
+
+    attempts = []
+
+    def guarded(self, address, *args):
+        attempts.append(address)
+        raise AssertionError(f"connection attempted to {address}")
+
+    def no_lookup(host, *args, **kw):
+        attempts.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "lookups are guarded in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)  # not even a DNS query leaves the machine
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded)
+    Settings(wallet.store).set(NETWORK_POLICY, "never")
+    edtech = interop / "vectors/1EdTech__digital-credentials-public-validator/ob30/credential-status-revoked.json"
+    for path in (interop / "peer-vcjs/status/revoked.json", edtech):
+        wallet.import_bytes(path.read_bytes(), name=path.name)
+    report = wallet.refresh_status()
+    assert not report.ok and "turned off" in report.message
+    for cred in wallet.credentials():
+        checked = wallet.verify(cred.id)
+        assert checked.status.value != "verified"
+    assert attempts == []

@@ -221,3 +221,19 @@ def test_request_round_trip_and_is_not_taken_for_a_bundle() -> None:
         qr.decode_texts([text])
     with pytest.raises(BundleError, match="not a request"):
         qr.decode_request("LW1:ABC")
+
+
+_ALPHABET = qr._B45 + "LWPHR0123456789:"
+
+
+@given(st.lists(st.text(alphabet=_ALPHABET, max_size=120).map(lambda t: "LW1" + t), min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_any_scanned_text_gives_a_bundle_or_a_plain_sentence(texts: list[str]) -> None:
+    from wallet.errors import WalletError
+
+    try:
+        decoded = qr.decode_texts(texts)
+    except WalletError as exc:
+        assert exc.message.endswith((".", "!")) and "Traceback" not in exc.message
+    else:
+        assert decoded.document is not None or len(decoded.sha256) == 64

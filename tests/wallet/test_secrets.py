@@ -152,7 +152,7 @@ def _exercise(home: Path, tmp_path: Path, keyring_backend, messages: list[str], 
 
 def test_files_are_0600_and_folders_0700_even_while_open(cli):
     wallet = cli.open()
-    from tests.wallet.test_corruption import _cred
+    from tests.wallet.sample_records import sample_credential as _cred
 
     wallet.store.add(_cred(1))
     backup.make_backup(wallet.store, cli.home)

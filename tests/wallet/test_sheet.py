@@ -77,3 +77,11 @@ def test_summary_page_reads_well(interop: Path, tmp_path: Path) -> None:
     image = Image.open(first).convert("L")
     dark = sum(image.histogram()[:128]) / (image.width * image.height)
     assert 0.002 < dark < 0.2
+
+
+def test_without_a_unicode_font_the_sheet_still_renders(interop: Path, monkeypatch) -> None:
+    import wallet.sheet as sheet_module
+
+    monkeypatch.setattr(sheet_module, "_FONT_DIRS", ())
+    pdf = render_sheet(items(2), qr.encode_presentation(vp(interop, 1)), header())
+    assert pdf.startswith(b"%PDF-") and b"Helvetica" in pdf

@@ -350,7 +350,7 @@ def test_1edtech_revocation_list(store, tls, server):
 def _load_lists(svc: StatusService, folder: Path, mapping: dict[str, str]) -> None:
     """Put the corpus's status list files in the cache as if fetched from their URLs."""
     for url, file in mapping.items():
-        svc.accept(url, json.loads((folder / file).read_text()), fetched_at=NOW - timedelta(days=1), source="file")
+        svc.load_file(url, folder / file, fetched_at=NOW - timedelta(days=1))
 
 
 def test_peer_corpus_revoked_and_not_revoked(store, interop):
@@ -445,3 +445,47 @@ def test_1edtech_corpus_offline(store, interop):
 
     new = json.loads((folder / "bit-string-list" / "credential-status-revoked.json").read_text())
     assert only(svc.check(new, new["issuer"]["id"])).code == "status-unknown"
+
+
+def test_a_list_served_under_another_address_cannot_answer(store):
+    """An issuer's other (older, or unrelated) list replayed at this list's address."""
+    issuer = Issuer()
+    svc = service(store)
+    svc.accept("https://x.example/l/1", issuer.status_list("https://x.example/l/2"), fetched_at=NOW, source="network")
+    check = only(svc.check(issuer.credential("https://x.example/l/1", 4), issuer.did))
+    assert check.outcome is Outcome.UNKNOWN and check.code == "status-list-wrong-id"
+
+
+def test_status_messages(store):
+    issuer = Issuer()
+    url = "https://x.example/m"
+    bits = bytearray(ENTRIES // 8 * 2)
+    bits[0] = 0b0110_0000  # entry 0 = 0b01, entry 1 = 0b10 (two bits per entry)
+    doc = issuer.status_list(url, purpose="message")
+    doc.pop("proof")
+    doc["credentialSubject"]["encodedList"] = encode_bitstring(bytes(bits))
+    doc = sign(doc, issuer.key, issuer.vm, created=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    svc = service(store)
+    svc.accept(url, doc, fetched_at=NOW, source="network")
+
+    def cred(index):
+        c = issuer.credential(url, index, purpose="message")
+        c["credentialStatus"].update(statusSize=2, statusMessage=[
+            {"status": "0x0", "message": "pending"}, {"status": "0x1", "message": "accepted"},
+            {"status": "0x2", "message": "under review"}])
+        return c
+
+    first, second = only(svc.check(cred(0), issuer.did)), only(svc.check(cred(1), issuer.did))
+    assert first.outcome is Outcome.WARNING and "accepted" in first.message
+    assert "under review" in second.message
+
+
+def test_load_file_errors(store, tmp_path):
+    svc = service(store)
+    (tmp_path / "pdf.json").write_bytes(b"%PDF-1.4")
+    with pytest.raises(MalformedCredential, match="not JSON"):
+        svc.load_file("https://x.example/l", tmp_path / "pdf.json")
+    from wallet.errors import InputError
+
+    with pytest.raises(InputError, match="no file"):
+        svc.load_file("https://x.example/l", tmp_path / "absent.json")

@@ -141,6 +141,7 @@ class CredentialDetail(QScrollArea):
         if old is not None:
             if self.verification.parent() is old:
                 self.verification.setParent(None)  # one section, kept across credentials
+            old.hide()
             old.deleteLater()
         self.setWidget(body)
 

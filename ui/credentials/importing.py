@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 
 from ui.ops import Op, Progress, run_op
 from ui.widgets.error_box import DetailsDisclosure, describe_error
-from ui.widgets.status_badge import look_for_outcome
+from ui.icons import icon
 from wallet.credential import Credential
-from wallet.verify.report import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -209,17 +208,19 @@ class ImportController(QObject):
         self.last_dialog.open()
 
 
-_KIND_LOOK = {"added": Outcome.PASSED, "duplicate": Outcome.UNKNOWN, "rejected": Outcome.FAILED}
+_KIND_ICON = {"added": "status-verified", "duplicate": "status-unchecked", "rejected": "status-not-verified"}
+_KIND_WORDS = {"added": "Added", "duplicate": "Already in your wallet", "rejected": "Not added"}
 
 
 class OutcomeRow(QWidget):
     def __init__(self, outcome: FileOutcome, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        look = look_for_outcome(_KIND_LOOK[outcome.kind])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
         mark = QLabel(self)
-        mark.setPixmap(look.icon.pixmap(16, 16))
+        mark.setPixmap(icon(_KIND_ICON[outcome.kind]).pixmap(16, 16))
+        mark.setAccessibleName(_KIND_WORDS[outcome.kind])
+        mark.setToolTip(_KIND_WORDS[outcome.kind])
         layout.addWidget(mark, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(2)
@@ -247,7 +248,7 @@ class ImportResultsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.summary = QLabel(summary_sentence(self.outcomes), self)
         self.summary.setWordWrap(True)
-        self.summary.setProperty("role", "pageTitle")
+        self.summary.setStyleSheet("font-size: 12pt; font-weight: 600;")
         layout.addWidget(self.summary)
         area = QScrollArea(self)
         area.setWidgetResizable(True)

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from ui.credentials.facts import _words
 from ui.credentials.thumbnails import ThumbnailCache
@@ -53,6 +53,7 @@ SortRole = Qt.ItemDataRole.UserRole + 2  # a key that sorts as the learner expec
 SearchRole = Qt.ItemDataRole.UserRole + 3  # the text the search box looks in
 ReportRole = Qt.ItemDataRole.UserRole + 4  # the latest Report, or None
 IdRole = Qt.ItemDataRole.UserRole + 5  # the credential id (str)
+SubtitleRole = Qt.ItemDataRole.UserRole + 6  # issuer and type, the list's second line
 
 _STATUS_RANK = {Status.NOT_VERIFIED: 0, Status.OFFLINE: 1, Status.WARNINGS: 2, Status.VERIFIED: 3}
 
@@ -82,12 +83,13 @@ def search_text(cred: Credential) -> str:
 class _Row:
     """What the model knows about one credential (mutable only inside the model)."""
 
-    __slots__ = ("cred", "report", "checking")
+    __slots__ = ("cred", "report", "checking", "search")
 
     def __init__(self, cred: Credential, report: Report | None) -> None:
         self.cred = cred
         self.report = report
         self.checking = False
+        self.search = search_text(cred)  # once: every keystroke in the search box reads it
 
     @property
     def look(self) -> StatusLook:
@@ -95,19 +97,36 @@ class _Row:
 
 
 Extractor = Callable[["CredentialListModel", _Row], Any]
+SortKey = Callable[[_Row], Any]
+
+
+def _date_key(r: _Row) -> str:
+    when = date_of(r.cred)
+    return when.isoformat() if when else ""
+
+
+def _status_key(r: _Row) -> int:
+    return -1 if r.report is None else _STATUS_RANK.get(r.report.status, -1)
+
+
+SORT_KEYS: dict[Column, SortKey] = {
+    Column.TITLE: lambda r: ((r.cred.summary.title or "").casefold(), r.cred.id),
+    Column.ISSUER: lambda r: ((r.cred.summary.issuer_name or r.cred.summary.issuer_id).casefold(), _date_key(r)),
+    Column.TYPE: lambda r: (type_of(r.cred).casefold(), _date_key(r)),
+    Column.DATE: lambda r: (_date_key(r), r.cred.summary.title or ""),
+    Column.STATUS: lambda r: (_status_key(r), _date_key(r)),
+}
 
 
 def _display_date(_m: "CredentialListModel", r: _Row) -> str:
     return short_date(date_of(r.cred))
 
 
-def _sort_date(_m: "CredentialListModel", r: _Row) -> str:
-    when = date_of(r.cred)
-    return when.isoformat() if when else ""
-
-
-def _sort_status(_m: "CredentialListModel", r: _Row) -> int:
-    return -1 if r.report is None else _STATUS_RANK.get(r.report.status, -1)
+def _status_ink(r: _Row) -> QColor | None:
+    """The status colour on a light list; on a dark or high-contrast one, the theme's own."""
+    if QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128:
+        return None
+    return QColor(r.look.ink)
 
 
 def _tooltip(_m: "CredentialListModel", r: _Row) -> str:
@@ -130,19 +149,17 @@ _PER_COLUMN: dict[tuple[int, Column], Extractor] = {
     (Qt.ItemDataRole.DisplayRole, Column.STATUS): lambda m, r: r.look.label,
     (Qt.ItemDataRole.DecorationRole, Column.TITLE): lambda m, r: m.thumbnails.icon_for(r.cred),
     (Qt.ItemDataRole.DecorationRole, Column.STATUS): lambda m, r: r.look.icon.pixmap(16, 16),
-    (Qt.ItemDataRole.ForegroundRole, Column.STATUS): lambda m, r: QColor(r.look.ink),
-    (SortRole, Column.TITLE): lambda m, r: (r.cred.summary.title or "").casefold(),
-    (SortRole, Column.ISSUER): lambda m, r: (r.cred.summary.issuer_name or r.cred.summary.issuer_id).casefold(),
-    (SortRole, Column.TYPE): lambda m, r: type_of(r.cred).casefold(),
-    (SortRole, Column.DATE): _sort_date,
-    (SortRole, Column.STATUS): _sort_status,
+    (Qt.ItemDataRole.ForegroundRole, Column.STATUS): lambda m, r: _status_ink(r),
+    (SubtitleRole, Column.TITLE): lambda m, r: " · ".join(
+        x for x in (r.cred.summary.issuer_name or r.cred.summary.issuer_id, type_of(r.cred)) if x),
+    **{(SortRole, col): (lambda m, r, k=key: str(k(r))) for col, key in SORT_KEYS.items()},
 }
 
 _ANY_COLUMN: dict[int, Extractor] = {
     CredentialRole: lambda m, r: r.cred,
     IdRole: lambda m, r: str(r.cred.id),
     ReportRole: lambda m, r: r.report,
-    SearchRole: lambda m, r: search_text(r.cred),
+    SearchRole: lambda m, r: r.search,
     Qt.ItemDataRole.ToolTipRole: _tooltip,
     Qt.ItemDataRole.AccessibleTextRole: _accessible,
 }
@@ -155,6 +172,8 @@ class CredentialListModel(QAbstractTableModel):
         super().__init__(parent)
         self.thumbnails = thumbnails or ThumbnailCache()
         self._rows: list[_Row] = []
+        self._index: dict[str, int] = {}  # id -> row, so updates stay cheap with 10,000 rows
+        self._sort: tuple[Column, Qt.SortOrder] | None = None
 
     # -- Qt API
 
@@ -175,23 +194,62 @@ class CredentialListModel(QAbstractTableModel):
             return HEADERS[Column(section)]
         return None
 
+    # -- sorting: done here, in one C-speed sort over cached keys; the proxy only filters
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column not in SORT_KEYS:
+            return
+        self._sort = (Column(column), order)
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        held = [(self._rows[i.row()].cred.id, i.column()) for i in persistent]
+        self._rows.sort(key=SORT_KEYS[Column(column)], reverse=order == Qt.SortOrder.DescendingOrder)
+        self._reindex()
+        self.changePersistentIndexList(persistent, [self.index(self._index[cid], col) for cid, col in held])
+        self.layoutChanged.emit()
+
+    def _insert_position(self, row: _Row) -> int:
+        """Where a new row goes so the current sort still holds (binary search)."""
+        if self._sort is None:
+            return len(self._rows)
+        column, order = self._sort
+        key = SORT_KEYS[column]
+        new = key(row)
+        descending = order == Qt.SortOrder.DescendingOrder
+        lo, hi = 0, len(self._rows)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            here = key(self._rows[mid])
+            if (here >= new) if descending else (here <= new):
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
     # -- updates from the page
 
     def set_credentials(self, creds: Iterable[Credential], reports: dict[str, Report] | None = None) -> None:
         reports = reports or {}
         self.beginResetModel()
         self._rows = [_Row(c, reports.get(c.id)) for c in creds]
+        if self._sort is not None:
+            column, order = self._sort
+            self._rows.sort(key=SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self._reindex()
         self.endResetModel()
 
     def add(self, cred: Credential, report: Report | None = None) -> None:
         """Add a credential, or refresh it if the model already has it."""
         row = self.row_of(cred.id)
         if row is not None:
-            self._rows[row].cred = cred
+            self._rows[row] = _Row(cred, self._rows[row].report)
             self._changed(row)
             return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
-        self._rows.append(_Row(cred, report))
+        new = _Row(cred, report)
+        at = self._insert_position(new)
+        self.beginInsertRows(QModelIndex(), at, at)
+        self._rows.insert(at, new)
+        self._reindex()
         self.endInsertRows()
 
     def remove(self, cred_id: str) -> None:
@@ -200,6 +258,7 @@ class CredentialListModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
+        self._reindex()
         self.endRemoveRows()
         self.thumbnails.forget(cred_id)
 
@@ -225,28 +284,35 @@ class CredentialListModel(QAbstractTableModel):
         row = self.row_of(cred_id)
         return None if row is None else self._rows[row].report
 
+    def search_text_at(self, row: int) -> str:
+        return self._rows[row].search
+
     def credentials(self) -> list[Credential]:
         return [r.cred for r in self._rows]
 
     def row_of(self, cred_id: str) -> int | None:
-        for n, r in enumerate(self._rows):
-            if r.cred.id == cred_id:
-                return n
-        return None
+        return self._index.get(cred_id)
+
+    def _reindex(self) -> None:
+        self._index = {r.cred.id: n for n, r in enumerate(self._rows)}
 
     def _changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
 
 class CredentialFilterProxy(QSortFilterProxyModel):
-    """Search (every word must appear, in any order, case-insensitive) and sorting."""
+    """Search: every word must appear, in any order, case-insensitive."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: tuple[str, ...] = ()
         self.setSortRole(SortRole)
-        self.setDynamicSortFilter(True)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the source model's (fast, on cached keys); this proxy keeps its order."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_query(self, text: str) -> None:
         words = tuple(text.casefold().split())
@@ -267,5 +333,8 @@ class CredentialFilterProxy(QSortFilterProxyModel):
         if not self._words:
             return True
         model = self.sourceModel()
-        text = model.data(model.index(source_row, 0, source_parent), SearchRole) or ""
+        if isinstance(model, CredentialListModel):  # straight to the cached text: no Qt call
+            text = model.search_text_at(source_row)
+        else:
+            text = model.data(model.index(source_row, 0, source_parent), SearchRole) or ""
         return all(w in text for w in self._words)

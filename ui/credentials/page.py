@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.bridge import WalletBridge
+from ui.credentials.delegate import TitleDelegate
 from ui.credentials.detail import CredentialDetail
 from ui.credentials.importing import FileOutcome, ImportController
 from ui.credentials.model import Column, CredentialFilterProxy, CredentialListModel, CredentialRole
@@ -70,6 +71,22 @@ def _reverify_setting(wallet: Any) -> timedelta:
         return timedelta(days=int(wallet.settings.reverify_after_days))
     except Exception:  # noqa: BLE001 - no settings in this build, or unreadable: the default
         return DEFAULT_REVERIFY_AFTER
+
+
+def _stored_reports(wallet: Any, creds: list[Credential]) -> dict[str, Report]:
+    """Every stored report in one read (asking per credential would decrypt each twice)."""
+    from wallet.verify.report import report_from_json
+
+    held = {c.id for c in creds}
+    reports: dict[str, Report] = {}
+    for cred_id, data in wallet.store.reports().items():
+        if cred_id not in held:
+            continue
+        try:
+            reports[cred_id] = report_from_json(data)
+        except ValueError:  # an unreadable old report: the credential is checked again
+            log.warning("stored report of %s is unreadable", cred_id[:12])
+    return reports
 
 
 class CredentialsPage(QWidget):
@@ -179,7 +196,6 @@ class CredentialsPage(QWidget):
         self.view.setModel(self.proxy)
         self.view.setRootIsDecorated(False)
         self.view.setUniformRowHeights(True)
-        self.view.setAlternatingRowColors(False)
         self.view.setSortingEnabled(True)
         self.view.setIconSize(QSize(self.model.thumbnails.size, self.model.thumbnails.size))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -189,11 +205,15 @@ class CredentialsPage(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((Column.ISSUER, 160), (Column.TYPE, 120), (Column.DATE, 100), (Column.STATUS, 175)):
+        for col, width in ((Column.ISSUER, 160), (Column.TYPE, 120), (Column.DATE, 105), (Column.STATUS, 205)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
         header.setMinimumSectionSize(60)
-        self.view.hideColumn(Column.TYPE)  # sortable from the Sort box; the list stays readable
+        # Issuer and type are the title's second line (the delegate); their columns stay
+        # sortable from the Sort box and the header stays short.
+        self.view.setItemDelegateForColumn(Column.TITLE, TitleDelegate(self.view))
+        self.view.hideColumn(Column.ISSUER)
+        self.view.hideColumn(Column.TYPE)
         header.setSortIndicator(Column.DATE, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._header_sorted)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -211,7 +231,7 @@ class CredentialsPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([660, 440])
+        splitter.setSizes([640, 460])
         return splitter
 
     def _connect_bridge(self) -> None:
@@ -229,13 +249,7 @@ class CredentialsPage(QWidget):
 
     def _read_wallet(self) -> tuple[list[Credential], dict[str, Report]]:
         creds = self.wallet.credentials()
-        reports: dict[str, Report] = {}
-        if hasattr(self.wallet, "report"):
-            for c in creds:
-                report = self.wallet.report(c.id)
-                if report is not None:
-                    reports[c.id] = report
-        return creds, reports
+        return creds, _stored_reports(self.wallet, creds)
 
     def _loaded(self, result: tuple[list[Credential], dict[str, Report]]) -> None:
         creds, reports = result
@@ -462,10 +476,11 @@ class CredentialsPage(QWidget):
     def _restored(self, cred_id: str) -> None:
         if self.model.row_of(cred_id) is not None:
             return
-        run_op(self, lambda: [self.wallet.get(cred_id), *self._children_of(cred_id)]).on_success(self._put_back)
+        def read() -> list[Credential]:
+            cred = self.wallet.get(cred_id)
+            return [cred, *(c for c in self.wallet.children(cred) if c.trashed_at is None)]
 
-    def _children_of(self, cred_id: str) -> list[Credential]:
-        return [c for c in self.wallet.credentials() if c.parent_id == cred_id]
+        run_op(self, read).on_success(self._put_back)
 
     def _put_back(self, creds: list[Credential]) -> None:
         for cred in creds:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -49,6 +49,8 @@ class TrashDialog(QDialog):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setAccessibleName("Credentials in the trash")
+        self.view.setAllColumnsShowFocus(True)
+        self.view.setIconSize(QSize(24, 24))
         self.view.hideColumn(Column.STATUS)
         self.view.setColumnWidth(Column.TITLE, 260)
         layout.addWidget(self.view, 1)
@@ -57,7 +59,7 @@ class TrashDialog(QDialog):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty_label)
         row = QHBoxLayout()
-        self.restore_button = QPushButton(icon("restore"), "Restore", self)
+        self.restore_button = QPushButton("Restore", self)
         self.restore_button.setProperty("primary", True)
         self.restore_button.clicked.connect(self.restore_selected)
         self.empty_button = QPushButton(icon("empty-trash"), "Empty trash…", self)

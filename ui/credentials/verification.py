@@ -163,6 +163,7 @@ class VerificationSection(QWidget):
     def _clear_rows(self) -> None:
         for row in self.rows:
             self._rows.removeWidget(row)
+            row.hide()  # gone from the screen now, freed by the event loop
             row.deleteLater()
         self.rows = []
 

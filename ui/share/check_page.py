@@ -115,7 +115,7 @@ class CheckBundlePage(QWidget):
         col.addWidget(self.holder_label)
         self.tree = QTreeWidget(self.result)
         self.tree.setHeaderLabels(["", "Result"])
-        self.tree.setColumnWidth(0, 260)
+        self.tree.setColumnWidth(0, 380)
         self.tree.setAccessibleName("Bundle report")
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         col.addWidget(self.tree, 1)
@@ -251,7 +251,7 @@ class CheckBundlePage(QWidget):
             child.setToolTip(1, line.check.detail or line.check.message)
         bundle_item.setExpanded(True)
         for r in report.credentials:
-            item = QTreeWidgetItem(self.tree, [f"{r.index}. {r.title}", f"{r.status.label}: {r.report.summary}"])
+            item = QTreeWidgetItem(self.tree, [f"{r.index}. {r.title}", f"{r.status.label}: {r.summary}"])
             item.setIcon(1, look_for_status(r.status).icon)
             item.setData(0, Qt.ItemDataRole.UserRole, r.index)
             item.setToolTip(0, f"{r.title}\n{r.issuer}\n{r.kind}")

@@ -31,7 +31,7 @@ class CredentialChoiceModel(QAbstractListModel):
     selection_changed = Signal()
 
     _ROLES: dict[int, Callable[[Credential], Any]] = {
-        Qt.ItemDataRole.DisplayRole: lambda c: c.title or "Untitled credential",
+        Qt.ItemDataRole.DisplayRole: lambda c: f"{c.title or 'Untitled credential'}\n{_subtitle(c)}",
         Qt.ItemDataRole.ToolTipRole: lambda c: f"{c.title}\n{_subtitle(c)}\n{c.format.label}",
         CredentialRole: lambda c: c,
         SubtitleRole: _subtitle,

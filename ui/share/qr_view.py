@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from wallet.qr import QrMatrix
@@ -25,12 +25,14 @@ class QrWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._matrix: QrMatrix | None = None
+        self._cached: QImage | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(180, 180)
         self.setAccessibleName("QR code")
 
     def set_matrix(self, matrix: QrMatrix | None) -> None:
         self._matrix = matrix
+        self._cached = None
         self.update()
 
     def matrix(self) -> QrMatrix | None:
@@ -46,29 +48,23 @@ class QrWidget(QWidget):
         return max(1, min(self.width(), self.height()) // self._matrix.size)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt)
-        painter = QPainter(self)
+        """One image of the modules, scaled by a whole factor without smoothing."""
         if self._matrix is None:
-            painter.end()
             return
         n = self._matrix.size
-        cell = self.module_size()
-        side = cell * n
-        left = (self.width() - side) // 2
-        top = (self.height() - side) // 2
-        painter.fillRect(QRectF(left, top, side, side), QColor("white"))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("black"))
-        for y, row in enumerate(self._matrix.rows):
-            x = 0
-            while x < n:  # one rectangle per run of dark modules: fewer draw calls
-                if not row[x]:
-                    x += 1
-                    continue
-                start = x
-                while x < n and row[x]:
-                    x += 1
-                painter.drawRect(QRectF(left + start * cell, top + y * cell, (x - start) * cell, cell))
+        side = self.module_size() * n
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side),
+                          self._image())
         painter.end()
+
+    def _image(self) -> QImage:
+        if self._cached is None:
+            n = self._matrix.size if self._matrix else 0
+            pixels = bytes(0 if dark else 255 for row in (self._matrix.rows if self._matrix else ()) for dark in row)
+            self._cached = QImage(pixels, n, n, n, QImage.Format.Format_Grayscale8).copy()
+        return self._cached
 
 
 class QrSequence(QWidget):

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -40,10 +41,11 @@ from ui.ops import run_op
 from ui.share.model import CredentialChoiceModel
 from ui.share.qr_view import QrSequence
 from ui.widgets.error_box import show_error
-from wallet import bundle
-from wallet.errors import WalletError
+from wallet import bundle, qr
+from wallet.errors import BundleError, WalletError
 from wallet.identity import Identities
 from wallet.share_flow import Shared, ShareFlow
+from wallet.verify.dates import human, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,14 @@ def _ask_save_path(parent: QWidget) -> SavePath:
     return ask
 
 
+def _ask_open_paths(parent: QWidget) -> Callable[[str, str], list[str]]:
+    def ask(caption: str, pattern: str) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(parent, caption, "", pattern)
+        return list(paths)
+
+    return ask
+
+
 class SharePage(QWidget):
     """Page contract: ``SharePage(wallet, parent=None)``."""
 
@@ -70,7 +80,9 @@ class SharePage(QWidget):
         super().__init__(parent)
         self.wallet = wallet
         self.flow = ShareFlow(wallet)
-        self.ask_save_path: SavePath = _ask_save_path(self)  # a seam: tests answer without a dialog
+        self.ask_save_path: SavePath = _ask_save_path(self)  # seams: tests answer without a dialog
+        self.ask_open_paths: Callable[[str, str], list[str]] = _ask_open_paths(self)
+        self.ask_text: Callable[[str, str], str | None] = self._ask_text
         self.model = CredentialChoiceModel(self)
         self._build()
         self.model.selection_changed.connect(self._selection_changed)
@@ -113,6 +125,9 @@ class SharePage(QWidget):
         self.list.setModel(self.model)
         self.list.setAccessibleName("Credentials to share")
         self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(2)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         col.addWidget(self.list, 1)
         row = QHBoxLayout()
         self.stack_box = QComboBox(box)
@@ -145,7 +160,13 @@ class SharePage(QWidget):
         self.challenge_edit = QLineEdit(request)
         self.domain_edit = QLineEdit(request)
         self.domain_edit.setPlaceholderText("e.g. https://jobs.example.org")
-        form.addRow("Request", self.request_text)
+        request_row = QHBoxLayout()
+        request_row.addWidget(self.request_text, 1)
+        self.request_picture_button = QPushButton("From a picture…", request)
+        self.request_picture_button.setToolTip("Read the request from a screenshot or photo of its QR code")
+        self.request_picture_button.clicked.connect(self._request_from_picture)
+        request_row.addWidget(self.request_picture_button)
+        form.addRow("Request", request_row)
         form.addRow("Challenge", self.challenge_edit)
         form.addRow("Receiver (domain)", self.domain_edit)
         col.addWidget(request)
@@ -165,7 +186,14 @@ class SharePage(QWidget):
         form.addRow("Valid for", days)
         self.identity_box = QComboBox(settings)
         self.identity_box.setAccessibleName("Sign as")
-        form.addRow("Sign as", self.identity_box)
+        self.identity_box.setToolTip("Use a different identity for each employer so they cannot link what "
+                                     "you showed each of them.")
+        self.new_identity_button = QPushButton("New identity…", settings)
+        self.new_identity_button.clicked.connect(self.new_identity)
+        who = QHBoxLayout()
+        who.addWidget(self.identity_box, 1)
+        who.addWidget(self.new_identity_button)
+        form.addRow("Sign as", who)
         col.addWidget(settings)
 
         self.warnings = QLabel(page)
@@ -177,7 +205,7 @@ class SharePage(QWidget):
         self.warnings.hide()
         col.addWidget(self.warnings)
 
-        ways = QGroupBox("Way out", page)
+        ways = QGroupBox("How to hand it over", page)
         ways_col = QVBoxLayout(ways)
         self.way_group = QButtonGroup(self)
         self.way_buttons: dict[str, QRadioButton] = {}
@@ -227,6 +255,10 @@ class SharePage(QWidget):
         line.setFrameShape(QFrame.Shape.NoFrame)
         col.addWidget(line)
         return page
+
+    def _ask_text(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label)
+        return text if ok else None
 
     # ------------------------------------------------------------------ loading
 
@@ -298,6 +330,20 @@ class SharePage(QWidget):
         self.model.choose(members)
         self.status_message.emit(f"Added the credentials of “{self.stack_box.currentText()}”.")
 
+    def new_identity(self) -> None:
+        name = self.ask_text("New identity", "A name only you see, e.g. “Job applications 2026”:")
+        if not name:
+            return
+        try:
+            made = Identities(self.wallet.store, clock=self.wallet.clock).create(name)
+        except WalletError as exc:
+            show_error(self, exc)
+            return
+        self.identity_box.addItem(f"{made.label} ({made.short})", made.did)
+        self.identity_box.setCurrentIndex(self.identity_box.count() - 1)
+        self.status_message.emit(f"Made the identity “{made.label}”; bundles you sign with it are not linked "
+                                 "to your other identities.")
+
     def _take_request(self) -> None:
         text = self.request_text.text().strip()
         if not text:
@@ -309,6 +355,21 @@ class SharePage(QWidget):
             return
         self.challenge_edit.setText(challenge)
         self.domain_edit.setText(domain)
+
+    def _request_from_picture(self) -> None:
+        paths = self.ask_open_paths("Open a picture of the request", "Pictures (*.png *.jpg *.jpeg *.gif *.bmp)")
+        if not paths:
+            return
+        try:
+            texts = qr.read_images(paths[:1])
+            request = next((t for t in texts if t.startswith(qr.PREFIX_REQUEST)), None)
+            if request is None:
+                raise BundleError("That picture holds no request for a bundle.", texts[0][:40])
+        except WalletError as exc:
+            show_error(self, exc)
+            return
+        self.request_text.setText(request)
+        self._take_request()
 
     def way_out(self) -> str:
         return next(k for k, b in self.way_buttons.items() if b.isChecked())
@@ -333,7 +394,8 @@ class SharePage(QWidget):
         self.sign_button.setEnabled(True)
         n = len(shared.credentials)
         proof = shared.presentation.get("proof", {})
-        until = f", valid until {proof['expires'][:10]}" if proof.get("expires") else ", with no expiry date"
+        expires = parse_date(proof.get("expires")) if proof.get("expires") else None
+        until = f", valid until {human(expires)}" if expires else ", with no expiry date"
         self.result_label.setText(f"Signed a bundle of {n} credential{'s' if n != 1 else ''}{until}.")
         self.codes.set_codes(shared.matrices)
         self.file_note.setVisible(shared.payload.kind == "hash")

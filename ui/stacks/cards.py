@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, \
-    QStyleOptionViewItem
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui.stacks.models import FractionRole, MetRole, SubtitleRole, percent
 
 CARD_HEIGHT = 92
 PAD = 12
+MET_COLOUR = "#2e7d32"
 
 
 class StackCardDelegate(QStyledItemDelegate):
@@ -46,13 +46,13 @@ class StackCardDelegate(QStyledItemDelegate):
         subtitle = painter.fontMetrics().elidedText(str(index.data(SubtitleRole) or ""), Qt.TextElideMode.ElideRight,
                                                     sub_rect.width())
         painter.drawText(sub_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, subtitle)
-        bar = QStyleOptionProgressBar()
-        bar.rect = QRect(inner.left(), inner.bottom() - 14, inner.width(), 14)
-        bar.minimum, bar.maximum = 0, 1000
-        bar.progress = int(fraction * 1000)
-        bar.textVisible = False
-        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
-        bar.palette = palette
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        bar = QRect(inner.left(), inner.bottom() - 10, inner.width(), 10)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.AlternateBase if not selected else QPalette.ColorRole.Base))
+        painter.drawRoundedRect(bar, 5, 5)
+        filled = QRect(bar.left(), bar.top(), round(bar.width() * max(0.0, min(fraction, 1.0))), bar.height())
+        if filled.width() > 0:
+            painter.setBrush(QColor(MET_COLOUR) if index.data(MetRole) else palette.color(QPalette.ColorRole.Highlight)
+                             if not selected else palette.color(QPalette.ColorRole.HighlightedText))
+            painter.drawRoundedRect(filled, 5, 5)
         painter.restore()

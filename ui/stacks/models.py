@@ -119,6 +119,14 @@ def _rule_progress_text(rule: RuleProgress) -> str:
     return percent(rule.fraction)
 
 
+def _short_reason(reason: str) -> str:
+    """ "It expired on 1 June 2025, so it does not count." -> "Expired on 1 June 2025" """
+    text = reason.split(", so ")[0].split("; it will")[0].rstrip(".")
+    if text.startswith("It "):
+        text = text[3:4].upper() + text[4:]
+    return text
+
+
 class RequirementTreeModel(QAbstractItemModel):
     """The requirement tree of one stack; under each rule, the credentials that fit it."""
 
@@ -202,7 +210,7 @@ class RequirementTreeModel(QAbstractItemModel):
 
     def _credential_data(self, item: _Item, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return (item.title, "", _STATUS_TEXT[item.kind])[column]
+            return (item.title, _short_reason(item.reason), _STATUS_TEXT[item.kind])[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.reason or "Double-click to open this credential."
         if role == Qt.ItemDataRole.DecorationRole and column == 0:

@@ -47,8 +47,11 @@ class EmptyState(QFrame):
         row.addStretch(1)
         self.buttons: list[QPushButton] = []
         for n, action in enumerate(actions):
-            button = QPushButton(action.icon(), action.text().replace("&", "").rstrip("."), self)
-            button.setProperty("primary", n == 0)
+            text = action.text().replace("&", "")
+            primary = n == 0
+            # the dark icons would vanish on the primary button's accent colour
+            button = QPushButton(text, self) if primary else QPushButton(action.icon(), text, self)
+            button.setProperty("primary", primary)
             button.setAccessibleName(action.text().replace("&", ""))
             button.clicked.connect(action.trigger)
             row.addWidget(button)

@@ -92,8 +92,9 @@ def _import_stdin(wallet: Any) -> ImportResult:
 def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     creds = ctx.wallet.credentials(trashed=args.trash)
     if args.json:
-        ctx.print_json({"schema": JSON_SCHEMA, "trash": args.trash, "count": len(creds),
-                        "credentials": [credential_json(c) for c in creds]})
+        statuses = _stored_statuses(ctx.wallet)
+        records = [{**credential_json(c), "status": statuses.get(c.id)} for c in creds]
+        ctx.print_json({"schema": JSON_SCHEMA, "trash": args.trash, "count": len(creds), "credentials": records})
         return 0
     if not creds:
         ctx.print("The trash is empty." if args.trash else
@@ -111,12 +112,19 @@ def cmd_show(args: argparse.Namespace, ctx: Any) -> int:
     cred = wallet.get(args.id)
     parent = _parent(wallet, cred)
     children = wallet.children(cred)
+    report = _stored_report(wallet, cred)
     if args.json:
-        ctx.print_json(show_json(cred, parent, children))
+        ctx.print_json(show_json(cred, parent, children, report))
     else:
-        for line in _show_lines(cred, parent, children):
+        for line in _show_lines(cred, parent, children, report):
             ctx.print(line)
     return 0
+
+
+def _stored_report(wallet: Any, cred: Credential) -> Any:
+    """The last verification report kept for ``cred`` (None if never checked)."""
+    report_of = getattr(wallet, "report", None)
+    return report_of(cred.id) if callable(report_of) else None
 
 
 def cmd_remove(args: argparse.Namespace, ctx: Any) -> int:
@@ -206,11 +214,31 @@ def credential_json(cred: Credential) -> dict[str, Any]:
     }
 
 
-def show_json(cred: Credential, parent: Credential | None, children: list[Credential]) -> dict[str, Any]:
+def _stored_statuses(wallet: Any) -> dict[str, str]:
+    """The verification status of each credential with a stored report, by id."""
+    try:
+        reports = wallet.store.reports()
+    except (AttributeError, WalletError):
+        return {}
+    return {cid: str(data.get("status")) for cid, data in reports.items()
+            if isinstance(data, dict) and data.get("status")}
+
+
+def verification_json(report: Any) -> dict[str, Any] | None:
+    if report is None:
+        return None
+    return {"status": report.status.value, "label": report.status.label, "summary": report.summary,
+            "checked_at": _iso(report.checked_at)}
+
+
+def show_json(cred: Credential, parent: Credential | None, children: list[Credential],
+              report: Any = None) -> dict[str, Any]:
     out = credential_json(cred)
     d = details_of(cred)
     out.update({
         "schema": JSON_SCHEMA,
+        "status": None if report is None else report.status.value,
+        "verification": verification_json(report),
         "criteria": {"narrative": d.criteria, "url": d.criteria_url},
         "issuer": {**out["issuer"], "url": d.issuer_url, "email": d.issuer_email,
                    "description": d.issuer_description},
@@ -327,11 +355,16 @@ def _parent(wallet: Any, cred: Credential) -> Credential | None:
         return None
 
 
-def _show_lines(cred: Credential, parent: Credential | None, children: list[Credential]) -> list[str]:
+def _show_lines(cred: Credential, parent: Credential | None, children: list[Credential],
+                report: Any = None) -> list[str]:
     s = cred.summary
     d = details_of(cred)
+    checked = ""
+    if report is not None:
+        checked = f"{report.status.label}: {report.summary} (checked {_date(report.checked_at)})"
     rows: list[tuple[str, str]] = [
         ("Id", cred.id),
+        ("Checked", checked),
         ("Kind", f"{cred.format.label} ({cred.envelope.value.upper()})"),
         ("Issuer", _name_and_id(s.issuer_name, s.issuer_id)),
         ("Issuer web site", d.issuer_url),

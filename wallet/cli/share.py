@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE.json", help="where to write the bundle (default: a dated name here)")
     p.add_argument("--qr", metavar="DIR", help="also write the QR codes as PNG pictures into this folder")
     p.add_argument("--pdf", metavar="FILE", help="also write a printable sheet (PDF)")
-    p.add_argument("--request", metavar="TEXT", help="a receiver's request as text (LW1R:...), or @FILE")
+    p.add_argument("--request", metavar="TEXT",
+                   help="a receiver's request as text (LW1R:...), or @FILE (a text file or a picture of its QR code)")
     p.add_argument("--challenge", help="the receiver's challenge")
     p.add_argument("--domain", help="the receiver's domain (who the bundle is for)")
     p.add_argument("--expires", type=float, default=bundle.DEFAULT_EXPIRY_DAYS, metavar="DAYS",
@@ -95,8 +96,19 @@ def _request_of(args: argparse.Namespace) -> tuple[str | None, str | None]:
     if not args.request:
         return args.challenge, args.domain
     text = args.request
-    if text.startswith("@"):
-        text = Path(text[1:]).read_text(encoding="utf-8")
+    if text.startswith("@"):  # a text file, or a picture of the request's QR code
+        path = Path(text[1:])
+        try:
+            head = path.read_bytes()[:8]
+        except OSError as exc:
+            raise BundleError(f"{path.name} cannot be opened: {exc.strerror or exc}.", str(exc)) from exc
+        if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+            found = [t for t in qr.read_images([path]) if t.startswith(qr.PREFIX_REQUEST)]
+            if not found:
+                raise BundleError(f"{path.name} holds no request for a bundle.", str(path))
+            text = found[0]
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
     return qr.decode_request(text)
 
 
@@ -162,10 +174,7 @@ def print_report(report: bundle_check.BundleReport, ctx: Any) -> None:
         ctx.print(f"  [{_MARK[line.check.outcome.value]}] {line.label}: {line.check.message}")
     for r in report.credentials:
         ctx.print(f"  {r.index}. {r.title}" + (f" — {r.issuer}" if r.issuer else ""))
-        ctx.print(f"     {r.status.label}: {r.report.summary}")
-        for c in r.checks:
-            if c.outcome.value != "passed":
-                ctx.print(f"     [{_MARK[c.outcome.value]}] {c.message}")
+        ctx.print(f"     {r.status.label}: {r.summary}")
 
 
 # ---------------------------------------------------------------- request

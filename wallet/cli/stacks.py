@@ -126,7 +126,7 @@ def cmd_stacks(args: argparse.Namespace, ctx: Any) -> int:
     inferred = [p for p in progress if p.inferred]
     if inferred or credits or skills:
         ctx.print("")
-        ctx.print(f"Inferred ({INFERRED_NOTE})")
+        ctx.print("Inferred from your credentials (no institution published these):")
     for p in inferred:
         _print_card(ctx, p, None)
     for c in credits:
@@ -232,6 +232,8 @@ def _figure(rule: RuleProgress) -> str:
         return f"{number(rule.done)} of {number(rule.needed)} credits"
     if rule.kind == "match":
         return f"{int(rule.done)} of {int(rule.needed)}"
+    if rule.kind == "atLeast":
+        return f"{_percent(rule.fraction)} ({int(rule.done)} met, {int(rule.needed)} of {len(rule.children)} needed)"
     return f"{_percent(rule.fraction)} ({int(rule.done)} of {int(rule.needed)} met)"
 
 

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from wallet.net import policy_label
 from wallet.status import say_date
 from wallet.trust import age_words
 from wallet.trustfile import UntrustedSigner
@@ -24,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ids", nargs="*", metavar="ID", help="credentials to check (default: all)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=cmd_status_refresh)
+
+    p = status_sub.add_parser("load", help="keep a status list you were given as a file, for the address it belongs to")
+    p.add_argument("url", metavar="URL", help="the address credentials name it by (statusListCredential)")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_status_load)
 
     trust = sub.add_parser("trust", help="issuer registries, trusted issuers and the portable trust file")
     trust_sub = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
@@ -70,6 +76,14 @@ def cmd_status_refresh(args: argparse.Namespace, ctx: Any) -> int:
         if r.url:
             ctx.print(f"  {'ok  ' if r.ok else 'FAIL'} {r.url}" + ("" if r.ok else f": {r.message}"))
     return 0 if report.ok else 1
+
+
+def cmd_status_load(args: argparse.Namespace, ctx: Any) -> int:
+    data = ctx.wallet.trust_data
+    kept = data.status.load_file(args.url, Path(args.file))
+    data.announce_change()
+    ctx.print(f"Kept the status list for {args.url}, dated {say_date(kept.fetched_at)}.")
+    return 0
 
 
 # ---------------------------------------------------------------- registries and issuers
@@ -143,7 +157,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
             "trustFileSigner": data.files.signer_did(),
         })
         return 0
-    ctx.print(f"Network: {data.policy.label}")
+    ctx.print(f"Network: {policy_label(data.policy)}")
     _section(ctx, "Issuer registries", [
         f"{r.name}: {len(r.entries)} issuers, copy from {age_words(r.fetched_at, now)}" for r in registries])
     _section(ctx, "Issuers you trust", [f"{i.name} ({i.id})" for i in issuers])

@@ -110,11 +110,12 @@ def _refuse_if_restorable(home: Path) -> None:
     """Never start an empty wallet over a damaged one or over existing backups."""
     from wallet.backup import find_backups
 
-    if vault.damaged_files(home) or find_backups(home):
+    aside = vault.set_aside_files(home)
+    if aside or find_backups(home):
         raise StoreError(
             "There is no working wallet here, but there are backups of one: "
             "run 'learner-wallet backup restore-latest' to bring it back.",
-            f"{home}: damaged files {[p.name for p in vault.damaged_files(home)]}",
+            f"{home}: files set aside {[p.name for p in aside]}",
         )
 
 

@@ -70,15 +70,29 @@ def _file(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     from wallet.verify import verify_credential, verify_presentation
 
     data = path.read_bytes()
-    if sniff(data) is Kind.JSON:
+    kind = sniff(data)
+    if kind is Kind.JSON:
         doc = load_json(text_of(data))
         types = doc.get("type") if isinstance(doc, dict) else None
         if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
             vp = verify_presentation(doc, challenge=args.challenge, domain=args.domain)
             return _presentation_result(str(path), vp)
+    elif _is_jwt_presentation(text_of(data)):
+        vp = verify_presentation(text_of(data).strip(), challenge=args.challenge, domain=args.domain)
+        return _presentation_result(str(path), vp)
     creds = [c for c in parse(data, name=path.name, source=str(path)) if c.parent_id is None]
     items = [{"id": c.id, "title": c.title, "report": verify_credential(c)} for c in creds]
     return _result(str(path), items)
+
+
+def _is_jwt_presentation(text: str) -> bool:
+    from wallet.verify.jws import JwsError, parse
+
+    try:
+        payload = parse(text.strip()).payload
+    except JwsError:
+        return False
+    return isinstance(payload.get("vp"), dict)
 
 
 def _result(target: str, items: list[dict[str, Any]]) -> dict[str, Any]:

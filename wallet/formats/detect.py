@@ -23,6 +23,7 @@ MAX_TEXT_BYTES = 8 * 1024 * 1024  # the credential text inside a picture, after 
 MAX_JSON_DEPTH = 128  # real credentials nest about 12 deep; a CLR in a presentation ~25
 
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_SD_JWT = re.compile(r"^ey[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*~")
 # A JSON string literal; an unterminated one runs to the end. The loop can stop only
 # at a quote or at the end, so a match never fails and never backtracks: linear time.
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.?[^"\\]*)*(?:"|\Z)', re.DOTALL)
@@ -43,7 +44,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"7z\xbc\xaf\x27\x1c", "This file is a 7-Zip archive, not a credential. Unpack it first."),
     (b"Rar!\x1a\x07", "This file is a RAR archive, not a credential. Unpack it first."),
     (b"\x7fELF", "This file is a program, not a credential."),
-    (b"MZ", "This file is a Windows program, not a credential."),
     (b"SQLite format 3\x00", "This file is a database, not a credential."),
     (b"ID3", "This file is an audio file, not a credential."),
     (b"OggS", "This file is an audio or video file, not a credential."),
@@ -91,6 +91,10 @@ def sniff(data: bytes) -> Kind:
             "This file is a WebP picture, not a credential: badges come baked into PNG or SVG pictures.",
             "RIFF/WEBP",
         )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnsupportedFormat(
+            "This text file is saved as UTF-16; save it as UTF-8 and import it again.", "UTF-16 byte-order mark"
+        )
     text = text_of(data)
     stripped = text.lstrip()
     if not stripped:
@@ -124,6 +128,11 @@ def _sniff_text(text: str) -> Kind:
     token = text.strip()
     if looks_like_jws(token):
         return Kind.JWT
+    if _SD_JWT.match(unwrap_jws(token)):
+        raise UnsupportedFormat(
+            "This is a selective-disclosure credential (SD-JWT), which this version of the wallet cannot read yet.",
+            "compact JWS followed by ~-separated disclosures",
+        )
     if re.match(r"^https?://\S+$", token):
         raise UnsupportedFormat(
             "This is a web address, not a credential. Download the credential and import the file.",

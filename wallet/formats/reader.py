@@ -7,7 +7,9 @@ inside it is kept too, linked to it by ``parent_id``.
 
 from __future__ import annotations
 
+import base64
 import logging
+from dataclasses import replace
 from typing import Any
 
 from wallet.credential import Credential, CredentialId, Envelope, Format, Summary, content_id
@@ -21,6 +23,7 @@ from wallet.formats.summary import vc_summary
 log = logging.getLogger(__name__)
 
 _MAX_NESTING = 3  # presentation > CLR > credential; deeper is not a real file
+MAX_PICTURE_URI_BYTES = 1024 * 1024  # a baked picture up to this size is the summary's image
 
 
 def parse(data: bytes, *, name: str = "", source: str = "") -> list[Credential]:
@@ -73,9 +76,12 @@ def _from_text(text: str, raw: bytes, envelope: Envelope, source: str, *, baked_
     if shape_of(doc) is Shape.PRESENTATION:
         return _from_items(presentation_entries(doc), source, depth, parent, "presentation")
     fmt = format_of(doc)
+    summary = summarise(doc, fmt)
+    if baked_in:
+        summary = replace(summary, image=_picture_uri(raw, envelope) or summary.image)
     cred = Credential(
         id=content_id(raw), raw=raw, envelope=envelope, format=fmt, signed=signed,
-        summary=summarise(doc, fmt), parent_id=parent, source=source,
+        summary=summary, parent_id=parent, source=source,
     )
     if fmt is Format.CLR2:
         return [cred, *_from_items(clr_entries(doc), source, depth, cred.id, "learner record")]
@@ -116,6 +122,14 @@ def _not_readable(text: str, baked_in: bool) -> InputError:
     if baked_in:
         return MalformedCredential("The badge baked into this picture is damaged.", f"starts with {text[:40]!r}")
     return UnsupportedFormat("This text is not a credential the wallet recognises.", f"starts with {text[:40]!r}")
+
+
+def _picture_uri(raw: bytes, envelope: Envelope) -> str:
+    """A baked badge's own picture as a data: URI: shown offline, unlike an image URL."""
+    if len(raw) > MAX_PICTURE_URI_BYTES:
+        return ""
+    mime = "image/png" if envelope is Envelope.PNG else "image/svg+xml"
+    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
 
 
 def summarise(doc: dict[str, Any], fmt: Format) -> Summary:

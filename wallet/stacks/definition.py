@@ -251,6 +251,7 @@ class _Loader:
     def __init__(self, levels: tuple[str, ...]) -> None:
         self.levels = levels
         self.count = 0
+        self.ids: dict[str, str] = {}  # rule id -> where it was first used
 
     def rule(self, raw: Any, path: str, depth: int) -> Rule:
         if depth > MAX_DEPTH:
@@ -272,9 +273,14 @@ class _Loader:
         unknown = set(raw) - _ALLOWED[kind] - _COMMON_KEYS
         if unknown:
             raise _error(path, f"has a field I do not know: {sorted(unknown)[0]!r}", f"{kind} rule keys: {sorted(raw)}")
+        rule_id = _text(raw, "id", path)
+        if rule_id and rule_id in self.ids:
+            raise _error(f"{path}.id", f'"{rule_id}" is already the id of {self.ids[rule_id]}; ids must differ', "")
+        if rule_id:
+            self.ids[rule_id] = path
         common = {
             "path": path,
-            "id": _text(raw, "id", path),
+            "id": rule_id,
             "label": _text(raw, "label", path),
             "description": _text(raw, "description", path),
         }

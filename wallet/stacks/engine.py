@@ -33,6 +33,7 @@ from wallet.stacks.definition import AllRule, AtLeastRule, CreditsRule, MatchRul
 
 EXACT_LIMIT = 512  # splits enumerated exactly below this many combinations
 MEMO_LIMIT = 200_000
+SEARCH_BUDGET = 20_000  # exact split combinations per evaluation, over all rules
 _BELOW_ONE = math.nextafter(1.0, 0.0)
 _EPSILON = 1e-9
 
@@ -115,7 +116,8 @@ def bits(mask: int) -> list[int]:
 class Engine:
     """Evaluates one definition's rule tree; keep it to reuse the memo across updates."""
 
-    def __init__(self, root: Rule) -> None:
+    def __init__(self, root: Rule, *, exact_limit: int = EXACT_LIMIT) -> None:
+        self.exact_limit = exact_limit
         self.nodes: list[Node] = []
         self.root = self._flatten(root)
         self.leaves = [n for n in self.nodes if n.leaf]
@@ -126,6 +128,7 @@ class Engine:
         self._leaf_masks: dict[int, int] = {n.index: 0 for n in self.leaves}
         self._memo: dict[tuple[int, int], Outcome] = {}
         self._signature: dict[int, frozenset[int]] = {}  # credential -> leaves it matches
+        self._budget = SEARCH_BUDGET
 
     def _flatten(self, rule: Rule) -> Node:
         node = Node(len(self.nodes), rule)
@@ -159,6 +162,7 @@ class Engine:
     def evaluate(self, available: int) -> Result:
         if len(self._memo) > MEMO_LIMIT:
             self._memo.clear()
+        self._budget = SEARCH_BUDGET
         return best(self._eval(self.root, available))
 
     def _eval(self, node: Node, mask: int) -> Outcome:
@@ -260,8 +264,11 @@ class Engine:
         combos = 1
         for o in owners:
             combos *= len(o)
-            if combos > EXACT_LIMIT:
+            if combos > self.exact_limit:
                 return self._split_greedy(node, base, contested, owners)
+        if combos > self._budget:  # nested splits multiply: stay bounded on any definition
+            return self._split_greedy(node, base, contested, owners)
+        self._budget -= combos
         return self._split_exact(node, base, contested, owners)
 
     def _split_exact(self, node: Node, base: list[int], contested: list[int],
@@ -300,7 +307,34 @@ class Engine:
             if pick >= 0 and pick_out is not None:
                 masks[pick] |= 1 << cred
                 outs[pick] = pick_out
+        self._improve(node, masks, outs, contested, owners)
         return self._combine(node, outs)
+
+    def _improve(self, node: Node, masks: list[int], outs: list[Outcome], contested: list[int],
+                 owners: list[list[int]], passes: int = 2) -> None:
+        """Local search after the greedy split: move single credentials while that helps."""
+        for _ in range(passes):
+            moved = False
+            for cred, candidates in zip(contested, owners):
+                bit = 1 << cred
+                here = next((i for i in candidates if masks[i] & bit), -1)
+                current = best(self._combine(node, outs)).key
+                for there in candidates:
+                    if there == here:
+                        continue
+                    trial = list(outs)
+                    if here >= 0:
+                        trial[here] = self._eval(node.children[here], masks[here] & ~bit)
+                    trial[there] = self._eval(node.children[there], masks[there] | bit)
+                    if best(self._combine(node, trial)).key > current:
+                        if here >= 0:
+                            masks[here] &= ~bit
+                        masks[there] |= bit
+                        outs[:] = trial
+                        here, moved = there, True
+                        current = best(self._combine(node, outs)).key
+            if not moved:
+                return
 
 
 def _replace(outs: list[Outcome], i: int, value: Outcome) -> list[Outcome]:

@@ -28,7 +28,7 @@ from wallet.stacks.definition import (
     StackDefinition,
     StackId,
 )
-from wallet.stacks.engine import Engine, Node, Result, bits
+from wallet.stacks.engine import EXACT_LIMIT, Engine, Node, Result, bits
 from wallet.stacks.matching import credits_of, matches
 from wallet.stacks.standing import CredentialStanding, Standing
 
@@ -122,16 +122,18 @@ _KINDS = {AllRule: "all", AtLeastRule: "atLeast", CreditsRule: "credits", MatchR
 class ProgressTracker:
     """One definition's progress over the credentials held; update it as they change."""
 
-    def __init__(self, definition: StackDefinition, *, inferred: bool = False) -> None:
+    def __init__(self, definition: StackDefinition, *, inferred: bool = False,
+                 exact_limit: int = EXACT_LIMIT) -> None:
         self.definition = definition
         self.inferred = inferred
-        self._engine = Engine(definition.requirement)
+        self._engine = Engine(definition.requirement, exact_limit=exact_limit)
         self._by_id, self._by_tag, self._others = _leaf_index(self._engine.leaves)
         self._index: dict[CredentialId, int] = {}
         self._held: list[HeldCredential | None] = []
         self._earned = 0
         self._pending = 0
         self._excluded = 0
+        self._last: tuple[int, Result] | None = None  # (earned set, its result)
 
     def update_all(self, held: Iterable[HeldCredential]) -> None:
         """Make the tracked set exactly ``held`` (adds, re-checks, removals)."""
@@ -196,6 +198,12 @@ class ProgressTracker:
 
     def progress(self) -> StackProgress:
         result = self._engine.evaluate(self._earned)
+        last = self._last
+        if last is not None and last[0] & self._earned == last[0] and last[1].key > result.key:
+            # Large splits are searched greedily; the assignment found before is still
+            # possible with more credentials, so progress never goes down.
+            result = last[1]
+        self._last = (self._earned, result)
         root = self._build(result)
         named: dict[CredentialId, HeldCredential] = {}
         for rule in root.walk():
@@ -295,6 +303,9 @@ def next_steps(rule: RuleProgress, context: str = "") -> list[str]:
         return []
     if not rule.children:
         text = rule.missing
+        if rule.pending:
+            n = len(rule.pending)
+            text += f" ({n} more held, waiting for a check)"
         return [f"{context}: {text}" if context and context not in text else text]
     unmet = [k for k in rule.children if not k.met]
     if rule.kind == "atLeast":

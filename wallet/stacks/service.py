@@ -12,6 +12,7 @@ definition, so recomputing after an import or a verification is incremental.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TABLE = "stacks"
+
+
+def row_key(stack_id: str) -> str:
+    """The row a definition is stored under: a hash, so the store keeps no programme name
+    or URL in clear (the id itself is sealed with the rest)."""
+    return hashlib.sha256(stack_id.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -184,6 +191,9 @@ class Stacks:
             note = f"Signed by {publisher}; the signature cannot be checked offline yet."
         else:
             note = f"Signed by {publisher}; the signature was checked."
+        claimed = definition.publisher
+        if signer and claimed and claimed.id and claimed.id != signer.issuer_id:
+            note += f" The file names {claimed.name or claimed.id} as its publisher; the signer is shown instead."
         return self._save(StoredStack(
             definition, origin="credential", source_name=name, publisher=publisher, signed=True,
             signature_status=report.status.value, signature_note=note,
@@ -199,7 +209,7 @@ class Stacks:
         return verify_credential(creds[0], self.wallet.verify_environment())
 
     def _save(self, stack: StoredStack) -> StoredStack:
-        self.wallet.store.put(TABLE, stack.id, stack.to_json(), stamp=self.wallet.clock())
+        self.wallet.store.put(TABLE, row_key(stack.id), stack.to_json(), stamp=self.wallet.clock())
         with self._lock:
             self._trackers.pop(stack.id, None)
         self.wallet.events.stacks_changed.emit()
@@ -209,7 +219,7 @@ class Stacks:
 
     def remove(self, id_or_part: str) -> StoredStack:
         stack = self.get(id_or_part)
-        self.wallet.store.delete(TABLE, stack.id)
+        self.wallet.store.delete(TABLE, row_key(stack.id))
         with self._lock:
             self._trackers.pop(stack.id, None)
         self.wallet.events.stacks_changed.emit()
@@ -243,22 +253,23 @@ class Stacks:
                     return p
             raise NotFound(f"There is no stack {id_or_part!r} in the wallet.", id_or_part)
         stack = self.get(id_or_part)
-        return self._tracker(stack.definition, self.held() if held is None else held).progress()
+        return self._progress(stack.definition, self.held() if held is None else held)
 
     def all_progress(self, held: list[HeldCredential] | None = None) -> list[StackProgress]:
         """Stored definitions first (oldest first), then the inferred ones."""
         held = self.held() if held is None else held
-        out = [self._tracker(s.definition, held).progress() for s in self.stored()]
+        out = [self._progress(s.definition, held) for s in self.stored()]
         return out + self.inferred(held)
 
-    def _tracker(self, definition: StackDefinition, held: list[HeldCredential]) -> ProgressTracker:
+    def _progress(self, definition: StackDefinition, held: list[HeldCredential]) -> StackProgress:
+        """Progress from the definition's kept tracker, brought up to date (incremental)."""
         with self._lock:
             known = self._trackers.get(definition.id)
             if known is None or known[0] != definition:
                 known = (definition, ProgressTracker(definition))
                 self._trackers[definition.id] = known
             known[1].update_all(held)
-            return known[1]
+            return known[1].progress()
 
     def inferred(self, held: list[HeldCredential] | None = None) -> list[StackProgress]:
         held = self.held() if held is None else held

@@ -58,7 +58,7 @@ def standing_of(report: Report | None) -> CredentialStanding:
     if report.status is Status.OFFLINE:
         return CredentialStanding(
             Standing.PENDING,
-            f"It cannot be checked offline yet ({_sentence(report.summary)}), so it is shown apart until it is.",
+            f"It could not be checked offline ({_sentence(report.summary)}); it will count once it can be.",
             _first_code(report, Outcome.UNKNOWN) or "cannot-check-offline",
         )
     return _not_counted(report)

@@ -49,10 +49,16 @@ class ManifestProblem:
 
 
 def _unknown(url: str) -> Exception:
-    # Imported here: jsonld imports this module, and UnknownContext lives there.
+    # Imported here: jsonld imports this module, and the error classes live there.
     from wallet.verify.jsonld import UnknownContext
 
     return UnknownContext(url)
+
+
+def _damaged(entry: BundledContext) -> Exception:
+    from wallet.verify.jsonld import DamagedContext
+
+    return DamagedContext(entry.url, entry.file)
 
 
 @functools.cache
@@ -66,8 +72,16 @@ def entries() -> tuple[BundledContext, ...]:
 
 
 @functools.cache
-def _parsed(file: str) -> Mapping[str, Any]:
-    data = resources.path("contexts", file).read_bytes()
+def _parsed(entry: BundledContext) -> Mapping[str, Any]:
+    """The parsed file, once its bytes are checked against the manifest.
+
+    Why check here: a context changed on disk changes what signatures cover, so a
+    damaged or edited install must fail verification, never be used quietly.
+    """
+    data = resources.path("contexts", entry.file).read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        log.warning("bundled context %s does not match its manifest hash", entry.file)
+        raise _damaged(entry)
     return json.loads(data)
 
 
@@ -92,7 +106,7 @@ def variants(url: str) -> tuple[dict, ...]:
     found = _by_url().get(url)
     if not found:
         raise _unknown(url)
-    return tuple(_copy(_parsed(e.file)) for e in found)
+    return tuple(_copy(_parsed(e)) for e in found)
 
 
 def load(url: str) -> dict:

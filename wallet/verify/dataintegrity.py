@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from wallet.verify import canon
@@ -21,6 +21,8 @@ from wallet.verify.dids import KeyInvalid, KeyUnavailable, ResolvedKey, public_k
 from wallet.verify.environment import VerifyEnvironment
 from wallet.verify.report import Outcome
 from wallet.verify.suites import Suite, suite_for, suite_label
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def _fail(message: str, detail: str = "", code: str = "tampered") -> ProofFailur
 def proof_config(proof: dict[str, Any], document: dict[str, Any], suite: Suite) -> dict[str, Any]:
     """The proof options that are signed: the proof without its signature, with the
     document's @context (after checking a proof @context is a prefix of it)."""
-    config = {key: value for key, value in proof.items() if key not in ("proofValue", "jws")}
+    config = {key: value for key, value in proof.items() if key != suite.signature_field}
     if not suite.keeps_cryptosuite:
         config.pop("cryptosuite", None)
     doc_context = document.get("@context")
@@ -145,7 +147,13 @@ def _verify_one(proof, all_proofs, base, env, purpose, challenge, domain, memo, 
                 "unsupported-proof",
             )
         _check_options(proof, env, purpose, challenge, domain, check_expiry)
-        key = _resolve(vm, env, purpose)
+        try:
+            key = _resolve(vm, env, purpose)
+        except ProofFailure as exc:
+            if exc.code == "key-offline":  # a document that is broken in itself still fails
+                unsecured = _unsecured_for(proof, all_proofs, base)
+                _hash_or_fail(unsecured, proof_config(proof, unsecured, suite), suite, "sha256", memo if unsecured is base else None)
+            raise
         if key.key_type not in suite.key_types:
             raise _fail(
                 f"The signature was made with the wrong kind of key for {label}.",
@@ -159,6 +167,9 @@ def _verify_one(proof, all_proofs, base, env, purpose, challenge, domain, memo, 
         _check_signature(proof, suite, key, data, hash_name)
     except ProofFailure as exc:
         return ProofResult(label, exc.outcome, exc.message, exc.detail, exc.code, vm_id, key)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a proof shaped like nothing we know
+        log.info("malformed proof: %r", exc)
+        return ProofResult(label, Outcome.FAILED, "A signature on this credential is malformed.", repr(exc), "malformed-proof", vm_id, key)
     warnings = ()
     if suite.legacy_of:
         warnings = ((
@@ -304,8 +315,3 @@ def _as_list(value: Any) -> list[Any]:
         return []
     return value if isinstance(value, list) else [value]
 
-
-def proof_created(proof: dict[str, Any]) -> datetime | None:
-    from wallet.verify.dates import parse_date
-
-    return parse_date(proof.get("created"))

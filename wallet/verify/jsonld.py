@@ -12,9 +12,16 @@ processing keeps. Three rules make that safe for a wallet that verifies offline:
    where it is, because dropped data is data the signature does not cover.
 3. Where the bundle holds several published documents for one URL (1EdTech's OB 3.0.3
    copy, edited after publication, adds ``endorsementJwt`` and ``jti``), the published
-   document is tried first and the others only when it leaves a term undefined. The
-   edited copies only *add* terms, and no bundled context has ``@vocab``, so a document
-   that processes under both is processed identically (a test checks this on the corpus).
+   document is tried first and the edited one only when safe mode refuses a term. The
+   edit only *adds* terms, so it cannot change how a term the published copy defines
+   expands; and since the published copy is always preferred when it succeeds, a term
+   caught by an ``@vocab`` elsewhere keeps that meaning. Tests check on the corpus that
+   documents valid under both copies give identical N-Quads.
+
+Beyond terms, safe mode follows jsonld.js's safe mode (the peer verifier's library): it
+refuses dropped values (``{"@value": null}``, free-floating values, empty graph members),
+``@direction`` (RDF canonicalization has no place for it), reserved ``@``-names and bad
+language tags in a document's own contexts, and ``@import`` (see :func:`_context_urls`).
 
 Public API: :func:`canonize`, :func:`expand` and the error classes.
 """
@@ -32,8 +39,10 @@ from wallet.errors import WalletError
 from wallet.verify import contexts
 from wallet.verify.ldprocessor import KEYWORDS, ContextMemo, SafeProcessor
 from wallet.verify.rdfc import HASHES, canonical_nquads
+from wallet.verify.rdfdataset import DatasetBuilder
 
-__all__ = ["InvalidJsonLd", "JsonLdError", "UndefinedTerm", "UnknownContext", "canonize", "expand"]
+__all__ = ["DamagedContext", "InvalidJsonLd", "JsonLdError", "UndefinedTerm", "UnknownContext",
+           "canonize", "expand"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +65,20 @@ class UnknownContext(JsonLdError):
         super().__init__(f"uses a context this wallet does not know: {url}",
                          detail or f"context URL {url!r} is not among the bundled contexts")
         self.url = url
+
+
+class DamagedContext(UnknownContext):
+    """The wallet's own copy of a context no longer matches its manifest hash.
+
+    An UnknownContext (the credential cannot be checked offline), not a verdict on the
+    credential: the fault is in this installation.
+    """
+
+    def __init__(self, url: str, file: str) -> None:
+        super().__init__(url, f"bundled file resources/contexts/{file} does not match the "
+                              "SHA-256 in its manifest; reinstall the wallet")
+        self.message = f"uses a context whose copy in this wallet is damaged: {url}"
+        self.args = (self.message,)
 
 
 class UndefinedTerm(JsonLdError):
@@ -135,6 +158,18 @@ def _run(choice: tuple[tuple[str, int], ...], operation) -> Any:
         raise _translate(error) from error
     except RecursionError as error:
         raise InvalidJsonLd("document nested too deeply to process") from error
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as error:
+        # pyld assumes well-formed JSON-LD in places; malformed input must still get a
+        # sentence, not a crash.
+        log.debug("pyld failed on malformed input", exc_info=True)
+        raise _malformed(error) from error
+
+
+def _malformed(error: Exception) -> InvalidJsonLd:
+    text = f"{type(error).__name__}: {error}"
+    if isinstance(error, ValueError) and "IRI" in str(error):
+        return InvalidJsonLd(text, "it names a context by something that is not a URL")
+    return InvalidJsonLd(text, "its structure does not follow JSON-LD's rules")
 
 
 def canonize_with_variants(doc: dict, choice: dict[str, int], hash_name: str = "sha256") -> str:
@@ -151,8 +186,8 @@ def _canonical(processor: SafeProcessor, doc: dict, hash_name: str) -> str:
 
 def _to_rdf(processor: SafeProcessor, doc: dict) -> dict:
     options = _options(processor)
-    options["produceGeneralizedRdf"] = False
-    return processor.to_rdf(doc, options)
+    expanded = processor.expand(doc, options)
+    return DatasetBuilder(processor, options, _unsafe).build(expanded)
 
 
 def _options(processor: SafeProcessor) -> dict:
@@ -190,6 +225,8 @@ def _context_urls(value: Any) -> set[str]:
         item = stack.pop()
         if isinstance(item, dict):
             for key, child in item.items():
+                if not isinstance(key, str):
+                    raise InvalidJsonLd(f"object key {key!r} is not a string", "it is not JSON")
                 if key == "@context":
                     found.update(c for c in (child if isinstance(child, list) else [child])
                                  if isinstance(c, str))
@@ -235,7 +272,10 @@ def _check_context_entries(entries: dict) -> None:
                             "its own context sets a language tag that is not valid")
 
 
-def _reserved(name: str) -> bool:
+def _reserved(name: Any) -> bool:
+    """Keyword-shaped (``@foo``) but no keyword; non-strings are refused as not JSON."""
+    if not isinstance(name, str):
+        raise InvalidJsonLd(f"object key {name!r} is not a string", "it is not JSON")
     return _KEYWORD_LIKE.match(name) is not None and name not in KEYWORDS
 
 

@@ -38,6 +38,8 @@ def verify_jwt(token: str, env: VerifyEnvironment, *, nested: bool = False) -> R
     if ob2.is_ob2(jws.payload):
         return ob2.verify_signed(jws, env)
     credential = credential_of(jws.payload)
+    if credential is not jws.payload:
+        credential = _with_claims(credential, jws.payload)
     issuer_id, issuer_name = c.issuer_of(credential)
     issuer_id = issuer_id or str(jws.payload.get("iss") or "")
     checks: list[Check] = []
@@ -73,6 +75,24 @@ def verify_jwt(token: str, env: VerifyEnvironment, *, nested: bool = False) -> R
             checks.append(line)
     checks.extend(c.environment_checks(credential, issuer_id, env))
     return Report(overall_status(checks), tuple(checks), now, c.signer_for(issuer_id, issuer_name, [key] if key else []), reports)
+
+
+def _with_claims(vc: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """VC 1.1 JWT decoding: properties the ``vc`` claim leaves out are taken from the
+    registered claims (iss, jti, sub, nbf, exp)."""
+    merged = dict(vc)
+    if "issuer" not in merged and isinstance(payload.get("iss"), str):
+        merged["issuer"] = payload["iss"]
+    if "id" not in merged and isinstance(payload.get("jti"), str):
+        merged["id"] = payload["jti"]
+    subject = merged.get("credentialSubject")
+    if isinstance(subject, dict) and "id" not in subject and isinstance(payload.get("sub"), str):
+        merged["credentialSubject"] = dict(subject, id=payload["sub"])
+    for claim, prop in (("nbf", "issuanceDate"), ("exp", "expirationDate")):
+        when = dates.from_epoch(payload.get(claim))
+        if prop not in merged and when is not None and "validFrom" not in merged:
+            merged[prop] = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return merged
 
 
 def _failed(exc: JwsError, now: datetime) -> Report:

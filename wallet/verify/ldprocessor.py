@@ -46,9 +46,9 @@ def is_absolute_iri(value: str) -> bool:
     return _ABSOLUTE.match(value) is not None
 
 
-def keep_in_rdf(value: str) -> bool:
+def keep_in_rdf(value: Any) -> bool:
     """Whether an IRI survives conversion to RDF (relative IRIs are dropped)."""
-    return is_absolute_iri(value)
+    return isinstance(value, str) and is_absolute_iri(value)
 
 
 class ContextMemo:
@@ -196,6 +196,8 @@ class SafeProcessor(JsonLdProcessor):
 
     def _check_output(self, element: dict, expanded_keys: dict[str, str], node: dict) -> None:
         """Refuse IRIs the RDF conversion would drop: relative @id, @type and IRI values."""
+        if "@value" in node:
+            return  # a value object: pyld itself insists on an absolute @type (or @json)
         node_id = node.get("@id")
         if isinstance(node_id, str) and not keep_in_rdf(node_id):
             raise self.on_unsafe("id", node_id, self.where(_key_for(expanded_keys, "@id")))
@@ -228,32 +230,6 @@ class SafeProcessor(JsonLdProcessor):
                 raise self.on_unsafe("dropped", _preview(value), self.where(key))
             if not keep_in_rdf(ref):
                 raise self.on_unsafe("id", ref, self.where(key))
-
-    # -- the RDF conversion: nothing relative may be dropped silently -----------------
-    def _graph_to_rdf(self, graph, issuer, options):
-        """Backstop for the expansion checks: refuse what pyld would skip in RDF."""
-        for node_id, node in graph.items():
-            if not keep_in_rdf(node_id):
-                raise self.on_unsafe("id", node_id, "a node identifier")
-            for prop, items in node.items():
-                if prop.startswith("@"):
-                    continue
-                if not keep_in_rdf(prop) or prop.startswith("_:"):
-                    raise self.on_unsafe("term", prop, "a property")
-                for item in items:
-                    self._check_rdf_object(item)
-        return super()._graph_to_rdf(graph, issuer, options)
-
-    def _check_rdf_object(self, item: Any) -> None:
-        if not isinstance(item, dict):
-            return
-        if "@list" in item:
-            for member in item["@list"]:
-                self._check_rdf_object(member)
-        elif "@value" not in item:
-            ref = item.get("@id")
-            if not isinstance(ref, str) or not keep_in_rdf(ref):
-                raise self.on_unsafe("id", str(ref), "a node reference")
 
     # -- term lookup fast path ---------------------------------------------------------
     def _expand_iri(self, active_ctx, value, base=None, vocab=False, local_ctx=None, defined=None):

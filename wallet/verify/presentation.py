@@ -141,7 +141,15 @@ def _expiry(ends: list[datetime | None], env: VerifyEnvironment) -> Check:
     if any(e is None for e in ends):
         return Check(CheckName.DATES, Outcome.FAILED, "The bundle's expiry date cannot be read.", "proof expires", "malformed-date")
     end = min(ends) if ends else None  # type: ignore[type-var]
-    return dates.check_window(None, end, env.clock())
+    now = env.clock()
+    if end is None:
+        return Check(CheckName.DATES, Outcome.PASSED, "The bundle does not expire.", "no proof expires")
+    if now > end:
+        return Check(
+            CheckName.DATES, Outcome.FAILED, f"The bundle expired on {dates.human(end)}.",
+            f"proof expires {end.isoformat()}, checked at {now.isoformat()}", "expired",
+        )
+    return Check(CheckName.DATES, Outcome.PASSED, f"The bundle is valid until {dates.human(end)}.", f"proof expires {end.isoformat()}")
 
 
 def _subject_check(credentials: tuple[tuple[Any, Report], ...], holder: str) -> Check | None:

@@ -59,7 +59,9 @@ def suite_for(proof: dict[str, Any]) -> Suite | None:
     kind = proof.get("type")
     if kind == "DataIntegrityProof":
         name = proof.get("cryptosuite")
-        return DATA_INTEGRITY.get(name) or LEGACY_NAMES.get(name)  # type: ignore[arg-type]
+        if not isinstance(name, str):
+            return None
+        return DATA_INTEGRITY.get(name) or LEGACY_NAMES.get(name)
     if isinstance(kind, str):
         return LEGACY_TYPES.get(kind)
     return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -75,11 +74,6 @@ def bake_svg(text: str, *, element: str = "assertion", namespace: str = OB2_NS, 
         '  <text x="48" y="56" text-anchor="middle" fill="#fac828" font-size="24">OB</text>\n'
         "</svg>\n"
     ).encode("utf-8")
-
-
-@pytest.fixture
-def corpus(interop: Path) -> Callable[[str], Path]:
-    return lambda rel: interop / rel
 
 
 @pytest.fixture

@@ -200,3 +200,14 @@ def test_svg_with_the_public_svg_doctype_is_read(bake, stack_credential):
                                b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg ', 1)
     (cred,) = parse(svg)
     assert cred.format is Format.OB3
+
+
+def test_baked_picture_is_the_image_shown(bake, ob2_signed, stack_credential):
+    import base64
+
+    picture = bake.png(ob2_signed)
+    (cred,) = parse(picture)
+    assert cred.summary.image == "data:image/png;base64," + base64.b64encode(picture).decode()
+    svg = bake.svg(stack_credential.decode(), element="credential", namespace=bake.OB3_NS)
+    (cred,) = parse(svg)
+    assert cred.summary.image.startswith("data:image/svg+xml;base64,")

@@ -156,3 +156,13 @@ def test_half_surrogate_escapes_are_stored_safely(wallet):
     assert again.ok and [c.id for c in again.duplicates] == [first.added[0].id]
     (cred,) = wallet.credentials()
     assert cred.document["name"] == "Bad \ud800 name"
+
+
+def test_utf16_text_gets_advice(interop):
+    data = (interop / "peer-vcjs/stack/ou-cs-1.json").read_text().encode("utf-16")
+    assert "save it as UTF-8" in _refusal(data, UnsupportedFormat).message
+
+
+def test_sd_jwt_is_named():
+    sd = b"eyJhbGciOiJFUzI1NiIsInR5cCI6InZjK3NkLWp3dCJ9.eyJfc2QiOltdfQ.c2ln~WyJzYWx0IiwibmFtZSIsIkFkYSJd~"
+    assert "selective-disclosure" in _refusal(sd, UnsupportedFormat).message

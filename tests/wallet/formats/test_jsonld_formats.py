@@ -122,6 +122,8 @@ def test_vc1_and_vc2_by_context():
     (f"{EDTECH}/ob20/assets/organization.json", "badge issuer"),
     ("peer-vcjs/keys/test-keys.json", "not a credential"),
     ("peer-vcjs/catalogue/ou-programme.json", "not a credential"),
+    ("peer-vcjs/contexts/www.w3.org_ns_credentials_v2.jsonld", "JSON-LD context"),
+    ("vectors/w3c__vc-di-eddsa/keyPair.json", "not a credential"),
 ])
 def test_non_credentials_in_the_corpus_get_a_plain_sentence(interop, rel, sentence):
     with pytest.raises(UnsupportedFormat) as info:

@@ -11,7 +11,9 @@ from wallet.credential import CredentialId, Summary
 from wallet.stacks.definition import AllRule, AtLeastRule, CreditsRule, MatchRule, Rule, StackDefinition
 from wallet.stacks.matching import credits_of, matches
 from wallet.stacks.progress import HeldCredential
-from wallet.stacks.standing import EARNED
+from wallet.stacks.standing import EARNED, NOT_CHECKED, CredentialStanding, Standing
+
+EXPIRED = CredentialStanding(Standing.NOT_COUNTED, "It expired on 1 June 2025, so it does not count.", "expired")
 
 TAGS = ("a", "b", "c")
 
@@ -45,14 +47,15 @@ def definitions(max_leaves: int = 5) -> st.SearchStrategy[dict[str, Any]]:
 
 def held_credentials(max_size: int = 4) -> st.SearchStrategy[list[HeldCredential]]:
     one = st.builds(
-        lambda tags, credits: (tuple(sorted(tags)), credits),
+        lambda tags, credits, standing: (tuple(sorted(tags)), credits, standing),
         st.sets(st.sampled_from(TAGS), max_size=3),
         st.sampled_from([None, 1.0, 2.0, 3.0]),
+        st.sampled_from([EARNED, EARNED, EARNED, NOT_CHECKED, EXPIRED]),
     )
     return st.lists(one, max_size=max_size).map(
         lambda items: [
-            HeldCredential(CredentialId(f"cred-{i}"), Summary(title=f"Credential {i}", tags=t, credits=c), EARNED)
-            for i, (t, c) in enumerate(items)
+            HeldCredential(CredentialId(f"cred-{i}"), Summary(title=f"Credential {i}", tags=t, credits=c), s)
+            for i, (t, c, s) in enumerate(items)
         ]
     )
 
@@ -103,6 +106,7 @@ def brute_force(definition: StackDefinition, held: list[HeldCredential]) -> tupl
     """The best (root fraction, met count) over every way of using the credentials."""
     leaves = _leaves(definition.requirement)
     options: list[list[tuple[str, ...]]] = []
+    held = [h for h in held if h.standing.counts]  # only verified credentials count
     for h in held:
         fits = [
             leaf.path

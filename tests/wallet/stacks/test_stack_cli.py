@@ -48,7 +48,7 @@ def test_add_show_list_remove(ctx):
 
     run(commands.cmd_show, ctx, id="ou-certificates", json=False)
     out = ctx.take()
-    assert "[x] Cyber Security Essentials  100% (3 of 3 met)" in out
+    assert "[x] Cyber Security Essentials  100% (3 met, 3 of 3 needed)" in out
     assert "[ ] Micro-course credits  5 of 6 credits" in out
     assert "counts: " in out and "Cyber Security Essentials 1: Threats and Risks" in out
     assert "Next steps:\n  - 1 more credential for Agile Project Management 3" in out

@@ -69,6 +69,8 @@ def test_the_shipped_examples_load():
          'requirement: mixes two rules (all and match); put them in an "all".'),
         ({"all": [{"match": {"tag": "a"}, "distinct": True}]},
          "requirement.all[0]: has a field I do not know: 'distinct'."),
+        ({"all": [{"id": "c1", "match": {"tag": "a"}}, {"id": "c1", "match": {"tag": "b"}}]},
+         'requirement.all[1].id: "c1" is already the id of requirement.all[0]; ids must differ.'),
         ({"all": [{"match": {"alignment": {"framework": "F", "level": 2}}}]},
          "requirement.all[0].match.alignment.level: is not an alignment field I know (framework, code, url)."),
     ],

@@ -79,8 +79,11 @@ def test_incremental_equals_from_scratch(raw, held):
 @_SETTINGS
 @given(definitions(), held_credentials())
 def test_exclusive_rules_never_use_a_credential_twice(raw, held):
-    progress = evaluate(load_definition(raw), held)
     definition = load_definition(raw)
+    _assert_exclusive_rules_disjoint(definition, evaluate(definition, held))
+
+
+def _assert_exclusive_rules_disjoint(definition, progress):
     rules = {r.path: r for r in definition.rules()}
     for node in progress.root.walk():
         rule = rules[node.path]
@@ -105,3 +108,48 @@ def test_one_credential_serves_breadth_and_depth():
     }
     held = [HeldCredential(CredentialId("x"), Summary(title="x", tags=("d1", "intermediate")), EARNED)]
     assert evaluate(load_definition(raw), held).met
+
+
+@_SETTINGS
+@given(definitions(), held_credentials(max_size=6))
+def test_large_splits_searched_greedily_keep_the_guarantees(raw, held):
+    """Above the exact limit a split is searched greedily: still feasible, consistent, monotone."""
+    definition = load_definition(raw)
+    tracker = ProgressTracker(definition, exact_limit=1)
+    before = tracker.progress()
+    for h in held:
+        tracker.update(h)
+        after = tracker.progress()
+        assert after.fraction >= before.fraction - 1e-12
+        for rule in after.root.walk():
+            assert rule.met == (rule.fraction == 1.0)
+        _assert_exclusive_rules_disjoint(definition, after)
+        before = after
+
+
+def test_a_definition_built_to_explode_the_search_stays_fast():
+    """Nested exclusive rules over the same credentials: the search budget keeps it bounded
+    (without it this runs for hours; with it, about a second)."""
+    leaf = {"match": {"tag": "a"}}
+    rule = {"atLeast": 2, "of": [leaf, leaf, leaf]}
+    for _ in range(6):
+        rule = {"atLeast": 2, "of": [rule, rule, rule]}
+    definition = load_definition({"type": "StackDefinition", "id": "urn:x", "name": "x", "requirement": rule})
+    held = [HeldCredential(CredentialId(f"c{i}"), Summary(title=f"c{i}", tags=("a",)), EARNED) for i in range(12)]
+    progress = evaluate(definition, held)
+    assert 0 < progress.fraction <= 1
+    _assert_exclusive_rules_disjoint(definition, progress)
+
+
+@_SETTINGS
+@given(definitions(), held_credentials())
+def test_only_verified_credentials_count(raw, held):
+    definition = load_definition(raw)
+    progress = evaluate(definition, held)
+    earned = {h.id for h in held if h.standing.counts}
+    others = {h.id for h in held} - earned
+    for rule in progress.root.walk():
+        assert set(rule.counting) <= earned
+        assert set(rule.pending) | set(rule.not_counted) <= others
+    only_earned = evaluate(definition, [h for h in held if h.standing.counts])
+    assert progress.fraction == only_earned.fraction

@@ -140,3 +140,92 @@ def test_ob_303_copies_agree_wherever_both_apply(interop: Path) -> None:
         assert edited == published, rel
         checked += 1
     assert checked >= 50
+
+
+# Values that stress JSON-LD processing: keywords where terms go, nulls, empty
+# containers, relative and blank identifiers, malformed embedded contexts.
+_AWKWARD = [None, 5, -1.5, 1e30, True, [], {}, "", "@id", "@type", "@graph", "_:b0", "rel", "#frag",
+            "did:example:1", {"@value": None}, {"@value": 1, "@language": "en"}, {"@list": [1, {}]},
+            {"@id": 5}, {"@set": [{}]}, [None, [1]], {"@context": 5}, {"@context": "rel.jsonld"},
+            {"@context": "https://unknown.example/ctx"}, {"@context": {"@vocab": 5}},
+            {"@context": {"@protected": True, "id": None}}, {"@reverse": 5}, {"@included": 5},
+            {"@value": {"a": 1}, "@type": "@json"}, {"@graph": 5}, {"@context": [None]}]
+_AWKWARD_KEYS = ["@id", "@type", "@context", "@graph", "@value", "@list", "@reverse", "@included",
+                 "@index", "@nest", "@language", "@direction", "id", "type", "name", "foo"]
+
+
+def _mutated(doc: dict, rng) -> dict:
+    """A copy of ``doc`` with one to three leaves replaced, keys added or removed."""
+    doc = json.loads(json.dumps(doc))
+    for _ in range(rng.randint(1, 3)):
+        parent, key = _random_slot(doc, rng)
+        roll = rng.random()
+        if roll < 0.6:
+            parent[key] = json.loads(json.dumps(rng.choice(_AWKWARD)))
+        elif isinstance(parent, dict) and roll < 0.8:
+            parent[rng.choice(_AWKWARD_KEYS)] = json.loads(json.dumps(rng.choice(_AWKWARD)))
+        elif isinstance(parent, dict):
+            parent.pop(key, None)
+    return doc
+
+
+def _random_slot(doc: dict, rng):
+    slots = []
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        keys = list(node) if isinstance(node, dict) else range(len(node))
+        for key in keys:
+            slots.append((node, key))
+            if isinstance(node[key], (dict, list)):
+                stack.append(node[key])
+    return rng.choice(slots)
+
+
+def test_mutated_corpus_is_refused_or_byte_identical(interop: Path) -> None:
+    """Random damage never crashes, and whatever is accepted matches plain pyld exactly."""
+    import random
+
+    rng = random.Random(20261122)
+    docs = [doc for _rel, doc in _documents(interop / "peer-vcjs")]
+    plain, accepted = _PlainPyld(0), 0
+    for _ in range(400):
+        doc = _mutated(rng.choice(docs), rng)
+        try:
+            ours = canonize(doc)
+        except JsonLdError:
+            continue
+        assert ours == plain.canonize(doc), json.dumps(doc)[:300]
+        accepted += 1
+    assert accepted >= 40
+
+
+_VOCAB = {"@vocab": "https://example.org/v#", "ex": "https://example.org/v#"}
+_LIST = {"@id": "https://example.org/v#seq", "@container": "@list"}
+
+# JSON-LD features the corpus barely uses, each checked against plain pyld.
+CONSTRUCTS = {
+    "lists, empty and nested": {"seq": [[1, 2], [], ["a", {"name": "in a list"}]]},
+    "numbers and booleans": {"i": 7, "big": 10**21, "d": 2.5, "neg": -0.0, "t": True, "f": False},
+    "typed and language strings": {"s": {"@value": "x", "@type": "ex:custom"},
+                                   "l": {"@value": "Hallo", "@language": "de"},
+                                   "dbl": {"@value": "1", "@type": "http://www.w3.org/2001/XMLSchema#double"}},
+    "JSON literal": {"j": {"@value": {"b": [1.5, None, "x"], "a": {"z": 1}}, "@type": "@json"}},
+    "explicit blank nodes merge": {"knows": [{"@id": "_:p", "name": "P"}, {"@id": "_:p", "age": 3}],
+                                   "likes": {"@id": "_:p"}},
+    "reverse properties": {"@reverse": {"ex:parent": [{"@id": "https://example.org/kid", "name": "K"}]}},
+    "included nodes": {"@included": [{"@id": "https://example.org/other", "name": "O"}]},
+    "named graph with an IRI": {"claims": {"@id": "https://example.org/g", "@graph": [{"name": "in g"}]}},
+    "anonymous graph": {"claims": {"@graph": [{"@id": "https://example.org/a", "name": "A"}]}},
+    "same node twice": {"a": {"@id": "https://example.org/n", "name": "N"},
+                        "b": {"@id": "https://example.org/n", "name": "N", "extra": 1}},
+    "symmetric blank nodes": {"pair": [{"knows": {"@id": "_:x"}, "@id": "_:y"},
+                                       {"knows": {"@id": "_:y"}, "@id": "_:x"}]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONSTRUCTS))
+def test_json_ld_constructs_match_plain_pyld(name: str) -> None:
+    doc = {"@context": [_VOCAB | {"seq": _LIST}], "@id": "https://example.org/root"} | CONSTRUCTS[name]
+    assert canonize(doc) == _PlainPyld(0).canonize(doc)
+    assert canonize(doc, hash_name="sha384").count("\n") == canonize(doc).count("\n")

@@ -59,3 +59,23 @@ def test_presentation_file_with_challenge(interop: Path) -> None:
     assert code == 0, out
     code, out, _ = _run(str(vp), "--challenge", "something-else")
     assert code == 1 and "challenge does not match" in out
+
+
+def test_jwt_credential_and_jwt_presentation_files(tmp_path: Path) -> None:
+    from tests.wallet.verify.test_presentation_verify import HOLDER
+    from tests.wallet.verify.test_vc_jwt import _signer, _token, vc11
+    from tests.wallet.verify.verify_helpers import ed_key
+    from wallet.verify.dids import did_key_from_public_key, verification_method_for
+
+    token = vc11(ed_key(2))
+    (tmp_path / "badge.jwt").write_text(token)
+    code, out, _ = _run(str(tmp_path / "badge.jwt"))
+    assert code == 0, out
+    payload = {"iss": did_key_from_public_key(HOLDER), "nonce": "n-1",
+               "vp": {"type": ["VerifiablePresentation"], "verifiableCredential": [token]}}
+    vp = _token({"alg": "EdDSA", "kid": verification_method_for(HOLDER)}, payload, _signer(HOLDER, "EdDSA"))
+    (tmp_path / "bundle.jwt").write_text(vp)
+    code, out, _ = _run(str(tmp_path / "bundle.jwt"), "--challenge", "n-1")
+    assert code == 0 and "bundle from did:key:" in out, out
+    code, out, _ = _run(str(tmp_path / "bundle.jwt"), "--challenge", "n-2")
+    assert code == 1

@@ -73,7 +73,8 @@ def test_manifest_check_reports_an_altered_file(tmp_path: Path, monkeypatch: pyt
 
 def test_every_file_in_the_folder_is_in_the_manifest() -> None:
     listed = {entry["file"] for entry in _manifest()["contexts"]}
-    present = {p.name for p in resources.path("contexts").iterdir() if p.name != "manifest.json"}
+    present = {p.name for p in resources.path("contexts").iterdir()
+               if p.name not in ("manifest.json", "README.md")}
     assert present == listed
 
 
@@ -160,3 +161,30 @@ def test_contexts_module_never_touches_the_network(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(socket, "create_connection", refuse)
     for url in contexts.known_urls():
         assert "@context" in contexts.load(url)
+
+
+@pytest.fixture
+def fresh_context_cache():
+    contexts._parsed.cache_clear()
+    yield
+    contexts._parsed.cache_clear()
+
+
+def test_a_damaged_copy_is_never_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      fresh_context_cache) -> None:
+    from wallet.verify.jsonld import DamagedContext
+
+    copy = tmp_path / "contexts"
+    copy.mkdir()
+    for item in resources.path("contexts").iterdir():
+        (copy / item.name).write_bytes(item.read_bytes())
+    victim = copy / "did-v1.jsonld"
+    victim.write_bytes(victim.read_bytes().replace(b"https://w3id.org/security#", b"https://evil.example/#"))
+    monkeypatch.setattr(resources, "ROOT", tmp_path)
+    with pytest.raises(DamagedContext) as caught:
+        contexts.load("https://www.w3.org/ns/did/v1")
+    assert isinstance(caught.value, UnknownContext)
+    assert caught.value.message == ("uses a context whose copy in this wallet is damaged: "
+                                    "https://www.w3.org/ns/did/v1")
+    assert "did-v1.jsonld" in caught.value.detail
+    assert contexts.load("https://www.w3.org/ns/credentials/v2")  # the others still load

@@ -275,3 +275,14 @@ def test_status_and_trust_lines_come_from_the_environment() -> None:
     assert report.check(CheckName.TRUST).message == "Listed in a registry."
     assert report.check(CheckName.STATUS).code == "revoked"
     assert report.status is Status.NOT_VERIFIED
+
+
+def test_did_web_issuer_signed_with_a_did_key_needs_its_document() -> None:
+    key = ed_key(4)
+    doc = ob3_credential("did:web:example.edu")
+    signed = sign(doc, key, verification_method_for(key), created=CREATED)
+    report = verify_credential(signed, env())
+    assert report.check(CheckName.ISSUER_KEY).code == "issuer-binding-offline"
+    assert report.status is Status.OFFLINE
+    listing = {"id": "did:web:example.edu", "assertionMethod": [verification_method_for(key)]}
+    assert verify_credential(signed, env(documents={"did:web:example.edu": listing})).status is Status.VERIFIED

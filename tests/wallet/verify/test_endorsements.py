@@ -60,3 +60,24 @@ def test_no_endorsements_no_line() -> None:
     doc = ob3_credential(did_key_from_public_key(ISSUER))
     report = verify_credential(sign(doc, ISSUER, verification_method_for(ISSUER), created=CREATED), env())
     assert report.check(CheckName.ENDORSEMENTS) is None and report.endorsements == ()
+
+
+def test_endorsement_jwt_in_a_profile_is_verified() -> None:
+    from tests.wallet.verify.test_vc_jwt import _signer, _token
+
+    did = did_key_from_public_key(ENDORSER)
+    endorsement = {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "urn:uuid:8d2e1f3a-4b5c-4d6e-9f7a-1b2c3d4e5f60",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "issuer": {"id": did, "type": ["Profile"], "name": "Quality Agency"},
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": "https://example.edu", "type": ["EndorsementSubject"]},
+    }
+    token = _token({"alg": "EdDSA", "typ": "vc+jwt", "kid": verification_method_for(ENDORSER)}, endorsement, _signer(ENDORSER, "EdDSA"))
+    doc = ob3_credential(did_key_from_public_key(ISSUER))
+    doc["issuer"]["endorsementJwt"] = [token]
+    signed = sign(doc, ISSUER, verification_method_for(ISSUER), created=CREATED)
+    report = verify_credential(signed, env())
+    assert report.check(CheckName.ENDORSEMENTS).message == "Endorsed by Quality Agency.", report.checks
+    assert report.status is Status.VERIFIED

@@ -123,7 +123,7 @@ def _blank_node_doc() -> dict:
 def test_blank_node_labels_follow_the_chosen_hash(hash_name: str) -> None:
     """Independent check of RDFC-1.0 step 5: unique first-degree hashes, sorted, get c14n0.."""
     def first_degree_hash(word: str) -> str:
-        quads = sorted([f'<https://example.org/root> <https://example.org/vocab#part> _:a .\n',
+        quads = sorted(['<https://example.org/root> <https://example.org/vocab#part> _:a .\n',
                         f'_:a <https://example.org/vocab#label> "{word}" .\n'])
         return hashlib.new(hash_name, "".join(quads).encode()).hexdigest()
 
@@ -460,6 +460,10 @@ REFUSED_LIKE_JSONLD_JS = {
                                                    [V2, {"foo": {"@id": "https://example.org/foo", "@type": "@id"}}]),
     "direction (rdfDirection not set)": _c({"id": "did:example:s", "name": {"@value": "x", "@direction": "rtl"}}),
     "null-id (invalid @id value)": _c({"id": None}),
+    "set-beside-properties (relative subject reference)": _c(
+        {"id": "did:example:s"}, proof=_PROOF | {"@set": "@type"}),
+    "null-in-nested-types (invalid type value)": _c(
+        {"id": "did:example:s", "type": [None, "AchievementSubject"]}, [V2, OB303]),
 }
 
 ACCEPTED_LIKE_JSONLD_JS = {

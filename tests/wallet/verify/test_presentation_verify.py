@@ -40,7 +40,7 @@ def test_a_bundle_with_challenge_domain_and_expiry_verifies() -> None:
     assert report.holder == did_key_from_public_key(HOLDER)
     assert report.check(CheckName.PRESENTATION).outcome is Outcome.PASSED
     assert report.check(CheckName.HOLDER).outcome in (Outcome.PASSED, Outcome.WARNING)
-    assert report.check(CheckName.DATES).message == "Valid until 1 February 2026."
+    assert report.check(CheckName.DATES).message == "The bundle is valid until 1 February 2026."
     assert [r.status for _, r in report.credentials] == [Status.VERIFIED]
 
 
@@ -52,6 +52,7 @@ def test_wrong_challenge_domain_and_expired_bundle_each_say_so() -> None:
     assert wrong.check(CheckName.DOMAIN).code == "wrong-domain"
     late = verify_presentation(vp, env(now=datetime(2026, 3, 1, tzinfo=timezone.utc)), challenge="c-1")
     assert late.check(CheckName.DATES).code == "expired"
+    assert late.check(CheckName.DATES).message == "The bundle expired on 1 February 2026."
     assert late.status is Status.NOT_VERIFIED
 
 

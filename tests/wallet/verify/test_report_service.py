@@ -22,10 +22,18 @@ def test_wallet_verify_stores_and_announces(wallet) -> None:
     [cred] = wallet.import_bytes(json.dumps(doc).encode(), name="badge.json").added
     seen = []
     wallet.events.verification_finished.connect(lambda cid, rep: seen.append((cid, rep.status)))
-    assert wallet.report(cred.id) is None or wallet.report(cred.id).status is Status.VERIFIED
+    assert wallet.report(cred.id) is None  # nothing stored until it is checked
     report = wallet.verify(cred.id[:10])
     assert report.status is Status.VERIFIED
     assert seen == [(cred.id, Status.VERIFIED)]
     stored = wallet.report(cred.id)
     assert stored == report
     assert wallet.verify_environment().clock is wallet.clock
+
+
+def test_an_unreadable_stored_report_is_treated_as_missing(wallet) -> None:
+    from datetime import datetime, timezone
+
+    [cred] = wallet.import_bytes(json.dumps(signed_ob3(ed_key(9))).encode(), name="b.json").added
+    wallet.store.save_report(cred.id, datetime.now(timezone.utc), {"status": "nonsense"})
+    assert wallet.report(cred.id) is None

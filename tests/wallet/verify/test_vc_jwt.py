@@ -154,3 +154,18 @@ def test_damaged_tokens_are_refused_with_a_sentence() -> None:
         report = verify_credential(token, env())
         assert report.status is Status.NOT_VERIFIED
         assert report.summary
+
+
+def test_vc11_properties_left_to_the_registered_claims() -> None:
+    key = ed_key()
+    did = did_key_from_public_key(key)
+    vc = ob3_credential(did)
+    vc["@context"] = ["https://www.w3.org/2018/credentials/v1", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    for prop in ("issuer", "id", "validFrom"):
+        vc.pop(prop)
+    subject = vc["credentialSubject"].pop("id")
+    payload = {"vc": vc, "iss": did, "sub": subject, "jti": "urn:uuid:1", "nbf": NBF}
+    token = _token({"alg": "EdDSA", "kid": verification_method_for(key)}, payload, _signer(key, "EdDSA"))
+    report = verify_credential(token, env())
+    assert report.status is Status.VERIFIED, report.checks
+    assert report.signer.issuer_id == did

@@ -19,7 +19,7 @@ KEYS = ["@context", "type", "issuer", "credentialSubject", "proof", "validFrom",
 PROOF_KEYS = ["type", "cryptosuite", "verificationMethod", "proofPurpose", "proofValue", "created", "expires", "jws", "@context", "previousProof"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(KEYS), json_values)
 def test_any_value_in_a_credential_field_gives_a_report(key: str, value) -> None:
     doc = clone(BASE)
@@ -28,17 +28,17 @@ def test_any_value_in_a_credential_field_gives_a_report(key: str, value) -> None
     assert report.status in Status and report.summary
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(PROOF_KEYS), json_values)
 def test_any_value_in_a_proof_field_gives_a_report(key: str, value) -> None:
     doc = clone(BASE)
     doc["proof"][key] = value
     report = verify_credential(doc, env())
-    # JSON null is "no value": JSON-LD drops it, so the signed graph is unchanged
-    assert report.status is not Status.VERIFIED or doc["proof"] == BASE["proof"] or value is None
+    # JSON null and [] are "no value": JSON-LD drops them, so the signed graph is unchanged
+    assert report.status is not Status.VERIFIED or doc["proof"] == BASE["proof"] or value in (None, [])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(json_values)
 def test_any_json_as_credential_or_presentation(value) -> None:
     assert verify_credential(value if isinstance(value, (dict, str)) else {"x": value}, env()).summary

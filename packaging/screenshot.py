@@ -1,0 +1,71 @@
+"""Make docs/screenshot.png: the app on a demo wallet, drawn offscreen.
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python packaging/screenshot.py [OUT.png]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QApplication
+
+
+def settle(app: QApplication, rounds: int = 40) -> None:
+    for _ in range(rounds):
+        QThreadPool.globalInstance().waitForDone(50)
+        app.processEvents()
+
+
+def _first_verified(page) -> int:
+    """A verified credential shows the most: "Signed by ...", every check passed."""
+    from ui.credentials.model import ReportRole
+    from wallet.verify.report import Status
+
+    for row in range(page.proxy.rowCount()):
+        report = page.proxy.index(row, 0).data(ReportRole)
+        if report is not None and report.status is Status.VERIFIED and "Endorsement" not in (
+                page.proxy.index(row, 0).data() or ""):
+            return row
+    return 0
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    with tempfile.TemporaryDirectory(prefix="learner-wallet-shot-") as home:
+        os.environ["LEARNER_WALLET_HOME"] = home
+        from ui.app import make_application
+        from ui.main_window import MainWindow
+        from wallet.demo import create_demo_wallet
+
+        app = make_application()
+        wallet = create_demo_wallet(Path(home) / "demo")
+        window = MainWindow(wallet)
+        window.resize(1280, 800)
+        window.show()
+        page = window.credentials
+        settle(app)
+        while page._verifying:
+            settle(app, 5)
+        wanted = os.environ.get("SHOT_SEARCH", "")
+        if wanted:
+            page.search.setText(wanted)
+        page.view.setCurrentIndex(page.proxy.index(_first_verified(page), 0))
+        page.view.setFocus()
+        show = os.environ.get("SHOT_PAGE")
+        if show:
+            window.show_page(show)
+        settle(app, 10)
+        window.grab().save(str(out))
+        window.close()
+        settle(app, 5)
+        wallet.close()
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

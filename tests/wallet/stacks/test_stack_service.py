@@ -1,0 +1,105 @@
+"""Stored definitions: added from a file or from a signed credential, listed, removed."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+import resources
+from tests.wallet.stacks.conftest import FIXTURES
+from wallet.demo import DemoIssuer, load_catalogue, load_keys
+from wallet.errors import NotFound, StackDefinitionError
+
+HOLDER = "did:key:z6MkfrQzp1wA1yDmuzW4sgTdUyKo2MxntxokoPzYAn2EmqYA"
+
+
+@pytest.fixture
+def issuer() -> DemoIssuer:
+    return DemoIssuer(load_catalogue(), load_keys(), HOLDER, datetime(2026, 1, 5, tzinfo=timezone.utc))
+
+
+def _ladder() -> dict:
+    return json.loads(resources.path("stacks", "data-skills-certificate.json").read_text())
+
+
+def test_a_signed_definition_is_verified_and_its_publisher_shown(wallet, issuer):
+    signed = issuer.signed_stack(_ladder())
+    events = []
+    wallet.events.stacks_changed.connect(lambda: events.append(1))
+    stack = wallet.stacks.add_bytes(json.dumps(signed).encode(), name="ladder.vc.json")
+    assert stack.signed and stack.origin == "credential"
+    assert stack.publisher == "Riverbend Open College (demo issuer)"
+    assert stack.signature_note == "Signed by Riverbend Open College (demo issuer); the signature was checked."
+    assert stack.definition.name == "Certificate in Data Skills (demo)"
+    assert events == [1]
+
+
+def test_a_tampered_signed_definition_is_refused(wallet, issuer):
+    signed = issuer.signed_stack(_ladder())
+    signed["credentialSubject"]["stackDefinition"]["requirement"]["all"][3]["credits"] = 1  # easier electives
+    with pytest.raises(StackDefinitionError) as err:
+        wallet.stacks.add_bytes(json.dumps(signed).encode())
+    assert err.value.message == "This stack definition's signature does not hold, so it was not added."
+    assert wallet.stacks.stored() == []
+
+
+def test_a_credential_without_a_definition_is_refused(wallet, interop):
+    data = (interop / "peer-vcjs/stack/ou-cs-1.json").read_bytes()
+    with pytest.raises(StackDefinitionError) as err:
+        wallet.stacks.add_bytes(data)
+    assert err.value.message == "This is a credential, not a stack definition: it carries no stack definition."
+
+
+def test_list_get_by_part_and_remove(wallet):
+    a = wallet.stacks.add_file(FIXTURES / "ou-programme.json")
+    b = wallet.stacks.add_file(FIXTURES / "ovm-programme.json")
+    assert [s.id for s in wallet.stacks.stored()] == [a.id, b.id]
+    assert wallet.stacks.get("ovm").id == b.id
+    with pytest.raises(NotFound, match="Several stacks match 'urn:test'"):
+        wallet.stacks.get("urn:test")
+    wallet.stacks.remove(a.id)
+    assert [s.id for s in wallet.stacks.stored()] == [b.id]
+    with pytest.raises(NotFound):
+        wallet.stacks.remove(a.id)
+
+
+def test_adding_the_same_id_again_replaces_it(wallet, tmp_path):
+    first = json.loads((FIXTURES / "ovm-programme.json").read_text())
+    wallet.stacks.add_file(FIXTURES / "ovm-programme.json")
+    first["name"] = "Renamed"
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(first))
+    wallet.stacks.add_file(path)
+    (only,) = wallet.stacks.stored()
+    assert only.definition.name == "Renamed"
+    assert wallet.stacks.progress(only.id).name == "Renamed"
+
+
+def test_definitions_are_sealed_in_the_store(wallet):
+    wallet.stacks.add_file(FIXTURES / "ovm-programme.json")
+    files = [f for f in wallet.store.path.parent.iterdir() if f.name.startswith(wallet.store.path.name)]
+    raw = b"".join(f.read_bytes() for f in files)
+    assert len(raw) > 4096  # the database (and its write-ahead log) were read
+    assert b"Virtual Mobility" not in raw and b"levelFramework" not in raw and b"urn:test:stack" not in raw
+
+
+def test_progress_updates_as_credentials_arrive(wallet, interop):
+    stack = wallet.stacks.add_file(FIXTURES / "ovm-programme.json")
+    fractions = [wallet.stacks.progress(stack.id).fraction]
+    for name in ("ovm-ic-foundational.json", "ovm-nl-foundational.json", "ovm-al-advanced.json"):
+        (cred,) = wallet.import_bytes((interop / "peer-vcjs/stack" / name).read_bytes(), name=name).added
+        wallet.verify(cred.id)
+        fractions.append(wallet.stacks.progress(stack.id).fraction)
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] > fractions[1]
+    wallet.trash(cred.id)
+    assert wallet.stacks.progress(stack.id).fraction == fractions[2]
+
+
+def test_a_signed_definition_naming_another_publisher_shows_the_signer(wallet, issuer):
+    ladder = _ladder()
+    ladder["publisher"] = {"id": "did:web:famous-university.example", "name": "Famous University"}
+    stack = wallet.stacks.add_bytes(json.dumps(issuer.signed_stack(ladder)).encode())
+    assert stack.publisher == "Riverbend Open College (demo issuer)"
+    assert "The file names Famous University as its publisher; the signer is shown instead." in stack.signature_note

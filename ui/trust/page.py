@@ -1,0 +1,307 @@
+"""The Trust page: whom the learner trusts, what the wallet has saved, and how old it is.
+
+It lists issuer registries, the learner's own trusted issuers, and the saved issuer
+documents and status lists with their ages; it adds registries (from a file or the
+web) and issuers, checks status now, updates registries, and exports or imports the
+portable trust file for a machine that never goes online. Every action is one core
+call off the GUI thread (:func:`ui.ops.run_op`) with one sentence of feedback.
+Dialogs are passed in as plain callables, so tests drive the page without modal boxes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.ops import Op, run_op
+from ui.trust.actions import AutoRefresher, CheckStatusAction
+from ui.trust.model import Column, TrustModel
+from ui.widgets.error_box import DetailsDisclosure, describe_error
+from wallet.net import policy_label
+from wallet.trustfile import UntrustedSigner
+
+log = logging.getLogger(__name__)
+
+JSON_FILTER = "Trust and registry files (*.json);;All files (*)"
+
+
+def _open_file(parent: QWidget) -> Callable[[str], str | None]:
+    def ask(caption: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, caption, "", JSON_FILTER)
+        return path or None
+
+    return ask
+
+
+def _save_file(parent: QWidget) -> Callable[[str, str], str | None]:
+    def ask(caption: str, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, JSON_FILTER)
+        return path or None
+
+    return ask
+
+
+def _ask_text(parent: QWidget) -> Callable[[str, str], str | None]:
+    def ask(title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(parent, title, label)
+        return text.strip() if ok and text.strip() else None
+
+    return ask
+
+
+def _confirm(parent: QWidget) -> Callable[[str, str], bool]:
+    def ask(title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    return ask
+
+
+@dataclass
+class Dialogs:
+    """How the page asks the learner things (replaced by plain functions in tests)."""
+
+    open_file: Callable[[str], str | None]
+    save_file: Callable[[str, str], str | None]
+    ask_text: Callable[[str, str], str | None]
+    confirm: Callable[[str, str], bool]
+
+
+class TrustPage(QWidget):
+    """Registries, trusted issuers, saved documents, and the portable trust file."""
+
+    busy_changed = Signal(bool)
+    feedback_changed = Signal(str)
+
+    def __init__(self, wallet: Any, parent: QWidget | None = None, *, bridge: Any = None,
+                 dialogs: Dialogs | None = None) -> None:
+        super().__init__(parent)
+        self.wallet = wallet
+        self.dialogs = dialogs or Dialogs(_open_file(self), _save_file(self), _ask_text(self), _confirm(self))
+        self.model = TrustModel(lambda: wallet.clock(), self)
+        self.op: Op | None = None
+        self._build()
+        self.auto: AutoRefresher | None = None
+        if bridge is not None:
+            bridge.trust_changed.connect(self.reload)
+            self.auto = AutoRefresher(wallet, bridge, self)
+            QTimer.singleShot(3000, self.auto, self.auto.run)  # after the window has appeared
+        self.reload()
+
+    # -- layout
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
+        title = QLabel("Trust", self)
+        title.setProperty("role", "pageTitle")
+        layout.addWidget(title)
+        self.intro = QLabel(self)
+        self.intro.setWordWrap(True)
+        self.intro.setProperty("role", "muted")
+        layout.addWidget(self.intro)
+
+        row = QHBoxLayout()
+        self.check_action = CheckStatusAction(self.wallet, self)
+        self.check_button = self._button("Check status now", self.check_action.trigger, primary=True)
+        self.check_action.message.connect(self._say)
+        self.check_action.changed.connect(lambda: self.check_button.setEnabled(self.check_action.isEnabled()))
+        self.check_action.finished.connect(lambda _r: self.reload())
+        self.check_action.failed.connect(self._show_detail)
+        row.addWidget(self.check_button)
+        self.update_button = self._button("Update registries", self.update_registries)
+        row.addWidget(self.update_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+        row = QHBoxLayout()
+        for label, slot in (("Add registry from a file\u2026", self.add_registry_file),
+                            ("Add registry from the web\u2026", self.add_registry_url),
+                            ("Trust an issuer\u2026", self.add_issuer)):
+            row.addWidget(self._button(label, slot))
+        row.addStretch(1)
+        self.import_button = self._button("Import trust file\u2026", self.import_trust_file)
+        self.export_button = self._button("Export trust file\u2026", self.export_trust_file)
+        row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setSectionResizeMode(Column.DETAIL, QHeaderView.ResizeMode.Stretch)
+        self.view.setAccessibleName("Registries, trusted issuers and saved documents")
+        layout.addWidget(self.view, 1)
+
+        row = QHBoxLayout()
+        self.remove_button = self._button("Remove", self.remove_selected)
+        self.remove_button.setEnabled(False)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.remove_button.setEnabled(self.view.selectionModel().hasSelection()))
+        row.addWidget(self.remove_button)
+        self.feedback = QLabel(self)
+        self.feedback.setWordWrap(True)
+        self.feedback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.feedback, 1)
+        layout.addLayout(row)
+        self.details = DetailsDisclosure("", self)
+        self.details.setVisible(False)
+        layout.addWidget(self.details)
+
+    def _button(self, label: str, slot: Callable[[], Any], *, primary: bool = False) -> QPushButton:
+        button = QPushButton(label, self)
+        button.setProperty("primary", primary)
+        button.clicked.connect(lambda: slot())
+        return button
+
+    # -- showing
+
+    def reload(self) -> None:
+        data = self.wallet.trust_data
+        self.model.set_items(data.items())
+        self.intro.setText(
+            "Who issued your credentials, and whether they were revoked. Saved documents let the wallet check "
+            f"this offline. Going online: {_lower_first(policy_label(data.policy))} (change it in Settings)."
+        )
+        self.view.resizeColumnsToContents()
+
+    def _say(self, text: str) -> None:
+        self.feedback.setText(text)
+        self.feedback_changed.emit(text)
+
+    def _show_detail(self, message: str, detail: str) -> None:
+        self._say(message)
+        self.details.text.setPlainText(detail)
+        self.details.setVisible(bool(detail))
+
+    def _run(self, fn: Callable[[], Any], done: Callable[[Any], str]) -> Op:
+        self.details.setVisible(False)
+        self.busy_changed.emit(True)
+        self.op = run_op(self, fn)
+        self.op.on_success(lambda result: self._finish(done(result)))
+        self.op.on_failure(self._fail)
+        return self.op
+
+    def _finish(self, text: str) -> None:
+        self.busy_changed.emit(False)
+        self.wallet.trust_data.announce_change()
+        self.reload()
+        self._say(text)
+
+    def _fail(self, exc: BaseException) -> None:
+        self.busy_changed.emit(False)
+        message, detail = describe_error(exc)
+        self._show_detail(message, detail)
+
+    # -- actions
+
+    def update_registries(self) -> Op:
+        def done(results: list[Any]) -> str:
+            if not results:
+                return "No registry was added from the web, so there is nothing to update."
+            bad = [f"{reg.name}: {error}" for reg, error in results if error]
+            return " ".join(bad) if bad else f"Updated {len(results)} registr{'y' if len(results) == 1 else 'ies'}."
+
+        return self._run(lambda: self.wallet.trust_data.trust.update_registries(user_initiated=True), done)
+
+    def add_registry_file(self) -> Op | None:
+        path = self.dialogs.open_file("Add an issuer registry")
+        if not path:
+            return None
+        return self._run(lambda: self.wallet.trust_data.trust.add_registry(path), _registry_added)
+
+    def add_registry_url(self) -> Op | None:
+        url = self.dialogs.ask_text("Add an issuer registry", "The registry's web address (https://\u2026):")
+        if not url:
+            return None
+        return self._run(lambda: self.wallet.trust_data.trust.add_registry(url, user_initiated=True), _registry_added)
+
+    def add_issuer(self) -> Op | None:
+        did = self.dialogs.ask_text("Trust an issuer", "The issuer's identifier (did:\u2026 or https://\u2026):")
+        if not did:
+            return None
+        name = self.dialogs.ask_text("Trust an issuer", "What to call this issuer:") or ""
+        return self._run(lambda: self.wallet.trust_data.trust.add_trusted_issuer(did, name),
+                         lambda issuer: f"You now trust {issuer.name}.")
+
+    def remove_selected(self) -> bool:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return False
+        item = self.model.item(rows[0].row())
+        if not self.dialogs.confirm("Remove", f"Remove \u201c{item.title}\u201d ({item.kind_label.lower()})?"):
+            return False
+        removed = self.wallet.trust_data.remove(item)
+        self.reload()
+        self._say(f"Removed {item.title}." if removed else "It was already gone.")
+        return removed
+
+    def export_trust_file(self) -> Op | None:
+        path = self.dialogs.save_file("Export trust file", "learner-wallet-trust.json")
+        if not path:
+            return None
+
+        def done(counts: dict[str, int]) -> str:
+            return (f"Saved {Path(path).name}: {counts['documents']} issuer documents, {counts['statusLists']} "
+                    f"status lists and {counts['registries']} registries, signed by this wallet.")
+
+        return self._run(lambda: self.wallet.trust_data.files.export(Path(path)), done)
+
+    def import_trust_file(self) -> Op | None:
+        path = self.dialogs.open_file("Import trust file")
+        if not path:
+            return None
+        files = self.wallet.trust_data.files
+
+        def work() -> Any:
+            try:
+                return files.import_file(Path(path))
+            except UntrustedSigner as exc:
+                return exc  # asked about on the GUI thread, below
+
+        op = self._run(work, lambda summary: summary.message if not isinstance(summary, UntrustedSigner) else "")
+        op.on_success(lambda result: self._ask_about_signer(path, result))
+        return op
+
+    def _ask_about_signer(self, path: str, result: Any) -> None:
+        if not isinstance(result, UntrustedSigner):
+            return
+        question = (
+            "This trust file was made by someone this wallet has not trusted before:\n\n"
+            f"{result.signer}\n\nImport it only if you trust whoever gave it to you. Import it?"
+        )
+        if not self.dialogs.confirm("Import trust file", question):
+            self._say("The trust file was not imported.")
+            return
+        files = self.wallet.trust_data.files
+        self._run(lambda: files.import_file(Path(path), trust_signer=True), lambda summary: summary.message)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _registry_added(reg: Any) -> str:
+    return f"Added {reg.name}: {len(reg.entries)} issuer{'s' if len(reg.entries) != 1 else ''}."
