@@ -170,7 +170,7 @@ def test_merge_preview_then_merge_adds_only_what_is_missing(tmp_path: Path):
     b.close()
     again = open_wallet(tmp_path / "b", Unlocker(secret=PASS))  # re-sealed under b's own key
     assert sorted(c.summary.title for c in again.credentials()) == [f"Course {i}" for i in range(8)]
-    assert again.store.verify_records() == 8
+    assert again.store.verify_records() == 8 + 2  # eight credentials, two identities
     again.close()
 
 
