@@ -56,6 +56,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def demo_note(wallet: Any) -> str:
+    contents = getattr(wallet, "demo", None)
+    n_creds = len(getattr(contents, "credentials", ()) or ())
+    n_stacks = len(getattr(contents, "stacks", ()) or ())
+    return (f"Demo wallet: {n_creds} example credentials and {n_stacks} stacks, signed by a demo issuer. "
+            "Nothing you do here is kept.")
+
+
 class Startup(QObject):
     """Opens (or creates) the wallet step by step, then shows the main window.
 
@@ -220,6 +228,7 @@ class Startup(QObject):
         self.window = MainWindow(wallet)
         if self.demo_home is not None:
             self.window.setWindowTitle("Learner Wallet — demo (nothing is kept)")
+            self.window.show_note(demo_note(wallet))
         self.window.show()
         self.splash.close()
         self.app.setQuitOnLastWindowClosed(True)

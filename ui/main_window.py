@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
         cred_menu = bar.addMenu("&Credential")
-        cred_menu.addActions([c.verify_action, c.remove_action])
+        cred_menu.addActions([c.verify_action, c.verify_all_action, c.remove_action])
         cred_menu.addSeparator()
         cred_menu.addActions([c.find_action, c.trash_action])
         view_menu = bar.addMenu("&View")
@@ -221,6 +221,14 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbar = bar
         self.stack.currentChanged.connect(lambda _n: bar.setVisible(self.stack.currentWidget() is c))
+
+    def show_note(self, text: str) -> None:
+        """A lasting note at the bottom of the window (e.g. "this is a demo wallet")."""
+        if not hasattr(self, "note_label"):
+            self.note_label = QLabel(self)
+            self.note_label.setProperty("role", "muted")
+            self.statusBar().addPermanentWidget(self.note_label)
+        self.note_label.setText(text)
 
     def show_about(self) -> None:
         from wallet import __version__
@@ -268,6 +276,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.credentials.stop_work()
         self.clipboard.clear_now()
         self.bridge.detach()
         super().closeEvent(event)

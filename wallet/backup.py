@@ -219,12 +219,29 @@ def make_backup(store: Store, home: Path, *, clock: Clock = system_clock, keep: 
         "schema": store.schema_version(),
         "credentials": store.count()["credentials"],
     }
-    entries = [e for e in _read_manifest(folder) if (folder / e["file"]).exists()] + [entry]
+    entries = [e for e in _read_manifest(folder) if (folder / e["file"]).exists()]
+    entries += _adopt_unlisted(folder, {e["file"] for e in entries} | {name}) + [entry]
     kept = keep if keep is not None else Settings(store).get(BACKUPS_KEPT)
     entries = _rotate(folder, entries, kept)
     _write_manifest(folder, entries)
     log.info("backup made: %s", name)
     return _entry_info(folder, entry, verify=False)
+
+
+def _adopt_unlisted(folder: Path, listed: set[str]) -> list[dict[str, Any]]:
+    """Backup files missing from the manifest (a backup cut short between its rename
+    and the manifest update): sound ones join the rotation, unsound ones are removed."""
+    adopted = []
+    for path in folder.iterdir():
+        if not _NAME.fullmatch(path.name) or path.name in listed:
+            continue
+        info = _unlisted_info(path)
+        if not info.ok:
+            path.unlink(missing_ok=True)
+            continue
+        adopted.append({"file": path.name, "created": info.created.isoformat(), "sha256": info.sha256,
+                        "size": info.size, "generation": 0, "schema": 0, "credentials": 0})
+    return adopted
 
 
 def _rotate(folder: Path, entries: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:

@@ -166,14 +166,15 @@ class NetClient:
         self.ensure_allowed(user_initiated=user_initiated)
         limit = self.max_bytes if max_bytes is None else max_bytes
         give_up_at = time.monotonic() + self.deadline
-        origin_host = host_of(url)
+        origin_host, origin_port, _ = require_https(url)
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             host, port, path = require_https(current)
-            if host.lower() != origin_host.lower():
+            if (host.lower(), port) != (origin_host.lower(), origin_port):
+                where = host if host.lower() != origin_host.lower() else f"{host}:{port}"
                 raise NetworkError(
-                    f"{origin_host} sent the request on to another site ({host}), which is not followed.",
-                    f"cross-host redirect {url} -> {current}",
+                    f"{origin_host} sent the request on to another site ({where}), which is not followed.",
+                    f"cross-origin redirect {url} -> {current}",
                 )
             status, headers, body = self._exchange(host, port, path, accept, limit, give_up_at, current)
             if status in (301, 302, 303, 307, 308):

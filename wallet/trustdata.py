@@ -72,6 +72,7 @@ _KIND_LABELS = {
     "did-document": "Issuer identity (did:web)",
     "key-document": "Issuer key document",
     "status-list": "Status list",
+    "trust-file-signer": "Trust files you accepted from",
 }
 
 
@@ -144,6 +145,8 @@ class TrustData:
         out += [TrustItem(d.kind, d.url, _short(d.url), _document_detail(d.url), d.fetched_at, d.source)
                 for d in self.trust.documents.all()]
         out += [TrustItem("status-list", c.url, _short(c.url), c.url, c.fetched_at, c.source) for c in self.status.cache.all()]
+        out += [TrustItem("trust-file-signer", did, label or did, did, None, "you")
+                for did, label in self.files.accepted_signers()]
         return out
 
     def remove(self, item: TrustItem) -> bool:
@@ -152,6 +155,8 @@ class TrustData:
             done = self.trust.remove_registry(item.key)
         elif item.kind == "issuer":
             done = self.trust.remove_trusted_issuer(item.key)
+        elif item.kind == "trust-file-signer":
+            done = self.files.forget_signer(item.key)
         else:
             done = self.store.delete("documents", item.key)
         if done:

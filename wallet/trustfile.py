@@ -182,6 +182,9 @@ class TrustFiles:
         value = {"kind": KIND_SIGNER, "did": did, "label": label}
         self._store.put("documents", _SIGNER_PREFIX + did, value, stamp=self._clock(), kind=KIND_SIGNER)
 
+    def forget_signer(self, did: str) -> bool:
+        return self._store.delete("documents", _SIGNER_PREFIX + did)
+
     def _is_accepted(self, did: str) -> bool:
         return did == self.signer_did() or self._store.fetch("documents", _SIGNER_PREFIX + did) is not None
 

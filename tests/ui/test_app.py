@@ -145,3 +145,18 @@ def test_a_damaged_wallet_is_set_aside_and_the_newest_backup_restored(qtbot, tmp
     assert window is not None and window.credentials.model.rowCount() == 1
     assert vault.damaged_files(home)  # set aside, never deleted
     _close(second)
+
+
+def test_demo_opens_a_throwaway_wallet_and_removes_it_on_quit(qtbot, tmp_path):
+    startup = ScriptedStartup(_args(tmp_path / "unused", ), keyring=KeyringSlot(MemoryKeyring()))
+    startup.args.demo = True
+    window = _open(qtbot, startup)
+    assert window is not None
+    assert "demo" in window.windowTitle()
+    assert window.note_label.text().startswith("Demo wallet: ")
+    assert window.credentials.model.rowCount() > 5
+    demo_home = startup.demo_home
+    assert demo_home.is_dir()
+    _close(startup)
+    assert not demo_home.exists()
+    assert not (tmp_path / "unused").exists()  # the learner's own wallet was never touched

@@ -285,3 +285,122 @@ def test_a_credential_in_a_transcript_links_to_it(qtbot, window, interop):
     page.select(child.id)
     assert "Part of" in page.detail.section_titles
     assert page.detail.title_label.text() == "Teamwork"
+
+
+def test_a_tampered_credential_is_shown_as_not_verified_with_the_reason(qtbot, window, interop):
+    tampered = interop / "peer-vcjs" / "tampered" / "subject-name-changed.json"
+    window.credentials.importer.show_results = False
+    window.credentials.import_paths([tampered])
+    _wait_verified(qtbot, window.credentials, 1)
+    page = window.credentials
+    assert page.proxy.index(0, Column.STATUS).data() == "Not verified"
+    section = page.detail.verification
+    assert section.badge.text() == "Not verified"
+    assert not section.signer_label.isVisibleTo(section)  # never "Signed by" on a failed check
+    failed = [r for r in section.rows if r.check.outcome.value == "failed"]
+    assert failed and failed[0].message.text()
+
+
+def test_old_reports_are_checked_again_on_opening(qtbot, full_window, wallet):
+    from datetime import timedelta
+
+    from wallet.clock import fixed_clock
+
+    later = wallet.clock() + timedelta(days=400)
+    wallet.clock = fixed_clock(later)
+    second = MainWindow(wallet)
+    qtbot.addWidget(second)
+    settle(qtbot, lambda: second.credentials.loaded and not second.credentials._verifying)
+    reports = [second.credentials.model.report_for(c.id) for c in second.credentials.model.credentials()]
+    assert all(r is not None and r.checked_at == later for r in reports)
+
+
+def test_verify_all_checks_every_credential(qtbot, full_window):
+    page = full_window.credentials
+    before = {c.id: page.model.report_for(c.id).checked_at for c in page.model.credentials()}
+    page.verify_all_action.trigger()
+    assert len(page._verifying) == 14
+    settle(qtbot, lambda: not page._verifying)
+    after = {c.id: page.model.report_for(c.id).checked_at for c in page.model.credentials()}
+    assert all(after[i] >= before[i] for i in before)
+
+
+def test_an_import_that_fails_as_a_whole_is_told_plainly(qtbot, window, stack_dir, monkeypatch):
+    from wallet.errors import DiskFull
+
+    def full(*_a, **_k):
+        raise DiskFull("The disk is full, so nothing more could be saved. Everything saved before is safe.",
+                       "sqlite: database or disk is full")
+
+    monkeypatch.setattr(window.wallet, "import_paths", full)
+    _drop_files(window, [stack_dir / "ou-cs-1.json"])
+    settle(qtbot, lambda: window.credentials.importer.last_dialog is not None)
+    row = window.credentials.importer.last_dialog.rows[0]
+    assert row.sentence.text().startswith("The disk is full")
+    assert row.details.text.toPlainText() == "sqlite: database or disk is full"
+
+
+def test_pasting_copied_files_imports_them(qtbot, window, stack_dir):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(stack_dir / "ou-cs-2.json"))])
+    QGuiApplication.clipboard().setMimeData(mime)
+    window.credentials.paste_action.trigger()
+    _wait_verified(qtbot, window.credentials, 1)
+
+
+def test_a_drag_without_files_or_text_is_refused(window):
+    mime = QMimeData()
+    mime.setData("application/octet-stream", b"\x00\x01")
+    pos = QPointF(10, 10)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    try:
+        enter = QDragEnterEvent(pos, *args)
+    except TypeError:
+        enter = QDragEnterEvent(pos.toPoint(), *args)
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+
+
+def test_folder_import_reports_progress_and_can_be_stopped(qtbot, window, interop, tmp_path):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(interop / "peer-vcjs", corpus)
+    importer = window.credentials.importer
+    importer.show_results = False
+    steps: list[tuple[int, int]] = []
+    outcomes: list = []
+    importer.finished.connect(outcomes.append)
+    op = importer.import_paths([corpus])
+    op.on_progress(lambda done, total, _name: steps.append((done, total)))
+    op.on_progress(lambda done, _total, _name: op.cancel() if done >= 5 else None)
+    settle(qtbot, lambda: outcomes)
+    total = steps[0][1]
+    assert total > 20
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+    assert 5 <= len(outcomes[0]) < total  # stopped early; what was done is kept and reported
+    assert window.credentials.model.rowCount() >= 1
+
+
+def test_closing_the_window_stops_a_long_check(qtbot, full_window, monkeypatch):
+    import threading
+    import time
+
+    page = full_window.credentials
+    calls = []
+    real_verify = full_window.wallet.verify
+    gate = threading.Event()
+
+    def slow_verify(cred_id):
+        calls.append(cred_id)
+        gate.wait(5)
+        return real_verify(cred_id)
+
+    monkeypatch.setattr(full_window.wallet, "verify", slow_verify)
+    page.verify_all_action.trigger()
+    while not calls:
+        time.sleep(0.01)
+    full_window.close()
+    gate.set()
+    settle(qtbot)
+    assert len(calls) == 1  # stopped after the credential in hand, not after all 14

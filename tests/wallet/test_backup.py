@@ -53,9 +53,10 @@ def test_backup_is_a_checked_private_copy_listed_in_the_manifest(tmp_path: Path)
     assert entry["sha256"] == hashlib.sha256(info.path.read_bytes()).hexdigest()
     [found] = backup.find_backups(home)
     assert found.ok and found.path == info.path
-    copy = Store.open(info.path, wallet.store.data_key, create=False)
+    copy = Store.from_bytes(info.path.read_bytes(), wallet.store.data_key)
     assert len(copy.credentials()) == 5 and copy.integrity_check() == "ok"
     copy.close()
+    assert backup.find_backups(home)[0].ok  # reading it changed nothing
 
 
 def test_seven_backups_are_kept_in_rotation(tmp_path: Path):
@@ -130,7 +131,9 @@ def test_restore_onto_a_fresh_machine_brings_everything_back(tmp_path: Path, mem
 
     fresh = tmp_path / "new-machine"
     opened = open_backup(target, recovery)
-    plan = restore.plan_restore(None, opened.open_store(), replace=False)
+    theirs = opened.open_store()
+    plan = restore.plan_restore(None, theirs, replace=False)
+    theirs.close()
     assert plan.mode == "install" and plan.counts(plan.add)["credentials"] == 6
     restore.install(fresh, opened, keyring=KeyringSlot(memory_keyring))
     back = open_wallet(fresh, Unlocker(keyring=KeyringSlot(memory_keyring)))
@@ -181,8 +184,12 @@ def test_replace_sets_the_current_wallet_aside(tmp_path: Path):
     a.close()
     b, _ = _wallet(tmp_path / "b", 2, start=10)
     opened = open_backup(target, recovery)
-    plan = restore.plan_restore(b.store, opened.open_store(), replace=True)
-    assert plan.counts(plan.remove) == {"credentials": 2, "settings": 0} or plan.counts(plan.remove)["credentials"] == 2
+    theirs = opened.open_store()
+    plan = restore.plan_restore(b.store, theirs, replace=True)
+    theirs.close()
+    assert plan.mode == "replace" and plan.counts(plan.remove)["credentials"] == 2
+    assert plan.counts(plan.add)["credentials"] == 2
+    assert any("set aside" in line for line in plan.describe())
     b.close()
     aside = restore.install(tmp_path / "b", opened)
     assert aside is not None and aside.exists()

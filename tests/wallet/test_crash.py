@@ -172,3 +172,40 @@ def test_full_disk_during_a_folder_import_reports_per_file(tmp_path: Path, data_
     assert {c.id for c in again.credentials()} == stored and len(stored) == len(results) - len(failed)
     assert again.integrity_check() == "ok"
     again.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_sigkill_while_backing_up_never_spoils_the_good_backups(tmp_path: Path, data_key: bytes):
+    from wallet import backup
+
+    home = tmp_path / "home"
+    home.mkdir()
+    path = home / "wallet.sqlite3"
+    store = Store.open(path, data_key)
+    for i in range(150):
+        store.add(make_credential(i))
+    backup.make_backup(store, home)
+    store.close()
+    rng = random.Random(7)
+    for _ in range(20):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - child: back up again and again
+            try:
+                child = Store.open(path, data_key)
+                while True:
+                    child.add(make_credential(rng.randrange(150, 10_000)))
+                    backup.make_backup(child, home)
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.0, 0.08))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        good = backup.find_backups(home)
+        assert good, "a good backup must always remain"
+        for info in good:
+            copy = Store.from_bytes(info.path.read_bytes(), data_key)  # in memory: the file stays as it is
+            try:
+                assert copy.integrity_check() == "ok" and len(copy.credentials()) >= 150
+            finally:
+                copy.close()
+    assert len(backup.find_backups(home)) <= 7

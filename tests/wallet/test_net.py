@@ -87,6 +87,15 @@ def test_redirect_to_another_host_is_refused(tls, server):
     assert server.requests == ["/did.json"]  # the other host was never asked
 
 
+def test_redirect_to_another_port_is_refused(tls, server):
+    with Server(tls) as other:
+        other.routes["/x"] = Route(body=b"{}")
+        server.routes["/a"] = Route(302, headers={"Location": other.url("/x")})
+        with pytest.raises(NetworkError, match="another site"):
+            client(tls).get(server.url("/a"), user_initiated=True)
+        assert other.requests == []
+
+
 def test_redirect_loop_stops(tls, server):
     server.routes["/a"] = Route(302, headers={"Location": "/b"})
     server.routes["/b"] = Route(302, headers={"Location": "/a"})

@@ -107,6 +107,7 @@ class CredentialsPage(QWidget):
         self.importer = ImportController(wallet, self)
         self.importer.finished.connect(self._imported)
         self._verifying: set[str] = set()
+        self._verify_ops: set[Any] = set()
         self.loaded = False
         self._make_actions()
         self._build()
@@ -124,6 +125,8 @@ class CredentialsPage(QWidget):
                                     "Add a credential copied as text (JSON or a signed token)")
         self.verify_action = _action(self, "&Verify again", "verify", "Ctrl+R",
                                      "Check the selected credential again, on this computer")
+        self.verify_all_action = _action(self, "Verify &all again", "verify", "Ctrl+Shift+R",
+                                         "Check every credential in the wallet again, on this computer")
         self.remove_action = _action(self, "&Move to trash", "trash", QKeySequence.StandardKey.Delete,
                                      "Move the selected credential to the trash (you can restore it)")
         self.trash_action = _action(self, "&Trash…", "empty-trash", "Ctrl+Shift+T",
@@ -133,6 +136,7 @@ class CredentialsPage(QWidget):
         self.add_folder_action.triggered.connect(self.importer.choose_folder)
         self.paste_action.triggered.connect(self.paste)
         self.verify_action.triggered.connect(self.verify_current)
+        self.verify_all_action.triggered.connect(self.verify_all)
         self.remove_action.triggered.connect(self.trash_current)
         self.trash_action.triggered.connect(self.show_trash)
         self.find_action.triggered.connect(self._focus_search)
@@ -284,6 +288,7 @@ class CredentialsPage(QWidget):
     def _update_actions(self) -> None:
         has = self.current() is not None
         self.verify_action.setEnabled(has and hasattr(self.wallet, "verify"))
+        self.verify_all_action.setEnabled(self.model.rowCount() > 0 and hasattr(self.wallet, "verify"))
         self.remove_action.setEnabled(has)
 
     def current(self) -> Credential | None:
@@ -383,6 +388,18 @@ class CredentialsPage(QWidget):
         if cred is not None:
             self.verify([cred.id])
 
+    def stop_work(self) -> None:
+        """The window is closing: ask running checks and imports to stop at the next item."""
+        for op in list(self._verify_ops):
+            op.cancel()
+        if self.importer.op is not None:
+            self.importer.op.cancel()
+
+    def verify_all(self) -> None:
+        ids = [c.id for c in self.model.credentials()]
+        self.verify(ids)
+        self.status_message.emit(f"Checking {len(ids)} credential{'s' if len(ids) != 1 else ''} again…")
+
     def verify(self, ids: list[str]) -> None:
         """Check credentials off the GUI thread; each result lands in the list as it comes."""
         if not hasattr(self.wallet, "verify"):
@@ -395,6 +412,8 @@ class CredentialsPage(QWidget):
             self.model.set_checking(cred_id)
         self._refresh_current_report()
         op = run_op(self, lambda progress: self._verify_all(ids, progress), progress=True)
+        self._verify_ops.add(op)
+        op.finished.connect(lambda: self._verify_ops.discard(op))
         op.on_success(self._verified)
         op.on_failure(lambda exc: self._verify_failed(ids, exc))
 
@@ -412,6 +431,10 @@ class CredentialsPage(QWidget):
         return results
 
     def _verified(self, results: list[tuple[str, Report | None]]) -> None:
+        failed = sum(1 for _cid, report in results if report is None)
+        if failed:
+            self.status_message.emit(f"{failed} credential{'s' if failed != 1 else ''} could not be checked; "
+                                     "see the log for details.")
         for cred_id, report in results:
             self._verifying.discard(cred_id)
             if report is not None:

@@ -151,7 +151,10 @@ def test_export_and_import_with_the_signer_question(qtbot, wallet, tmp_path, int
         other_page.dialogs = yes.dialogs()
         other_page.import_trust_file()
         settle(qtbot, lambda: other_page.feedback.text() == "Trust file imported: 1 item added or updated.")
-        assert names(other_page) == ["ou.example.org …/1"]
+        assert names(other_page) == ["ou.example.org …/1", wallet.trust_data.files.signer_did()]
+        other_page.view.selectRow(1)
+        assert other_page.remove_selected()  # forget the signer: the next file asks again
+        assert other.trust_data.files.accepted_signers() == []
     finally:
         other.close()
 
