@@ -37,7 +37,7 @@ def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
     with tempfile.TemporaryDirectory(prefix="learner-wallet-shot-") as home:
         os.environ["LEARNER_WALLET_HOME"] = home
-        from ui.app import make_application
+        from ui.app import demo_note, make_application
         from ui.main_window import MainWindow
         from wallet.demo import create_demo_wallet
 
@@ -45,6 +45,8 @@ def main() -> int:
         wallet = create_demo_wallet(Path(home) / "demo")
         window = MainWindow(wallet)
         window.resize(1280, 800)
+        window.statusBar().clearMessage()
+        window.show_note(demo_note(wallet))  # as learner-wallet --demo shows it
         window.show()
         page = window.credentials
         settle(app)

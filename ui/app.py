@@ -27,7 +27,7 @@ from ui.ops import run_op
 from ui.theme import apply_theme
 from ui.unlock import GuiAsker, OpeningSplash, RecoveryKeyDialog, WelcomeDialog
 from ui.widgets.error_box import ErrorBox, describe_error
-from wallet.errors import WalletError
+from wallet.errors import StoreError, WalletError
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class Startup(QObject):
         self.splash.hide()
         message = describe_error(exc)[0] if exc else "Your wallet file was set aside as damaged."
         if not find_backups(self.home):
-            self._fatal(exc or RuntimeError("no wallet and no backup"),
+            self._fatal(exc or StoreError("Your wallet file was set aside as damaged.", str(self.home)),
                         extra=" There is no backup to restore. The damaged file is kept in your wallet folder.")
             return
         if not self.ask_restore(message):

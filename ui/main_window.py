@@ -137,6 +137,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self.credentials: CredentialsPage = self.pages["Credentials"]  # type: ignore[assignment]
         self.credentials.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        # an import started from anywhere (menu, shortcut, drop) shows where the credentials land
+        self.credentials.importer.busy_changed.connect(
+            lambda busy: self.show_page("Credentials") if busy else None)
         stacks, share = self.pages.get("Stacks"), self.pages.get("Share")
         if hasattr(stacks, "credential_activated"):
             stacks.credential_activated.connect(self.open_credential)

@@ -128,7 +128,7 @@ class RecoveryKeyDialog(QDialog):
         self.clipboard = ClipboardHelper(self)
         self.setWindowTitle("Your recovery key")
         self.setWindowIcon(app_icon())
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(660)  # the key fits on one line
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addWidget(_heading("Keep this recovery key safe", self))
@@ -139,7 +139,7 @@ class RecoveryKeyDialog(QDialog):
         self.key_label = QLabel(recovery_key, self)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSizeF(15)
+        font.setPointSizeF(14)
         self.key_label.setFont(font)
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setWordWrap(True)
@@ -159,6 +159,9 @@ class RecoveryKeyDialog(QDialog):
         layout.addLayout(row)
         self.kept = QCheckBox("I have written down or printed my recovery key", self)
         layout.addWidget(self.kept)
+        self.reminder = _text("", self)
+        self.reminder.setStyleSheet("color: #8c1d18;")
+        layout.addWidget(self.reminder)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Continue")
@@ -182,6 +185,13 @@ class RecoveryKeyDialog(QDialog):
             f"<p style='font-family: monospace; font-size: 18pt'>{self._key}</p>"
         )
         doc.print_(printer)
+
+    def reject(self) -> None:
+        """Escape or the close button: the key is never shown again, so not before it is kept."""
+        if not self.kept.isChecked():
+            self.reminder.setText("This key is shown only once. Keep it, tick the box, then continue.")
+            return
+        super().reject()
 
     def done(self, result: int) -> None:
         self.key_label.clear()  # the key leaves the screen with the dialog

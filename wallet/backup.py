@@ -194,7 +194,7 @@ def make_backup(store: Store, home: Path, *, clock: Clock = system_clock, keep: 
     created = clock().astimezone(timezone.utc)
     name = f"wallet-{created.strftime('%Y%m%dT%H%M%S%fZ')}.sqlite3"
     target = folder / name
-    for stale in folder.glob(".wallet-*.sqlite3.tmp"):  # left by a backup cut short
+    for stale in folder.glob(".*.tmp"):  # left by a backup cut short
         stale.unlink(missing_ok=True)
     tmp = folder / f".{name}.tmp"
     try:
@@ -304,17 +304,29 @@ def restore_latest(home: Path, unlocker: Any, *, clock: Clock = system_clock) ->
     path = vault.wallet_path(home)
     if path.exists():
         vault.set_aside(path, clock)
+    damaged = next(iter(vault.damaged_files(home)), None)
+    for chosen in good:  # newest first; a copy that fails to open makes way for the next
+        _put_in_place(home, chosen.path)
+        try:
+            wallet = open_wallet(home, unlocker, clock=clock)
+        except vault.DamagedWallet as exc:
+            log.warning("backup %s did not open: %s", chosen.path.name, exc.detail)
+            if exc.set_aside is not None:
+                vault.remove_with_companions(exc.set_aside)  # only a copy; the backup file stays
+            continue
+        log.info("restored backup %s", chosen.path.name)
+        if damaged is not None:
+            salvage_into(wallet.store, damaged)
+        return wallet
+    raise BackupError("None of the backups of this wallet could be opened.", f"{len(good)} tried")
+
+
+def _put_in_place(home: Path, source: Path) -> None:
+    path = home / WALLET_FILENAME
     sidecar_path(path).unlink(missing_ok=True)
-    chosen = good[0]
     tmp = home / f".{WALLET_FILENAME}.restoring"
-    write_private_file(tmp, chosen.path.read_bytes())
+    write_private_file(tmp, source.read_bytes())
     os.replace(tmp, path)
-    log.info("restored backup %s", chosen.path.name)
-    wallet = open_wallet(home, unlocker, clock=clock)
-    damaged = vault.damaged_files(home)
-    if damaged:
-        salvage_into(wallet.store, damaged[0])
-    return wallet
 
 
 def salvage_into(store: Store, damaged: Path) -> int:

@@ -102,16 +102,20 @@ def export_backup(
     store: Store,
     target: Path,
     *,
-    data_key: bytes,
     kind: str,
     secret: str,
+    data_key: bytes | None = None,
     kdf: KdfParams = PASSPHRASE_KDF,
     clock: Clock = system_clock,
 ) -> dict[str, Any]:
     """Write the whole wallet to ``target``, encrypted under the recovery key
-    (``kind="recovery"``, which must be this wallet's own) or a passphrase."""
+    (``kind="recovery"``, which must be this wallet's own) or a passphrase.
+
+    Slow (scrypt, compression): call it from a worker thread in the UI.
+    """
     from wallet.backup import write_private_file
 
+    data_key = store.data_key if data_key is None else data_key
     check = store.integrity_check()
     if check != "ok":
         raise WalletCorrupt("The wallet is damaged, so it was not exported.", check)

@@ -69,7 +69,7 @@ class Response:
         """The body as JSON, or a NetworkError saying the answer was not usable."""
         try:
             return json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
             raise NetworkError(
                 f"The answer from {host_of(self.url)} was not in the expected format.",
                 f"{self.url}: not JSON: {exc}",

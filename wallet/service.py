@@ -163,6 +163,14 @@ class Wallet:
                     self.verify(cred.id)
         return result
 
+    def reverify_after_trust_change(self) -> int:
+        """Verify every held credential again (a registry, issuer or trust file changed
+        what their trust and status lines say); the number checked."""
+        creds = self.credentials()
+        for cred in creds:
+            self.verify(cred.id)
+        return len(creds)
+
 
 # -- opening and creating (data safety: wallet.keys, wallet.vault, wallet.backup)
 

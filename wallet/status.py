@@ -474,7 +474,7 @@ class StatusService:
             when = fetched_at or datetime.fromtimestamp(file.stat().st_mtime, timezone.utc)
         except FileNotFoundError as exc:
             raise InputError("There is no file at that place.", str(file)) from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
             raise MalformedCredential("This file is not a status list (it is not JSON).", f"{file}: {exc}") from exc
         except OSError as exc:
             raise InputError("The file could not be read.", f"{file}: {exc}") from exc

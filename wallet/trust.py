@@ -298,7 +298,7 @@ class TrustService:
         if issuer_id in self._index:
             reg, entry = self._index[issuer_id]
             detail = f"{issuer_id} in {reg.id} ({reg.format}), registry copy of {reg.fetched_at.date().isoformat()}"
-            return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name}.", detail, "issuer-listed")
+            return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name} (registry copy of {_day(reg.fetched_at)}).", detail, "issuer-listed")
         if not registries and not self.trusted_issuers():
             # Nothing to compare with yet: say so, without marking every credential
             # "with warnings" before the learner has chosen whom to trust.
@@ -417,6 +417,11 @@ class TrustService:
         return self.store.delete("documents", _TRUSTED_PREFIX + issuer_id)
 
 
+def _day(when: datetime) -> str:
+    when = when.astimezone(timezone.utc)
+    return f"{when.day} {when:%B %Y}"
+
+
 def _web_hint(issuer_id: str) -> str:
     """What the issuer's id itself ties it to, for the "not in any registry" line."""
     if issuer_id.startswith("did:web:"):
@@ -438,7 +443,7 @@ def _read_json_file(path: Path) -> Any:
         return json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as exc:
         raise InputError("There is no file at that place.", str(path)) from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
         raise TrustError("This file is not an issuer registry (it is not JSON).", f"{path}: {exc}") from exc
     except OSError as exc:
         raise InputError("The file could not be read.", f"{path}: {exc}") from exc

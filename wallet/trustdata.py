@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -113,14 +115,16 @@ class TrustData:
         network setting at "never" (or "only when I ask" and not asked) nothing
         connects: the report says why.
         """
+        credentials = list(credentials)
         docs = [_document_of(c) for c in credentials]
         docs = [d for d in docs if isinstance(d, dict)]
+        web_keys = {vm for d in docs for vm in _web_keys(d)} | {vm for c in credentials for vm in _jwt_web_keys(c)}
         try:
             self.net.ensure_allowed(user_initiated=user_initiated)
         except WalletError as exc:  # nothing connects; one line says why
             return RefreshReport((RefreshResult("", False, exc.message, exc.detail),))
         results = list(self.status.refresh(docs, user_initiated=user_initiated))
-        for vm in sorted({vm for d in docs for vm in _web_keys(d)}):
+        for vm in sorted(web_keys):
             try:
                 self.trust.resolve_for_proof(vm, user_initiated=user_initiated)
                 results.append(RefreshResult(vm, True, "Issuer key document downloaded."))
@@ -132,6 +136,8 @@ class TrustData:
     def needs_network(self, credential: Any) -> bool:
         """Whether this credential has anything that only the network can bring."""
         doc = _document_of(credential)
+        if _jwt_web_keys(credential):
+            return True
         return isinstance(doc, dict) and (bool(status_entries(doc)) or bool(_web_keys(doc)))
 
     def items(self) -> list[TrustItem]:
@@ -196,6 +202,36 @@ def _document_of(credential: Any) -> Any:
         return credential.document
     except (WalletError, ValueError, AttributeError):
         return None
+
+
+def _jwt_web_keys(credential: Any) -> set[str]:
+    """The did:web or https key a JWT credential's header names (kid, else iss)."""
+    signed = getattr(credential, "signed", None)
+    if getattr(getattr(credential, "envelope", None), "value", "") != "jwt" or not isinstance(signed, str):
+        return set()
+    try:
+        header = json.loads(base64.urlsafe_b64decode(_padded(signed.split(".")[0])))
+    except (ValueError, UnicodeDecodeError):
+        return set()
+    if not isinstance(header, dict):
+        return set()
+    found = set()
+    kid = header.get("kid")
+    if isinstance(kid, str) and kid.startswith(("did:web:", "https://")):
+        found.add(kid)
+    elif not kid:  # no key id: the verifier looks the issuer up instead
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(_padded(signed.split(".")[1])))
+        except (ValueError, UnicodeDecodeError, IndexError):
+            payload = None
+        iss = payload.get("iss") if isinstance(payload, dict) else None
+        if isinstance(iss, str) and iss.startswith(("did:web:", "https://")):
+            found.add(iss)
+    return found
+
+
+def _padded(text: str) -> str:
+    return text + "=" * (-len(text) % 4)
 
 
 def _web_keys(document: dict[str, Any]) -> set[str]:

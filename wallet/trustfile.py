@@ -139,7 +139,7 @@ def verify_document(document: dict[str, Any]) -> str:
     unsigned = {key_: value for key_, value in document.items() if key_ != "proof"}
     try:
         data = _hash_data(unsigned, config)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise TrustFileError("This trust file cannot be read.", f"JCS: {exc}") from None
     if not k.verify_raw(resolved.public_key, signature, data):
         raise TrustFileError(
@@ -232,7 +232,7 @@ class TrustFiles:
             document = json.loads(path.read_bytes().decode("utf-8"))
         except FileNotFoundError as exc:
             raise InputError("There is no file at that place.", str(path)) from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
             raise TrustFileError("This file is not a trust file (it is not JSON).", f"{path}: {exc}") from exc
         except OSError as exc:
             raise InputError("The file could not be read.", f"{path}: {exc}") from exc

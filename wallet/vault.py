@@ -115,14 +115,15 @@ def create_store(
         )
     data_key, wallet_id, recovery = new_data_key(), new_wallet_id(), new_recovery_key()
     tmp = home / (WALLET_FILENAME + ".creating")
-    _remove_with_companions(tmp)
+    remove_with_companions(tmp)
     store = Store.open(tmp, data_key)
     meta = {META_WALLET_ID: wallet_id.encode(), META_RECOVERY: wrap_with_recovery(data_key, wallet_id, recovery)}
     if passphrase:
         meta[META_PASSPHRASE] = wrap_with_passphrase(data_key, wallet_id, passphrase, kdf)
     store.set_metas(meta)
     store.close()
-    os.replace(sidecar_path(tmp), sidecar_path(path))
+    if sidecar_path(tmp).exists():
+        os.replace(sidecar_path(tmp), sidecar_path(path))
     os.replace(tmp, path)
     keyring_ok = False
     if keyring is not None:
@@ -190,7 +191,8 @@ def set_aside(path: Path, clock: Clock = system_clock, *, mark: str = DAMAGED_MA
     return target
 
 
-def _remove_with_companions(path: Path) -> None:
+def remove_with_companions(path: Path) -> None:
+    """Delete a wallet file with its -wal, -shm and sidecar (only for copies and temporaries)."""
     for suffix in ("",) + _COMPANIONS:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 

@@ -160,3 +160,25 @@ def test_demo_opens_a_throwaway_wallet_and_removes_it_on_quit(qtbot, tmp_path):
     _close(startup)
     assert not demo_home.exists()
     assert not (tmp_path / "unused").exists()  # the learner's own wallet was never touched
+
+
+def test_a_damaged_wallet_without_backups_is_kept_and_explained(qtbot, tmp_path):
+    from wallet import vault
+
+    keyring = KeyringSlot(MemoryKeyring())
+    home = tmp_path / "w"
+    first = ScriptedStartup(_args(home), keyring=keyring)
+    _open(qtbot, first)
+    _close(first)
+    import shutil
+
+    from wallet.backup import backup_dir
+
+    shutil.rmtree(backup_dir(home), ignore_errors=True)  # a machine where no backup was ever made
+    path = vault.wallet_path(home)
+    path.write_bytes(b"\0" * 4096)
+    second = ScriptedStartup(_args(home), keyring=keyring)
+    assert _open(qtbot, second) is None
+    assert second.fatal and "There is no backup to restore" in second.fatal[0]
+    assert vault.damaged_files(home)  # the damaged file is kept, never replaced by an empty wallet
+    assert not vault.exists(home)

@@ -35,6 +35,9 @@ def test_recovery_key_must_be_acknowledged_and_copies_are_sensitive(qtbot):
     qtbot.addWidget(dialog)
     dialog.clipboard.clear_after_ms = 50
     assert not dialog.ok_button.isEnabled()
+    dialog.show()
+    dialog.reject()  # Escape: refused while the key is not kept, it would be lost
+    assert dialog.isVisible() and "shown only once" in dialog.reminder.text()
     dialog.kept.setChecked(True)
     assert dialog.ok_button.isEnabled()
     dialog.clipboard.copy("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY-Z2345-67ABC-DEFGH", sensitive=True)

@@ -404,3 +404,13 @@ def test_closing_the_window_stops_a_long_check(qtbot, full_window, monkeypatch):
     gate.set()
     settle(qtbot)
     assert len(calls) == 1  # stopped after the credential in hand, not after all 14
+
+
+def test_pasting_on_another_page_shows_the_credentials(qtbot, window, stack_dir):
+    if window.sidebar.count() < 2:
+        pytest.skip("only the Credentials page in this build")
+    window.sidebar.setCurrentRow(1)
+    QGuiApplication.clipboard().setText((stack_dir / "ou-cs-3.json").read_text())
+    window.credentials.paste_action.trigger()
+    assert window.stack.currentWidget() is window.credentials
+    _wait_verified(qtbot, window.credentials, 1)

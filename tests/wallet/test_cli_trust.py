@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 from datetime import datetime, timezone
 
 import pytest
@@ -17,6 +18,7 @@ from wallet.errors import InputError
 from wallet.net import NetClient, NetworkPolicy
 from wallet.status import encode_bitstring
 from wallet.verify.dids import did_key_from_public_key
+from wallet.verify.report import CheckName
 from wallet.verify.sign import sign
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -97,7 +99,8 @@ def test_registry_and_issuer_commands(ctx, tmp_path):
     listed = json.loads(ctx.take())
     assert [r["name"] for r in listed["registries"]] == ["Testland register"]
     assert listed["trustFileSigner"].startswith("did:key:")
-    assert ctx.wallet.trust_data.trust.check(ISSUER).message == "Issuer listed in Testland register as Open University."
+    assert ctx.wallet.trust_data.trust.check(ISSUER).message.startswith(
+        "Issuer listed in Testland register as Open University (registry copy of ")
     assert run(commands.cmd_remove_registry, ctx, registry="Testland register") == 0
     assert run(commands.cmd_remove_registry, ctx, registry="Testland register") == 1
     assert "no registry called" in ctx.err.getvalue()
@@ -136,7 +139,6 @@ def test_status_refresh_with_the_network_off(ctx, tls, server):
 def test_export_import_between_two_wallets(ctx, tmp_path, interop):
     from wallet.service import Wallet
     from wallet.store import WALLET_FILENAME, Store
-    import os
 
     data = ctx.wallet.trust_data
     listed = json.loads((interop / "peer-vcjs/status/ou-revocation-list-1.json").read_text())
@@ -184,3 +186,11 @@ def test_status_load_from_a_file(ctx, interop):
     assert ctx.take().startswith(f"Kept the status list for {url}, dated ")
     [held] = ctx.wallet.import_bytes((interop / "peer-vcjs/status/revoked.json").read_bytes(), name="r.json").added
     assert "revoked" in ctx.wallet.verify(held.id).codes
+
+
+def test_trust_changes_recheck_held_credentials(ctx, tmp_path, interop):
+    [held] = ctx.wallet.import_bytes((interop / "peer-vcjs/status/not-revoked.json").read_bytes(), name="n.json").added
+    assert ctx.wallet.verify(held.id).check(CheckName.TRUST).code == "no-registries"
+    assert run(commands.cmd_add_issuer, ctx, did=ISSUER, name="Open University") == 0
+    assert "Checked your 1 credential again." in ctx.take()
+    assert ctx.wallet.report(held.id).check(CheckName.TRUST).code == "trusted-by-you"

@@ -4,6 +4,7 @@ rather than replaced, and the newest good backup restores every time."""
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from wallet import backup, vault
+from wallet import backup, storefile, vault
 from wallet.errors import BackupError, WalletCorrupt
 from wallet.keys import FAST_TEST_KDF, Unlocker
 from wallet.service import open_wallet
@@ -171,3 +172,36 @@ def test_a_busy_wallet_is_not_mistaken_for_a_damaged_one(tmp_path: Path, monkeyp
     monkeypatch.setattr(storefile.sqlite3, "connect", real_connect)
     assert (home / WALLET_FILENAME).exists() and not vault.damaged_files(home)
     open_wallet(home, Unlocker(secret=PASSPHRASE)).close()
+
+
+def test_a_backup_that_fails_to_open_makes_way_for_the_next(tmp_path: Path):
+    from datetime import datetime, timedelta, timezone
+
+    from wallet.clock import fixed_clock
+
+    home = tmp_path / "home"
+    created = vault.create_store(home, passphrase=PASSPHRASE, kdf=FAST_TEST_KDF)
+    store = created.store
+    t0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for day in range(3):
+        store.add(_cred(day))
+        backup.make_backup(store, home, clock=fixed_clock(t0 + timedelta(days=day)))
+    store.close()
+    newest = backup.find_backups(home)[0].path
+    # the newest backup is damaged inside a record, yet its file hash is the recorded one
+    db = sqlite3.connect(newest)
+    db.execute("UPDATE credentials SET blob = zeroblob(60) WHERE rowid = 1")
+    db.commit()
+    db.close()
+    manifest = json.loads((home / "backups" / "manifest.json").read_text())
+    for entry in manifest["backups"]:
+        if entry["file"] == newest.name:
+            entry["sha256"], entry["size"] = storefile.file_digest(newest), newest.stat().st_size
+    (home / "backups" / "manifest.json").write_text(json.dumps(manifest))
+    (home / WALLET_FILENAME).write_bytes(b"not a database any more")
+    wallet = backup.restore_latest(home, Unlocker(secret=PASSPHRASE))
+    try:
+        assert sorted(c.summary.title for c in wallet.credentials()) == ["Course 0", "Course 1"]
+    finally:
+        wallet.close()
+    assert newest.exists() and len(vault.damaged_files(home)) == 1

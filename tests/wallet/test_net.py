@@ -284,3 +284,9 @@ def test_with_network_never_nothing_connects_at_all(wallet, interop, monkeypatch
         checked = wallet.verify(cred.id)
         assert checked.status.value != "verified"
     assert attempts == []
+
+
+def test_deeply_nested_json_is_a_clear_error(tls, server):
+    server.routes["/deep"] = Route(body=b"[" * 200_000 + b"]" * 200_000)
+    with pytest.raises(NetworkError, match="not in the expected format"):
+        client(tls).get_json(server.url("/deep"), user_initiated=True)

@@ -207,7 +207,8 @@ def test_dcc_registry_match_and_miss(store, tmp_path):
     reg = service.add_registry(str(path), name="DCC Sandbox Registry")
     assert (reg.format, reg.updated, len(reg.entries)) == ("dcc", "2025-03-12T16:20:00+00:00", 2)
     hit = service.check("did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q")
-    assert (hit.outcome, hit.message) == (Outcome.PASSED, "Issuer listed in DCC Sandbox Registry as Public Test Issuer.")
+    assert hit.outcome is Outcome.PASSED
+    assert hit.message == "Issuer listed in DCC Sandbox Registry as Public Test Issuer (registry copy of 1 June 2026)."
     miss = service.check("did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy")
     assert (miss.outcome, miss.code, miss.message) == (Outcome.WARNING, "issuer-unknown", "Issuer not in any registry you trust.")
 
@@ -227,7 +228,7 @@ def test_own_format_registry_from_the_web_and_its_update(store, tls, server):
     reg = service.add_registry(server.url("/issuers.json"))
     assert reg.name == "Testland Qualifications Register" and reg.source_url == server.url("/issuers.json")
     assert service.check("did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy").message == \
-        "Issuer listed in Testland Qualifications Register as Open University of Testland."
+        "Issuer listed in Testland Qualifications Register as Open University of Testland (registry copy of 1 June 2026)."
     newer = dict(OWN, issuers=OWN["issuers"] + [{"id": "did:web:new.example", "name": "New College"}])
     server.routes["/issuers.json"] = Route(body=json.dumps(newer).encode())
     later = trust(store, tls, when=NOW + timedelta(days=3))
@@ -288,3 +289,31 @@ def test_trust_line_in_a_full_report(store, interop):
     service.keep_registry(parse_registry(OWN, fetched_at=NOW))
     report = verify_credential(doc, VerifyEnvironment(clock=fixed_clock(NOW), trust=service))
     assert report.check(CheckName.TRUST).outcome is Outcome.PASSED and report.status is Status.VERIFIED
+
+
+def _jwt(header: dict, payload: dict, key: Ed25519PrivateKey) -> str:
+    import base64
+
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(json.dumps(payload).encode())
+    return signing_input + "." + b64(key.sign(signing_input.encode()))
+
+
+def test_did_web_jwt_credential_key_is_fetched_by_refresh(wallet, tls, server):
+    key = Ed25519PrivateKey.generate()
+    did = f"did:web:{server.did_host}:issuers:jwt"
+    server.routes["/issuers/jwt/did.json"] = Route(body=json.dumps(did_document(did, key)).encode())
+    vc = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
+          "issuer": did, "issuanceDate": "2026-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:learner"}}
+    token = _jwt({"alg": "EdDSA", "typ": "JWT", "kid": f"{did}#key-1"},
+                 {"iss": did, "nbf": 1767225600, "jti": "urn:uuid:1", "sub": "did:example:learner", "vc": vc}, key)
+    [held] = wallet.import_bytes(token.encode(), name="badge.jwt").added
+    assert wallet.verify(held.id).status is Status.OFFLINE
+    wallet.trust_data.use_network(NetClient(NetworkPolicy.ASK, ssl_context=tls.client_context(), timeout=2, deadline=5))
+    assert wallet.trust_data.needs_network(held)
+    result = wallet.refresh_status([held.id])
+    assert result.ok and server.requests == ["/issuers/jwt/did.json"], result.message
+    report = wallet.report(held.id)
+    assert report.status is Status.VERIFIED, report.checks

@@ -82,7 +82,7 @@ def test_round_trip_to_an_offline_machine(school, learner, tmp_path, interop):
     assert (summary.added, summary.kept_newer, summary.rejected) == (3, 0, [])
     report = verify_credential(cred, env)
     assert report.status is Status.VERIFIED, report.checks
-    assert report.check(CheckName.TRUST).message == "Issuer listed in Testland schools as School of Testland."
+    assert report.check(CheckName.TRUST).message == "Issuer listed in Testland schools as School of Testland (registry copy of 31 May 2026)."
     revoked = json.loads((interop / "peer-vcjs/status/revoked.json").read_text())
     status = verify_credential(revoked, env).check(CheckName.STATUS)
     assert status.code == "revoked" and "as of 30 May 2026" in status.message  # the date it was fetched

@@ -20,6 +20,7 @@ from wallet.credential import Credential, Format
 log = logging.getLogger(__name__)
 
 _MAX_TEXT = 4000  # a description longer than this is cut, with an ellipsis
+_MAX_FIELDS = 40  # a section with more lists the first ones and says how many more
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def details_of(cred: Credential) -> Details:
     s = cred.summary
     ob2 = cred.format is Format.OB2
     achievement = _ob2_badge(doc) if ob2 else _achievement(doc)
-    kind = " · ".join(x for x in (_words(s.achievement_type), cred.format.label) if x)
+    kind = " · ".join(x for x in (plain_words(s.achievement_type), cred.format.label) if x)
     sections = [
         _about(cred, achievement),
         _dates(cred, doc),
@@ -76,9 +77,16 @@ def details_of(cred: Credential) -> Details:
         kind=kind,
         description=_cut(description),
         issuer=s.issuer_name or s.issuer_id,
-        sections=tuple(sec for sec in sections if sec.fields),
-        endorsements=_endorsements(doc, achievement),
+        sections=tuple(_capped(sec) for sec in sections if sec.fields),
+        endorsements=_endorsements(doc, achievement)[:_MAX_FIELDS],
     )
+
+
+def _capped(section: Section) -> Section:
+    if len(section.fields) <= _MAX_FIELDS:
+        return section
+    more = len(section.fields) - _MAX_FIELDS
+    return Section(section.title, section.fields[:_MAX_FIELDS] + (Field("", f"and {more} more"),))
 
 
 # ---------------------------------------------------------------- document access
@@ -144,7 +152,7 @@ def _link(value: Any) -> str:
     return text if text.startswith(("https://", "http://")) else ""
 
 
-def _words(camel: str) -> str:
+def plain_words(camel: str) -> str:
     """``MicroCredential`` -> ``Micro-credential``; ``ext:Foo`` -> ``Foo``."""
     camel = camel.split(":")[-1]
     out = "".join(" " + c.lower() if c.isupper() and i else c for i, c in enumerate(camel))
@@ -175,7 +183,7 @@ def _about(cred: Credential, ach: dict[str, Any]) -> Section:
     criteria_link = _link(criteria.get("id")) if isinstance(criteria, dict) else _link(criteria)
     fields = list(_fields(
         ("Achievement", s.achievement_name or ach.get("name")),
-        ("Type", _words(s.achievement_type)),
+        ("Type", plain_words(s.achievement_type)),
         ("Field of study", ach.get("fieldOfStudy")),
         ("Specialization", ach.get("specialization")),
         ("Code", ach.get("humanCode")),
@@ -242,7 +250,7 @@ def _results(doc: dict[str, Any], ach: dict[str, Any]) -> Section:
         ref = _text(result.get("resultDescription"))
         label = names.get(ref) or "Result"
         value = _text(result.get("value")) or names.get(_text(result.get("achievedLevel")), "")
-        value = value or _words(_text(result.get("status")))
+        value = value or plain_words(_text(result.get("status")))
         if value:
             fields.append(Field(label, value))
     return Section("Results", tuple(fields))
@@ -303,7 +311,7 @@ def _claims(cred: Credential, doc: dict[str, Any]) -> Section:
             continue
         text = _text(value)
         if text:
-            fields.append(Field(_words(key).capitalize(), _cut(text)))
+            fields.append(Field(plain_words(key).capitalize(), _cut(text)))
     return Section("What it says", tuple(fields[:20]))
 
 

@@ -100,7 +100,8 @@ class ImportController(QObject):
         super().__init__(window)
         self.wallet = wallet
         self.window = window
-        self.op: Op | None = None
+        self.op: Op | None = None  # the latest import
+        self.running: set[Op] = set()
         self.show_results = True  # tests and batch callers may turn the dialog off
         self.last_dialog: ImportResultsDialog | None = None
 
@@ -151,6 +152,8 @@ class ImportController(QObject):
         dialog = self._progress_dialog(label)
         op = run_op(self.window, fn, progress=progress)
         self.op = op
+        self.running.add(op)
+        op.finished.connect(lambda: self.running.discard(op))
         if progress:
             op.on_progress(lambda done, total, text: self._step(dialog, done, total, text))
         dialog.canceled.connect(op.cancel)
@@ -179,7 +182,6 @@ class ImportController(QObject):
     def _done(self, dialog: QProgressDialog, results: list[Any]) -> None:
         dialog.close()
         dialog.deleteLater()
-        self.op = None
         outcomes = [outcome_of(r) for r in results]
         for o in outcomes:
             if o.kind == "rejected":
@@ -188,10 +190,14 @@ class ImportController(QObject):
         self.finished.emit(outcomes)
         self._show(outcomes)
 
+    def stop(self) -> None:
+        """Ask every running import to stop after the file in hand (what is done is kept)."""
+        for op in list(self.running):
+            op.cancel()
+
     def _failed(self, dialog: QProgressDialog, exc: BaseException) -> None:
         dialog.close()
         dialog.deleteLater()
-        self.op = None
         sentence, detail = describe_error(exc)
         outcomes = [FileOutcome("Import", "rejected", sentence, detail)]
         self.busy_changed.emit(False)

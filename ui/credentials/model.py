@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from ui.credentials.facts import _words
+from ui.credentials.facts import plain_words
 from ui.credentials.thumbnails import ThumbnailCache
 from ui.widgets.status_badge import CHECKING, StatusLook, look_for
 from wallet.credential import Credential
@@ -68,7 +68,7 @@ def short_date(when: datetime | None) -> str:
 
 
 def type_of(cred: Credential) -> str:
-    return _words(cred.summary.achievement_type) or cred.format.label
+    return plain_words(cred.summary.achievement_type) or cred.format.label
 
 
 def search_text(cred: Credential) -> str:

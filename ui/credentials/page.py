@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from ui.bridge import WalletBridge
+from ui.credentials.checking import Checker
 from ui.credentials.delegate import TitleDelegate
 from ui.credentials.detail import CredentialDetail
 from ui.credentials.importing import FileOutcome, ImportController
 from ui.credentials.model import Column, CredentialFilterProxy, CredentialListModel, CredentialRole
 from ui.credentials.trash import TrashDialog
 from ui.icons import icon
-from ui.ops import Progress, run_op
+from ui.ops import run_op
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.error_box import show_error
 from wallet.credential import Credential, Format
@@ -106,12 +107,12 @@ class CredentialsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.importer = ImportController(wallet, self)
         self.importer.finished.connect(self._imported)
-        self._verifying: set[str] = set()
-        self._verify_ops: set[Any] = set()
+        self.checker = Checker(wallet, self)
         self.loaded = False
         self._make_actions()
         self._build()
         self._connect_bridge()
+        self._connect_checker()
         self.reload()
 
     # ------------------------------------------------------------------ building
@@ -287,8 +288,8 @@ class CredentialsPage(QWidget):
 
     def _update_actions(self) -> None:
         has = self.current() is not None
-        self.verify_action.setEnabled(has and hasattr(self.wallet, "verify"))
-        self.verify_all_action.setEnabled(self.model.rowCount() > 0 and hasattr(self.wallet, "verify"))
+        self.verify_action.setEnabled(has and self.checker.available)
+        self.verify_all_action.setEnabled(self.model.rowCount() > 0 and self.checker.available)
         self.remove_action.setEnabled(has)
 
     def current(self) -> Credential | None:
@@ -390,10 +391,8 @@ class CredentialsPage(QWidget):
 
     def stop_work(self) -> None:
         """The window is closing: ask running checks and imports to stop at the next item."""
-        for op in list(self._verify_ops):
-            op.cancel()
-        if self.importer.op is not None:
-            self.importer.op.cancel()
+        self.checker.stop()
+        self.importer.stop()
 
     def verify_all(self) -> None:
         ids = [c.id for c in self.model.credentials()]
@@ -402,53 +401,40 @@ class CredentialsPage(QWidget):
 
     def verify(self, ids: list[str]) -> None:
         """Check credentials off the GUI thread; each result lands in the list as it comes."""
-        if not hasattr(self.wallet, "verify"):
-            return
-        ids = [i for i in dict.fromkeys(ids) if i not in self._verifying]
-        if not ids:
-            return
+        self.checker.check(ids)
+
+    @property
+    def _verifying(self) -> set[str]:
+        return self.checker.verifying
+
+    def _connect_checker(self) -> None:
+        c = self.checker
+        c.started.connect(self._checking_started)
+        c.report_ready.connect(self._checked)
+        c.progressed.connect(lambda done, total: self.status_message.emit(
+            f"Checking credentials on this computer… {done} of {total}" if done < total
+            else f"Checked {total} credentials."))
+        c.batch_finished.connect(self._batch_finished)
+        c.failed.connect(lambda exc: show_error(self, exc))
+
+    def _checking_started(self, ids: list[str]) -> None:
         for cred_id in ids:
-            self._verifying.add(cred_id)
             self.model.set_checking(cred_id)
         self._refresh_current_report()
-        op = run_op(self, lambda progress: self._verify_all(ids, progress), progress=True)
-        self._verify_ops.add(op)
-        op.finished.connect(lambda: self._verify_ops.discard(op))
-        op.on_success(self._verified)
-        op.on_failure(lambda exc: self._verify_failed(ids, exc))
 
-    def _verify_all(self, ids: list[str], progress: Progress) -> list[tuple[str, Report | None]]:
-        results: list[tuple[str, Report | None]] = []
-        for n, cred_id in enumerate(ids):
-            if progress.cancelled():
-                break
-            try:
-                results.append((cred_id, self.wallet.verify(cred_id)))
-            except Exception:  # noqa: BLE001 - one credential must not stop the others
-                log.exception("verification of %s failed", cred_id[:12])
-                results.append((cred_id, None))
-            progress.update(n + 1, len(ids))
-        return results
+    def _checked(self, cred_id: str, report: Any) -> None:
+        if isinstance(report, Report):
+            self.model.set_report(cred_id, report)
+        else:
+            self.model.set_checking(cred_id, False)
+        cur = self.current()
+        if cur is not None and cur.id == cred_id:
+            self._refresh_current_report()
 
-    def _verified(self, results: list[tuple[str, Report | None]]) -> None:
-        failed = sum(1 for _cid, report in results if report is None)
+    def _batch_finished(self, _checked: int, failed: int) -> None:
         if failed:
             self.status_message.emit(f"{failed} credential{'s' if failed != 1 else ''} could not be checked; "
                                      "see the log for details.")
-        for cred_id, report in results:
-            self._verifying.discard(cred_id)
-            if report is not None:
-                self.model.set_report(cred_id, report)
-            else:
-                self.model.set_checking(cred_id, False)
-        self._refresh_current_report()
-
-    def _verify_failed(self, ids: list[str], exc: BaseException) -> None:
-        for cred_id in ids:
-            self._verifying.discard(cred_id)
-            self.model.set_checking(cred_id, False)
-        self._refresh_current_report()
-        show_error(self, exc)
 
     def _report_arrived(self, cred_id: str, report: Any) -> None:
         if isinstance(report, Report):

@@ -99,6 +99,7 @@ class TrustPage(QWidget):
         self.dialogs = dialogs or Dialogs(_open_file(self), _save_file(self), _ask_text(self), _confirm(self))
         self.model = TrustModel(lambda: wallet.clock(), self)
         self.op: Op | None = None
+        self.recheck_op: Op | None = None
         self._build()
         self.auto: AutoRefresher | None = None
         if bridge is not None:
@@ -209,6 +210,12 @@ class TrustPage(QWidget):
         self.wallet.trust_data.announce_change()
         self.reload()
         self._say(text)
+        self._recheck()
+
+    def _recheck(self) -> None:
+        """Trust lines and status answers changed: verify the held credentials again,
+        off the GUI thread; each new report reaches the credential list as it is made."""
+        self.recheck_op = run_op(self, self.wallet.reverify_after_trust_change)
 
     def _fail(self, exc: BaseException) -> None:
         self.busy_changed.emit(False)
@@ -256,6 +263,8 @@ class TrustPage(QWidget):
         removed = self.wallet.trust_data.remove(item)
         self.reload()
         self._say(f"Removed {item.title}." if removed else "It was already gone.")
+        if removed:
+            self._recheck()
         return removed
 
     def export_trust_file(self) -> Op | None:

@@ -81,8 +81,8 @@ def cmd_status_refresh(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_status_load(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
     kept = data.status.load_file(args.url, Path(args.file))
-    data.announce_change()
     ctx.print(f"Kept the status list for {args.url}, dated {say_date(kept.fetched_at)}.")
+    _recheck(ctx)
     return 0
 
 
@@ -91,8 +91,8 @@ def cmd_status_load(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_add_registry(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
     reg = data.trust.add_registry(args.source, name=args.name, user_initiated=True)
-    data.announce_change()
     ctx.print(f"Added {reg.name}: {len(reg.entries)} issuer{'s' if len(reg.entries) != 1 else ''}.")
+    _recheck(ctx)
     return 0
 
 
@@ -101,8 +101,8 @@ def cmd_remove_registry(args: argparse.Namespace, ctx: Any) -> int:
     for reg in data.trust.registries():
         if args.registry in (reg.id, reg.name):
             data.trust.remove_registry(reg.id)
-            data.announce_change()
             ctx.print(f"Removed {reg.name}.")
+            _recheck(ctx)
             return 0
     ctx.err.write(f"learner-wallet: There is no registry called {args.registry!r}; see trust list.\n")
     return 1
@@ -111,20 +111,20 @@ def cmd_remove_registry(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_update(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
     results = data.trust.update_registries(user_initiated=True)
-    data.announce_change()
     if not results:
         ctx.print("No registry was added from the web, so there is nothing to update.")
         return 0
     for reg, error in results:
         ctx.print(f"{reg.name}: {error or 'updated on ' + say_date(reg.fetched_at)}")
+    _recheck(ctx)
     return 1 if any(error for _reg, error in results) else 0
 
 
 def cmd_add_issuer(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
     issuer = data.trust.add_trusted_issuer(args.did, args.name)
-    data.announce_change()
     ctx.print(f"You now trust {issuer.name} ({issuer.id}).")
+    _recheck(ctx)
     return 0
 
 
@@ -133,8 +133,8 @@ def cmd_remove_issuer(args: argparse.Namespace, ctx: Any) -> int:
     if not data.trust.remove_trusted_issuer(args.did):
         ctx.err.write(f"learner-wallet: {args.did} is not on your list of trusted issuers.\n")
         return 1
-    data.announce_change()
     ctx.print(f"Removed {args.did} from your trusted issuers.")
+    _recheck(ctx)
     return 0
 
 
@@ -166,6 +166,14 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
+def _recheck(ctx: Any) -> None:
+    """Trust lines and status answers changed: verify the held credentials again."""
+    ctx.wallet.trust_data.announce_change()
+    count = ctx.wallet.reverify_after_trust_change()
+    if count:
+        ctx.print(f"Checked your {count} credential{'s' if count != 1 else ''} again.")
+
+
 def _section(ctx: Any, title: str, lines: list[str]) -> None:
     ctx.print(f"{title}:")
     for line in lines or ["(none)"]:
@@ -192,8 +200,8 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
         ctx.err.write(f"learner-wallet: {exc.message}\n  signed by: {exc.signer}\n"
                       "  If you trust whoever gave you this file, run again with --trust-signer.\n")
         return 1
-    data.announce_change()
     ctx.print(summary.message)
     for what, why in summary.rejected:
         ctx.print(f"  not used: {what}: {why}")
+    _recheck(ctx)
     return 0

@@ -15,6 +15,7 @@ from ui.trust.model import Column, ItemRole, TrustModel
 from ui.trust.page import Dialogs
 from wallet.net import NetClient, NetworkPolicy
 from wallet.trustdata import TrustItem
+from wallet.verify.report import CheckName
 
 ISSUER = "did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy"
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
@@ -79,7 +80,8 @@ def test_add_registry_and_issuer_then_remove(qtbot, wallet, tmp_path):
     page.add_issuer()
     settle(qtbot, lambda: page.feedback.text() == "You now trust Testland College.")
     assert names(page) == ["registry", "Testland College"]
-    assert wallet.trust_data.trust.check(ISSUER).message == "Issuer listed in registry as Open University."
+    assert wallet.trust_data.trust.check(ISSUER).message.startswith(
+        "Issuer listed in registry as Open University (registry copy of ")
     page.view.selectRow(1)
     assert page.remove_button.isEnabled()
     assert page.remove_selected()
@@ -189,3 +191,14 @@ def test_automatic_setting_checks_new_credentials_on_its_own(qtbot, wallet, tmp_
         settle(qtbot, lambda: bool(done))
         assert server.requests == ["/status/1"] and done[0].ok
         bridge.detach()
+
+
+def test_adding_a_registry_rechecks_held_credentials(qtbot, wallet, tmp_path, interop):
+    [held] = wallet.import_bytes((interop / "peer-vcjs/status/not-revoked.json").read_bytes(), name="n.json").added
+    assert wallet.verify(held.id).check(CheckName.TRUST).code == "no-registries"
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps({"meta": {}, "registry": {ISSUER: {"name": "Open University"}}}))
+    page = page_for(qtbot, wallet, Answers(files=[str(path)]))
+    page.add_registry_file()
+    settle(qtbot, lambda: page.recheck_op is not None and not page.recheck_op.running
+           and wallet.report(held.id).check(CheckName.TRUST).code == "issuer-listed")
