@@ -280,9 +280,15 @@ class StatusService:
                 f"{entry.list_url}: {attempt.detail}", "status-unknown",
             )
         return _unknown(
-            f"Status never checked: the issuer's {what} list has not been downloaded yet; use \u201cCheck status now\u201d.",
+            f"Status never checked: the issuer's {what} list has not been downloaded yet; {self._how_to_get_it()}",
             f"no cached list for {entry.list_url}", "status-unknown",
         )
+
+    def _how_to_get_it(self) -> str:
+        offline = self._net is None or getattr(self._net, "policy", None) == "never"
+        if offline:
+            return "this wallet does not go online, so import a trust file that holds it."
+        return "use \u201cCheck status now\u201d."
 
     def _answer(self, credential: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check:
         if (entry.type == ONEEDTECH) != (cached.format == "1edtech"):
