@@ -288,6 +288,11 @@ class Store:
         sidecar = read_sidecar(path)
         if existed and check_hash:
             check_file_hash(path, sidecar)
+        if sidecar and sidecar.get("clean"):
+            # From here SQLite may change the file (closing even a read-only session
+            # checkpoints a left-over write-ahead log into it), so the hash of the last
+            # clean close no longer describes it; close() records a fresh one.
+            write_sidecar(path, int(sidecar.get("generation", 0)), None)
         db = connect(path)
         store = cls(db, RecordCipher(data_key), path)
         try:
@@ -323,14 +328,14 @@ class Store:
         return store
 
     def close(self) -> None:
-        """Close; after a session with writes, record the file's hash as clean."""
+        """Close, checkpoint, and record the file's hash as that of a clean close."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             if self._mark is not None:
                 self._mark.close()
-            if self.path is None or not self._wrote:
+            if self.path is None:
                 self._db.close()
                 return
             generation = self.generation()

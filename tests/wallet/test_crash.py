@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from wallet.credential import Credential, Envelope, Format, Summary, content_id
-from wallet.store import Store
+from wallet.store import Store, sidecar_path
 
 TOTAL = 1000
 KILLS = 100
@@ -209,3 +209,30 @@ def test_sigkill_while_backing_up_never_spoils_the_good_backups(tmp_path: Path, 
             finally:
                 copy.close()
     assert len(backup.find_backups(home)) <= 7
+
+
+def test_a_crash_then_a_read_only_session_is_not_taken_for_damage(tmp_path: Path, data_key: bytes):
+    """A writer dies with commits in its write-ahead log; a later session that only reads
+    folds that log into the file when it closes. The next open must see a healthy wallet,
+    not 'changed since the last clean close'."""
+    path = tmp_path / "w.sqlite3"
+    store = Store.open(path, data_key)
+    store.add(make_credential(0))
+    store.close()  # a clean close records the file's hash
+    state = sidecar_path(path)
+    pid = os.fork()
+    if pid == 0:  # the writer: commit, then die before its generation mark lands
+        try:
+            before = state.read_bytes()
+            child = Store.open(path, data_key)
+            child.add(make_credential(1))
+            state.write_bytes(before)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    reader = Store.open(path, data_key)
+    assert len(reader.credentials()) == 2
+    reader.close()
+    again = Store.open(path, data_key)
+    assert {c.id for c in again.credentials()} == {make_credential(0).id, make_credential(1).id}
+    again.close()
