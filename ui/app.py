@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -273,8 +274,23 @@ def _quit_on_signals(app: QApplication) -> None:
     timer.start(300)
 
 
+def missing_screen(environ: dict[str, str] | None = None, platform: str = sys.platform) -> str:
+    """Why the app cannot show a window here ("" when it can): Qt would abort instead."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return ""
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return ("There is no screen here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the app "
+            "cannot open a window. The command line works without one: see learner-wallet --help.")
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Start the desktop app; returns the process exit status."""
+    problem = missing_screen()
+    if problem:
+        print(f"learner-wallet: {problem}", file=sys.stderr)
+        return 1
     configure_logging(getattr(args, "verbose", False))
     app = make_application()
     startup = Startup(args, app)

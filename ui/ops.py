@@ -16,6 +16,7 @@ then called with it, reports ``progress.update(done, total, text)`` and polls
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -58,6 +59,7 @@ class Op(QObject):
         self._success: list[Callable[[Any], None]] = []
         self._failure: list[Callable[[BaseException], None]] = []
         self._progress: list[Callable[[int, int, str], None]] = []
+        self._done_callbacks: list[Callable[[], None]] = []
         self.running = False
         self.result: Any = None
         self.error: BaseException | None = None
@@ -78,6 +80,11 @@ class Op(QObject):
 
     def on_progress(self, cb: Callable[[int, int, str], None]) -> "Op":
         self._progress.append(cb)
+        return self
+
+    def on_done(self, cb: Callable[[], None]) -> "Op":
+        """Called after the success or failure callbacks, whichever ran."""
+        self._done_callbacks.append(cb)
         return self
 
     def cancel(self) -> None:
@@ -143,14 +150,27 @@ class Op(QObject):
             cb(done, total, text)
 
     def _finish(self) -> None:
+        for cb in self._done_callbacks:
+            cb()
         self.finished.emit()
-        self.deleteLater()
-        # Drop the self-reference from the event loop, never from inside this slot: the
-        # wrapper going away here would delete the object while Qt still delivers to it.
-        QTimer.singleShot(0, self._release)
+        # Let go from the event loop, never from inside this slot: the object going away
+        # here would be deleted while Qt is still delivering to it.
+        QTimer.singleShot(0, functools.partial(_release, self))
 
-    def _release(self) -> None:
-        self._keepalive = None
+
+def _release(op: Op) -> None:
+    """Drop every reference the operation holds (callbacks close over their owners) and
+    hand it to Python, so it is freed with the last reference instead of living on as a
+    child of a window."""
+    op._success.clear()
+    op._failure.clear()
+    op._progress.clear()
+    op._done_callbacks.clear()
+    op._keepalive = None
+    try:
+        op.setParent(None)
+    except RuntimeError:  # its owner is gone, and it with it
+        pass
 
 
 class _Runner(QRunnable):

@@ -61,6 +61,17 @@ QStatusBar {{ background: {SURFACE}; border-top: 1px solid {LINE}; color: {MUTED
 """
 
 
+# Sizes and weights only: kept when the desktop's own (dark or high-contrast) colours are used.
+STRUCTURE_SHEET = """
+QLabel[role="title"] { font-size: 17pt; font-weight: 600; }
+QLabel[role="pageTitle"] { font-size: 15pt; font-weight: 600; }
+QLabel[role="section"] { font-size: 10.5pt; font-weight: 700; padding-top: 10px; padding-bottom: 3px; }
+QLabel[role="fieldName"] { font-weight: 600; }
+QListWidget#sidebar::item { padding: 9px 10px; }
+QTreeView::item { padding: 5px 2px; }
+"""
+
+
 def wants_high_contrast(app: QApplication) -> bool:
     """True when the desktop's own palette is high contrast (then we keep it)."""
     hints = app.styleHints()
@@ -77,6 +88,7 @@ def apply_theme(app: QApplication) -> None:
     """Fusion style, a light palette with dark ink, a readable font size."""
     app.setStyle("Fusion")
     if wants_high_contrast(app):
+        app.setStyleSheet(STRUCTURE_SHEET)
         return
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor(CANVAS))

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication
 
@@ -90,4 +91,5 @@ def window(qtbot, wallet):
     settle(qtbot, lambda: win.credentials.loaded)
     yield win
     settle(qtbot)
-    win.close()
+    if shiboken6.isValid(win):  # pytest-qt may have closed and deleted it already
+        win.close()

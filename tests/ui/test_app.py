@@ -182,3 +182,20 @@ def test_a_damaged_wallet_without_backups_is_kept_and_explained(qtbot, tmp_path)
     assert second.fatal and "There is no backup to restore" in second.fatal[0]
     assert vault.damaged_files(home)  # the damaged file is kept, never replaced by an empty wallet
     assert not vault.exists(home)
+
+
+def test_without_a_screen_the_app_says_so_instead_of_crashing():
+    import os
+    import subprocess
+    import sys
+
+    from ui.app import missing_screen
+
+    assert "no screen" in missing_screen({}, "linux")
+    assert missing_screen({"DISPLAY": ":0"}, "linux") == ""
+    assert missing_screen({"WAYLAND_DISPLAY": "wayland-0"}, "linux") == ""
+    assert missing_screen({}, "darwin") == ""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "wallet"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "no screen" in done.stderr and "Traceback" not in done.stderr

@@ -414,3 +414,30 @@ def test_pasting_on_another_page_shows_the_credentials(qtbot, window, stack_dir)
     window.credentials.paste_action.trigger()
     assert window.stack.currentWidget() is window.credentials
     _wait_verified(qtbot, window.credentials, 1)
+
+
+def test_results_of_a_big_import_stay_readable():
+    from ui.credentials.importing import FileOutcome, rows_to_show, summary_sentence
+
+    outcomes = [FileOutcome(f"f{n}.json", "added", "Added to your wallet.", added=(object(),)) for n in range(500)]
+    outcomes += [FileOutcome("broken.json", "rejected", "This file is not a credential.", "detail")]
+    rows = rows_to_show(outcomes)
+    assert [r.kind for r in rows] == ["rejected", "added"]
+    assert rows[1].sentence == "500 credentials added to your wallet."
+    assert summary_sentence(outcomes) == "500 credentials added, 1 file could not be added."
+    many_bad = [FileOutcome(f"b{n}", "rejected", "No.") for n in range(1000)]
+    assert len(rows_to_show(many_bad)) == 200
+
+
+def test_credential_actions_only_act_while_the_page_is_in_front(qtbot, full_window):
+    if full_window.sidebar.count() < 2:
+        pytest.skip("only the Credentials page in this build")
+    page = full_window.credentials
+    assert page.remove_action.isEnabled()
+    full_window.sidebar.setCurrentRow(1)
+    assert not page.remove_action.isEnabled() and not page.verify_action.isEnabled()
+    page.remove_action.trigger()  # a stray Delete on another page
+    settle(qtbot)
+    assert page.model.rowCount() == 14
+    full_window.sidebar.setCurrentRow(0)
+    assert page.remove_action.isEnabled()

@@ -8,6 +8,7 @@ not run at all is announced with ``None`` and is simply shown as not checked.
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -49,7 +50,7 @@ class Checker(QObject):
         self.started.emit(batch)
         op = run_op(self, lambda progress: self._run(batch, progress), progress=True)
         self._ops.add(op)
-        op.finished.connect(lambda: self._ops.discard(op))
+        op.on_done(functools.partial(self._ops.discard, op))
         op.on_success(lambda results: self._apply(batch, results))
         op.on_failure(lambda exc: self._give_up(batch, exc))
         if len(batch) > 1:

@@ -37,7 +37,7 @@ class TitleDelegate(QStyledItemDelegate):
         total = title_metrics.height() + 2 + sub_metrics.height()
         top = text_rect.top() + (text_rect.height() - total) // 2
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        ink = opt.palette.color(QPalette.ColorRole.Text)
+        ink = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         painter.save()
         painter.setFont(title_font)
         painter.setPen(ink)

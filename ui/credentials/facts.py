@@ -292,7 +292,8 @@ def _issuer(cred: Credential, doc: dict[str, Any]) -> Section:
 def _earner(cred: Credential, doc: dict[str, Any]) -> Section:
     s = cred.summary
     subject = _subject(doc)
-    return Section("Earned by", _fields(("Name", s.subject_name or subject.get("name")),
+    title = "Earned by" if cred.format in (Format.OB3, Format.OB2, Format.CLR2) else "Who it is about"
+    return Section(title, _fields(("Name", s.subject_name or subject.get("name")),
                                         ("Identifier", s.subject_id), ("Role", subject.get("role"))))
 
 

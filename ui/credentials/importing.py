@@ -7,6 +7,7 @@ added, already in the wallet, or not taken (with the plain reason and the detail
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -153,7 +154,7 @@ class ImportController(QObject):
         op = run_op(self.window, fn, progress=progress)
         self.op = op
         self.running.add(op)
-        op.finished.connect(lambda: self.running.discard(op))
+        op.on_done(functools.partial(self.running.discard, op))
         if progress:
             op.on_progress(lambda done, total, text: self._step(dialog, done, total, text))
         dialog.canceled.connect(op.cancel)
@@ -260,8 +261,7 @@ class ImportResultsDialog(QDialog):
         area.setWidgetResizable(True)
         body = QWidget()
         rows = QVBoxLayout(body)
-        order = {"rejected": 0, "duplicate": 1, "added": 2}
-        self.rows = [OutcomeRow(o, body) for o in sorted(self.outcomes, key=lambda o: order[o.kind])]
+        self.rows = [OutcomeRow(o, body) for o in rows_to_show(self.outcomes)]
         for row in self.rows:
             rows.addWidget(row)
         rows.addStretch(1)
@@ -271,6 +271,25 @@ class ImportResultsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+
+
+MAX_ROWS = 200  # a folder of thousands lists its problems, not every success
+
+
+def rows_to_show(outcomes: Sequence[FileOutcome]) -> list[FileOutcome]:
+    """Problems first, one line each; many successes folded into one line."""
+    order = {"rejected": 0, "duplicate": 1, "added": 2}
+    ranked = sorted(outcomes, key=lambda o: order[o.kind])
+    added = [o for o in ranked if o.kind == "added"]
+    if len(added) > 30:
+        n = sum(len(o.added) or 1 for o in added)
+        ranked = [o for o in ranked if o.kind != "added"]
+        ranked.append(FileOutcome(f"{len(added)} files", "added", f"{n} credentials added to your wallet."))
+    if len(ranked) > MAX_ROWS:
+        rest = len(ranked) - MAX_ROWS + 1
+        ranked = ranked[: MAX_ROWS - 1] + [FileOutcome(f"{rest} more files", "duplicate",
+                                                       "Not listed here; the counts above include them.")]
+    return ranked
 
 
 def summary_sentence(outcomes: Sequence[FileOutcome]) -> str:

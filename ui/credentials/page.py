@@ -141,7 +141,10 @@ class CredentialsPage(QWidget):
         self.remove_action.triggered.connect(self.trash_current)
         self.trash_action.triggered.connect(self.show_trash)
         self.find_action.triggered.connect(self._focus_search)
+        # These act on the selected credential: only while this page is in front, so Delete
+        # on another page can never trash a credential out of sight.
         for a in (self.verify_action, self.remove_action, self.find_action):
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(a)
         self._update_actions()
 
@@ -286,8 +289,16 @@ class CredentialsPage(QWidget):
         self.count_changed.emit(n)
         self._update_actions()
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._update_actions()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self._update_actions()
+
     def _update_actions(self) -> None:
-        has = self.current() is not None
+        has = self.current() is not None and self.isVisible()
         self.verify_action.setEnabled(has and self.checker.available)
         self.verify_all_action.setEnabled(self.model.rowCount() > 0 and self.checker.available)
         self.remove_action.setEnabled(has)
