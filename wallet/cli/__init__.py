@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -114,6 +116,15 @@ def main(argv: list[str] | None = None, *, out: TextIO | None = None, err: TextI
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``learner-wallet list | head``): stop quietly, and keep
+        # Python from complaining again when it flushes stdout at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+        return 141
     finally:
         ctx.close()
 
