@@ -9,7 +9,20 @@ __version__ = "0.1.0"
 
 from wallet.credential import Alignment, Credential, CredentialId, Envelope, Format, Summary
 from wallet.errors import WalletError
-from wallet.verify.report import Check, CheckName, Outcome, Report, Signer, Status
+from wallet.formats import parse
+from wallet.service import Wallet, create_wallet, open_wallet
+from wallet.verify import (
+    Check,
+    CheckName,
+    Outcome,
+    PresentationReport,
+    Report,
+    Signer,
+    Status,
+    VerifyEnvironment,
+    verify_credential,
+    verify_presentation,
+)
 
 __all__ = [
     "__version__",
@@ -21,9 +34,17 @@ __all__ = [
     "Envelope",
     "Format",
     "Outcome",
+    "PresentationReport",
     "Report",
     "Signer",
     "Status",
     "Summary",
+    "VerifyEnvironment",
+    "Wallet",
     "WalletError",
+    "create_wallet",
+    "open_wallet",
+    "parse",
+    "verify_credential",
+    "verify_presentation",
 ]

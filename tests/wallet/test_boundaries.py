@@ -74,8 +74,9 @@ def test_public_api_is_pinned():
     assert sorted(wallet.__all__) == sorted(
         [
             "__version__", "Alignment", "Check", "CheckName", "Credential", "CredentialId",
-            "Envelope", "Format", "Outcome", "Report", "Signer", "Status", "Summary",
-            "WalletError",
+            "Envelope", "Format", "Outcome", "PresentationReport", "Report", "Signer", "Status",
+            "Summary", "VerifyEnvironment", "Wallet", "WalletError", "create_wallet", "open_wallet",
+            "parse", "verify_credential", "verify_presentation",
         ]
     )
     for name in wallet.__all__:
