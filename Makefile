@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 
 ## Start the app on your default wallet.
 run: $(STAMP)
+	@sh packaging/qt-system-libs.sh $(PY) --window
 	$(VENV)/bin/learner-wallet
 
 ## Start the app on a throwaway wallet full of signed example credentials.
 demo: $(STAMP)
+	@sh packaging/qt-system-libs.sh $(PY) --window
 	$(VENV)/bin/learner-wallet --demo
 
 ## Run the whole test suite headless.
