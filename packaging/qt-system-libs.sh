@@ -3,7 +3,7 @@
 # open a window on X11 (the xcb platform plugin). Find what is missing; install it when
 # running as root with apt-get, otherwise say exactly what to install.
 PY="$1"  # the virtualenv's python; add --window to require what opening a window needs
-PKGS="libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0"
+PKGS="libgl1 libegl1 libpulse0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0"
 
 missing() {
   # Qt itself must import.

@@ -11,6 +11,7 @@ with signed example credentials.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import shutil
@@ -29,6 +30,7 @@ from ui.theme import apply_theme
 from ui.unlock import GuiAsker, OpeningSplash, RecoveryKeyDialog, WelcomeDialog
 from ui.widgets.error_box import ErrorBox, describe_error
 from wallet.errors import StoreError, WalletError
+from wallet.paths import ensure_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,37 @@ def demo_note(wallet: Any) -> str:
             "Nothing you do here is kept.")
 
 
+_FOLDER_REASONS = {
+    errno.EACCES: "you do not have permission to write there",
+    errno.EPERM: "you do not have permission to write there",
+    errno.EROFS: "it is on a read-only disk (a locked USB stick, or a disc)",
+    errno.ENOSPC: "the disk is full",
+    errno.ENOTDIR: "part of its path is a file, not a folder",
+    errno.ENOENT: "it cannot be created there",
+}
+
+
+def folder_problem(home: Path) -> StoreError | None:
+    """Why the wallet folder cannot be written, as a sentence; None when it can.
+
+    Found by trying (create the folder, write and remove a small file): permission
+    bits do not tell the whole story (read-only mounts, ACLs, a full disk).
+    """
+    try:
+        ensure_private_dir(home)
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=home)
+        os.close(fd)
+        os.unlink(probe)
+        return None
+    except OSError as exc:
+        reason = _FOLDER_REASONS.get(exc.errno or 0, "the system refused")
+        return StoreError(
+            f"Learner Wallet cannot write to its folder {home}, because {reason}. "
+            "Make the folder writable, or choose another one with the LEARNER_WALLET_HOME environment variable.",
+            f"{type(exc).__name__}: {exc}",
+        )
+
+
 class Startup(QObject):
     """Opens (or creates) the wallet step by step, then shows the main window.
 
@@ -96,6 +129,10 @@ class Startup(QObject):
         from wallet.cli.unlocking import wallet_home
 
         self.home = wallet_home(self.args)
+        problem = folder_problem(self.home)
+        if problem is not None:
+            self._fatal(problem)
+            return
         if vault.exists(self.home) or vault.damaged_files(self.home):
             self._unlock()
         else:

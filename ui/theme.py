@@ -8,8 +8,8 @@ is used as it is.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QStyleOptionHeader, QWidget
 
 INK = "#1f2a36"
 MUTED = "#4f5d6c"
@@ -46,6 +46,8 @@ QPushButton:hover {{ background: #eef3f8; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; }}
 QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; font-weight: 600; }}
 QPushButton[primary="true"]:hover {{ background: #174d75; }}
+QPushButton:disabled {{ background: #f1f4f7; color: #8795a3; border: 1px solid #dde3ea; }}
+QPushButton[primary="true"]:disabled {{ background: #c9d6e2; color: #f7f9fb; border: 1px solid #c9d6e2; }}
 QScrollArea#detail {{ background: {SURFACE}; border: 1px solid {LINE}; border-radius: 8px; }}
 QWidget#detailBody {{ background: {SURFACE}; }}
 QLabel[role="title"] {{ font-size: 17pt; font-weight: 600; color: {INK}; }}
@@ -84,9 +86,30 @@ def wants_high_contrast(app: QApplication) -> bool:
     return dark or contrast > 250 and window.lightness() < 30
 
 
+class WalletStyle(QProxyStyle):
+    """Fusion, with a column's sort arrow pointing the way the list reads.
+
+    Qt hands the style "sort up" for a descending column, so Fusion drew ▲ over a list
+    sorted newest first while the Sort box said "Newest first". Here ▼ means the
+    biggest (newest, Z) comes first and ▲ the smallest, as most desktops show it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("Fusion")
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+                      widget: QWidget | None = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            flipped = QStyleOptionHeader(option)
+            up, down = QStyleOptionHeader.SortIndicator.SortUp, QStyleOptionHeader.SortIndicator.SortDown
+            flipped.sortIndicator = {up: down, down: up}.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_theme(app: QApplication) -> None:
     """Fusion style, a light palette with dark ink, a readable font size."""
-    app.setStyle("Fusion")
+    app.setStyle(WalletStyle())
     if wants_high_contrast(app):
         app.setStyleSheet(STRUCTURE_SHEET)
         return

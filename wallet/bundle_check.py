@@ -174,12 +174,18 @@ def load(inputs: Sequence[Path | str]) -> Received:
             raise BundleError("Check one bundle file at a time.", f"{len(files)} files")
         return Received(read_file(files[0]), f"file {files[0].name}")
     decoded = qr.decode_texts(qr.read_images(images))
-    count = f"{len(images)} picture{'s' if len(images) > 1 else ''} of QR codes"
+    return from_codes(decoded, files, f"{len(images)} picture{'s' if len(images) > 1 else ''} of QR codes")
+
+
+def from_codes(decoded: qr.Decoded, files: Sequence[Path | str], source: str) -> Received:
+    """A presentation from codes already read (pictures or a camera); a code that stands
+    for a file that travels separately is matched against ``files``."""
+    paths = [Path(f) for f in files]
     if decoded.document is not None:
-        if files:
-            raise BundleError("Give either the bundle file or the QR codes, not both.", str(files))
-        return Received(decoded.document, count)
-    return _matching_file(decoded, files, count)
+        if paths:
+            raise BundleError("Give either the bundle file or the QR codes, not both.", str(paths))
+        return Received(decoded.document, source)
+    return _matching_file(decoded, paths, source)
 
 
 def _matching_file(decoded: qr.Decoded, files: list[Path], count: str) -> Received:

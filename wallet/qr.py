@@ -266,7 +266,6 @@ def read_images(paths: Iterable[Path | str]) -> list[str]:
     A picture without a code (the summary page of a scanned sheet) is skipped, as long
     as some picture holds one.
     """
-    import zxingcpp
     from PIL import Image, UnidentifiedImageError
 
     texts: list[str] = []
@@ -278,18 +277,26 @@ def read_images(paths: Iterable[Path | str]) -> list[str]:
         try:
             with Image.open(path) as image:
                 image.load()
-                found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+                found = texts_in_picture(image)
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
             raise BundleError(f"{Path(path).name} is not a picture that can be read.", str(exc)) from exc
         if not found:
             empty.append(Path(path).name)
-        texts += [r.text for r in found if r.text]
+        texts += found
     if not texts:
         raise BundleError(f"No QR code could be read in {', '.join(empty)}; try a sharper, straighter picture.",
                           ", ".join(str(p) for p in paths))
     if empty:
         log.info("no QR code in %s", ", ".join(empty))
     return texts
+
+
+def texts_in_picture(image: Any) -> list[str]:
+    """The QR texts in one picture already in memory (a PIL image, or a camera frame
+    turned into one): the shared step of reading files and reading a camera."""
+    import zxingcpp
+
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode) if r.text]
 
 
 def decode_texts(texts: Sequence[str]) -> Decoded:
@@ -341,20 +348,26 @@ def _decode_hash(texts: list[str]) -> Decoded:
 _PART = re.compile(r"^LW1P:(\d{1,3}):(\d{1,3}):([0-9A-F]{%d}):(.*)$" % CHECK_CHARS, re.S)
 
 
+def _part_header(text: str) -> tuple[int, int, str, str]:
+    """Index, total, check and data of one part code, bounded."""
+    m = _PART.match(text)
+    if not m:
+        raise BundleError("One of the QR codes is damaged: its part number cannot be read.", text[:40])
+    index, total, check, data = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+    if total > MAX_PARTS or total < 2:
+        raise InputTooLarge(f"A bundle in QR codes has at most {MAX_PARTS} parts; this one claims {total}.",
+                            text[:40])
+    if not 1 <= index <= total:
+        raise BundleError("One of the QR codes is damaged: its part number is out of range.", text[:40])
+    return index, total, check, data
+
+
 def _decode_parts(texts: list[str]) -> Decoded:
     parts: dict[int, str] = {}
     totals: set[int] = set()
     checks: set[str] = set()
     for text in texts:
-        m = _PART.match(text)
-        if not m:
-            raise BundleError("One of the QR codes is damaged: its part number cannot be read.", text[:40])
-        index, total, check, data = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        if total > MAX_PARTS or total < 2:
-            raise InputTooLarge(f"A bundle in QR codes has at most {MAX_PARTS} parts; this one claims {total}.",
-                                text[:40])
-        if not 1 <= index <= total:
-            raise BundleError("One of the QR codes is damaged: its part number is out of range.", text[:40])
+        index, total, check, data = _part_header(text)
         if parts.get(index, data) != data:
             raise BundleError(f"Two different codes both claim to be part {index}; the parts are mixed up.",
                               f"part {index}")
@@ -391,3 +404,67 @@ def _load(data: bytes) -> dict[str, Any]:
 def match_file(decoded: Decoded, file_bytes: bytes) -> bool:
     """Whether ``file_bytes`` is the file a hash-reference code points to."""
     return bool(decoded.sha256) and hashlib.sha256(file_bytes).hexdigest() == decoded.sha256
+
+
+# ---------------------------------------------------------------- reading codes one by one
+
+class CodeCollector:
+    """Codes read one at a time, as a camera sees them, put together in any order.
+
+    A camera sees the same code many times a second and may catch a stray code from
+    elsewhere: repeats are ignored, and a code that does not belong to the bundle being
+    read is refused with a sentence while the parts already read are kept.
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[int, str] = {}  # part index -> the whole scanned text
+        self._total = 0
+        self._check = ""
+        self._single = ""  # a whole-bundle or file-fingerprint code
+
+    @property
+    def read(self) -> int:
+        return 1 if self._single else len(self._parts)
+
+    @property
+    def total(self) -> int:
+        """How many codes the bundle has; 0 until the first code is read."""
+        return 1 if self._single else self._total
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.read == self.total
+
+    def progress(self) -> str:
+        if not self.total:
+            return "No code read yet."
+        return f"{self.read} of {self.total} code{'s' if self.total > 1 else ''} read"
+
+    def add(self, text: str) -> bool:
+        """Take one scanned text; True when it was new. A code that does not fit raises
+        BundleError and leaves what was read untouched."""
+        text = text.strip()
+        kind = _kind(text)
+        if kind == "request":
+            raise BundleError("This QR code is a request for a bundle, not a bundle.", "LW1R payload")
+        if kind != "parts":
+            if self._parts or (self._single and self._single != text):
+                raise BundleError("This code belongs to another bundle; scan the codes of one bundle only.",
+                                  text[:40])
+            new, self._single = not self._single, text
+            return new
+        index, total, check, data = _part_header(text)
+        if self._single or (self._parts and (check, total) != (self._check, self._total)):
+            raise BundleError("This code belongs to another bundle; scan the codes of one bundle only.", text[:40])
+        if index in self._parts:
+            if self._parts[index] != text:
+                raise BundleError(f"Two different codes both claim to be part {index}; the parts are mixed up.",
+                                  f"part {index}")
+            return False
+        self._parts[index], self._total, self._check = text, total, check
+        return True
+
+    def result(self) -> Decoded:
+        """The bundle the codes make up (BundleError while parts are missing)."""
+        texts = [self._single] if self._single else [self._parts[i] for i in sorted(self._parts)]
+        return decode_texts(texts)

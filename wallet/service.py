@@ -76,10 +76,18 @@ class Wallet:
 
     def import_paths(self, paths: "Iterable[str | PathLike[str]]", *, progress: "Progress | None" = None,
                      cancelled: "Cancelled | None" = None) -> "list[ImportResult]":
-        """Import files and folders, one result per file; see wallet.importer."""
-        from wallet import importer
+        """Import files and folders, one result per file; see wallet.importer.
 
-        return importer.import_paths(self, paths, progress=progress, cancelled=cancelled)
+        An import is the moment a wallet gains the most, so when it added anything a
+        backup is taken if the newest is over an hour old (as at close; never raises).
+        """
+        from wallet import importer
+        from wallet.backup import AT_CLOSE, backup_if_due
+
+        results = importer.import_paths(self, paths, progress=progress, cancelled=cancelled)
+        if any(r.added or r.restored for r in results):
+            backup_if_due(self.store, self.home, clock=self.clock, max_age=AT_CLOSE)
+        return results
 
     @property
     def stacks(self) -> "Stacks":

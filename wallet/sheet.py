@@ -103,7 +103,7 @@ def sheet_for(wallet: Any, presentation: dict[str, Any], creds: Sequence[Credent
 def render_sheet(items: Sequence[SheetItem], payload: Payload, header: SheetHeader) -> bytes:
     """The PDF bytes of the sheet."""
     pdf = _Sheet(header)
-    pdf.summary_page(items)
+    pdf.summary_page(items, payload.count)
     pdf.code_pages(payload)
     return bytes(pdf.output())
 
@@ -153,12 +153,12 @@ class _Sheet(FPDF):
     def footer(self) -> None:
         self.set_y(-13)
         self.font(8, color=_MUTED)
-        note = "Made with Learner Wallet. Only the QR codes prove anything; check them with any verifier."
+        note = "Made with Learner Wallet. Only the QR codes prove anything: check them with Learner Wallet."
         self.cell(0, 5, self.text_of(f"{note}   Page {self.page_no()}/{{nb}}"), align="C")
 
     # -- page one: who shares what
 
-    def summary_page(self, items: Sequence[SheetItem]) -> None:
+    def summary_page(self, items: Sequence[SheetItem], codes: int) -> None:
         self.add_page()
         self.line_text("Shared credentials", 20, bold=True, height=9)
         h = self.head
@@ -173,8 +173,10 @@ class _Sheet(FPDF):
         for number, item in enumerate(items, 1):
             self._item(number, item)
         self.ln(2)
-        self.line_text(f"{len(items)} credential{'s' if len(items) != 1 else ''}. Scan the codes on the "
-                       "following page(s) to check the signatures yourself.", 9, color=_MUTED)
+        where = "the next page" if codes <= 4 else "the following pages"  # four codes fit on a page
+        self.line_text(f"{len(items)} credential{'s' if len(items) != 1 else ''}. Scan the "
+                       f"code{'' if codes == 1 else 's'} on {where} to check the signatures yourself.",
+                       9, color=_MUTED)
 
     def _item(self, number: int, item: SheetItem) -> None:
         if self.will_page_break(30):
@@ -212,7 +214,8 @@ class _Sheet(FPDF):
             self._codes_page(images, "Scan this code to check the bundle", size=120, columns=1)
         elif payload.kind == "parts":
             for start in range(0, len(images), 4):
-                self._codes_page(images[start:start + 4], f"Scan all {len(images)} codes, in any order",
+                every = "both codes" if len(images) == 2 else f"all {len(images)} codes"
+                self._codes_page(images[start:start + 4], f"Scan {every}, in any order",
                                  size=82, columns=2, first=start, total=len(images))
         else:
             self._codes_page(images, "Scan this code together with the bundle file", size=90, columns=1)

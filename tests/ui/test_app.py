@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import settle
 from ui import unlock
-from ui.app import Startup
+from ui.app import Startup, folder_problem
 from ui.main_window import MainWindow
+from ui.widgets.error_box import describe_error
 from wallet.keys import KeyringSlot, looks_like_recovery_key
 
 
@@ -199,3 +202,35 @@ def test_without_a_screen_the_app_says_so_instead_of_crashing():
     done = subprocess.run([sys.executable, "-m", "wallet"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "no screen" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unwritable_wallet_folder_is_told_in_a_plain_sentence(qtbot, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    startup = ScriptedStartup(_args(blocker / "wallet"), keyring=KeyringSlot(MemoryKeyring()))
+    startup.start()
+    settle(qtbot, lambda: bool(startup.fatal))
+    assert startup.window is None and startup.welcomed == []  # stopped before asking anything
+    assert startup.fatal[0].startswith(f"Learner Wallet cannot write to its folder {blocker / 'wallet'}")
+    assert "LEARNER_WALLET_HOME" in startup.fatal[0]
+    assert startup.exit_code == 1
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.EACCES, "permission"), (errno.EROFS, "read-only disk"),
+                                             (errno.ENOSPC, "disk is full")])
+def test_each_reason_a_folder_cannot_be_written_has_its_words(tmp_path, monkeypatch, code, words):
+    def refuse(*_args, **_kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr("ui.app.tempfile.mkstemp", refuse)
+    problem = folder_problem(tmp_path / "w")
+    assert problem is not None and words in problem.message and os.strerror(code) in problem.detail
+    monkeypatch.undo()
+    assert folder_problem(tmp_path / "w") is None  # a writable folder is no problem, and no probe is left
+    assert list((tmp_path / "w").iterdir()) == []
+
+
+def test_a_system_error_reaching_the_window_is_a_sentence_not_a_traceback():
+    message, detail = describe_error(PermissionError(errno.EACCES, "Permission denied", "/x/wallet.sqlite3"))
+    assert message == "The wallet could not read or write a file on this computer (permission denied). Nothing was lost."
+    assert "/x/wallet.sqlite3" in detail

@@ -77,7 +77,8 @@ def test_verification_section_rows_and_signer(qtbot):
     section.show_report(report)
     assert section.badge.text() == "Verified, with warnings"
     assert signed_by(report.signer) == "Signed by Example University — did:key:z6MkExample"
-    assert section.signer_key.text() == "did:key:z6MkExample"
+    assert section.signer_label.text() == "Signed by Example University"
+    assert section.signer_key.full_text() == "did:key:z6MkExample"
     assert [r.message.text() for r in section.rows] == [
         "The signature is valid.", "Expires on 1 March 2027.", "Endorsement by Agency: Tampered."]
     assert "reason code: expires-soon" in section.rows[1].detail.toPlainText()
@@ -87,3 +88,25 @@ def test_verification_section_rows_and_signer(qtbot):
                  datetime(2026, 1, 1, tzinfo=timezone.utc), Signer("did:key:z6MkX", "Someone"))
     section.show_report(bad)
     assert not section.signer_label.isVisibleTo(section)  # no "Signed by" on a credential that fails
+
+
+DID = "did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy"
+
+
+def test_a_long_key_keeps_its_start_and_end_and_is_whole_on_hover_and_copy(qtbot):
+    from ui.widgets.elided import ElidedLabel
+
+    label = ElidedLabel(DID)
+    qtbot.addWidget(label)
+    label.resize(label.fontMetrics().horizontalAdvance(DID) // 2, 20)
+    label.show()
+    shown = label.text()
+    assert label.is_elided() and "…" in shown
+    head, tail = shown.split("…")
+    assert DID.startswith(head) and DID.endswith(tail) and len(head) > 8 and len(tail) > 8
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.width()  # nothing cut at the edge
+    assert label.toolTip() == DID and label.accessibleName() == DID
+    label.copy_action.trigger()
+    assert QGuiApplication.clipboard().text() == DID
+    label.resize(label.sizeHint().width() + 10, 20)
+    assert label.text() == DID and not label.is_elided()  # room enough: shown whole

@@ -63,6 +63,12 @@ def test_the_stacks_show_progress_and_why_something_does_not_count(demo):
     assert p.held[expired].standing.reason.startswith("It expired on") or "Expired on" in p.held[expired].standing.reason
     (pending,) = p.pending
     assert p.held[pending].standing.standing is Standing.PENDING
+    assert "could not be checked" in p.held[pending].standing.reason.lower()
+    # what is missing, in words a learner reads
+    assert p.next_steps == ("1 more micro-course from Visualisation",
+                            "1 of 2 credits for Electives (1 more held, waiting for a check)")
+    electives = p.find("requirement.all[3]")
+    assert electives is not None and electives.missing == "1 of 2 credits for Electives"
     passport = demo.stacks.progress(stored["digital-skills-passport"].id)
     assert 0 < passport.fraction < 1
     skills = {f.name: f for f in demo.stacks.skills()}

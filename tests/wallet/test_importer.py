@@ -221,3 +221,20 @@ def test_a_pipe_is_refused_without_blocking(wallet, tmp_path):
     os.mkfifo(fifo)
     (result,) = import_paths(wallet, [fifo])
     assert "not a file that can be imported" in result.error.message
+
+
+def test_an_import_that_adds_takes_a_backup_when_one_is_due(wallet, stack_dir):
+    from wallet.backup import find_backups
+
+    now = [datetime(2026, 5, 1, 12, tzinfo=timezone.utc)]
+    wallet.clock = lambda: now[0]
+    wallet.import_paths([stack_dir / "ou-cs-1.json"])
+    first = find_backups(wallet.home)
+    assert len(first) == 1 and first[0].credentials == 1  # the new credential is in the copy
+    wallet.import_paths([stack_dir / "ou-cs-1.json", stack_dir / "no-such-file.json"])  # nothing added
+    wallet.import_paths([stack_dir / "ou-cs-2.json"])  # added, but the last backup is minutes old
+    assert len(find_backups(wallet.home)) == 1
+    now[0] = now[0].replace(hour=14)  # two hours on: the next import that adds is backed up
+    wallet.import_paths([stack_dir / "ou-cs-3.json"])
+    newest = find_backups(wallet.home)
+    assert len(newest) == 2 and newest[0].credentials == 3

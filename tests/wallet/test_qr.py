@@ -237,3 +237,53 @@ def test_any_scanned_text_gives_a_bundle_or_a_plain_sentence(texts: list[str]) -
         assert exc.message.endswith((".", "!")) and "Traceback" not in exc.message
     else:
         assert decoded.document is not None or len(decoded.sha256) == 64
+
+
+# ---------------------------------------------------------------- codes read one by one (a camera)
+
+
+def test_collector_takes_parts_in_any_order_with_repeats(interop: Path) -> None:
+    vp = fake_vp(interop, 10)
+    texts = qr.encode_presentation(vp).texts
+    assert len(texts) >= 3
+    collector = qr.CodeCollector()
+    assert collector.progress() == "No code read yet." and not collector.complete
+    order = [texts[-1], texts[0], texts[-1], *texts[1:-1]]
+    seen = []
+    for text in order:
+        collector.add(text)
+        seen.append(collector.progress())
+    assert seen[0] == f"1 of {len(texts)} codes read"
+    assert seen[2] == f"2 of {len(texts)} codes read"  # the repeat changed nothing
+    assert collector.complete and collector.result().document == vp
+
+
+def test_collector_refuses_a_stray_code_and_keeps_what_it_read(interop: Path) -> None:
+    mine = qr.encode_presentation(fake_vp(interop, 10)).texts
+    other = qr.encode_presentation(fake_vp(interop, 9)).texts
+    collector = qr.CodeCollector()
+    assert collector.add(mine[0]) and not collector.add(mine[0])
+    with pytest.raises(BundleError, match="belongs to another bundle"):
+        collector.add(other[1])
+    with pytest.raises(BundleError, match="request for a bundle"):
+        collector.add(qr.encode_request("c", "https://x.example"))
+    with pytest.raises(BundleError, match="does not hold a Learner Wallet bundle"):
+        collector.add("https://example.org")
+    assert collector.read == 1 and collector.total == len(mine)
+
+
+def test_collector_single_code_and_a_part_that_does_not_fit(interop: Path) -> None:
+    whole = qr.encode_presentation(fake_vp(interop, 1)).texts
+    assert len(whole) == 1
+    collector = qr.CodeCollector()
+    collector.add(whole[0])
+    assert collector.complete and collector.progress() == "1 of 1 code read"
+    texts = qr.encode_presentation(fake_vp(interop, 10)).texts
+    head, _, data = texts[1].rpartition(":")
+    damaged = [texts[0], f"{head}:{'0' if data[0] != '0' else '1'}{data[1:]}", *texts[2:]]
+    collector = qr.CodeCollector()
+    for text in damaged:
+        collector.add(text)
+    assert collector.complete
+    with pytest.raises(BundleError, match="a part was changed or damaged"):
+        collector.result()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from urllib.parse import urlsplit
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -10,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ui.credentials.facts import Details, Endorsement, Section, details_of
 from ui.credentials.thumbnails import ThumbnailCache
 from ui.credentials.verification import VerificationSection
+from ui.widgets.elided import ElidedLabel
 from wallet.credential import Credential
 from wallet.verify.report import Report
 
@@ -40,14 +41,9 @@ def _has_long_word(text: str) -> bool:
     return any(len(word) > 36 for word in text.split())
 
 
-def _long_value(text: str, parent: QWidget) -> QLineEdit:
-    field = QLineEdit(text, parent)
-    field.setReadOnly(True)
-    field.setFrame(False)
-    field.setStyleSheet("background: transparent; border: none; padding: 0;")
-    field.setCursorPosition(0)
-    field.setToolTip(text)
-    return field
+def _long_value(text: str, parent: QWidget) -> ElidedLabel:
+    """A DID, a hash or a path: one word too long to wrap, so its start and end show."""
+    return ElidedLabel(text, parent)
 
 
 def _section_heading(text: str, parent: QWidget) -> QLabel:
@@ -55,6 +51,22 @@ def _section_heading(text: str, parent: QWidget) -> QLabel:
     label.setProperty("role", "section")
     label.setAccessibleName(f"Section: {text}")
     return label
+
+
+def _linked_html(text: str, link: str) -> str:
+    """A value with a web page: a short first line is the link itself and the rest
+    follows as plain text; a long one (a narrative) is shown whole, the link after it."""
+    anchor = f'<a href="{html.escape(link, quote=True)}">{{}}</a>'
+    first, _, rest = text.partition("\n")
+    if len(first) > 80:
+        host = urlsplit(link).hostname or "the web"
+        first, rest = "", text
+        tail = anchor.format(html.escape(f"Open the page on {host}"))
+    else:
+        tail = ""
+    parts = [anchor.format(html.escape(first)) if first else "",
+             html.escape(rest).replace("\n", "<br>"), tail]
+    return "<br>".join(p for p in parts if p)
 
 
 class CredentialDetail(QScrollArea):
@@ -144,6 +156,10 @@ class CredentialDetail(QScrollArea):
             old.hide()
             old.deleteLater()
         self.setWidget(body)
+        # The pane never gets narrower than what it shows (buttons, the field names):
+        # with no horizontal scroll bar, anything past the edge would simply be cut off.
+        self.setMinimumWidth(body.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                             + 2 * self.frameWidth())
 
     def _header(self, body: QWidget, cred: Credential, details: Details) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -191,10 +207,9 @@ class CredentialDetail(QScrollArea):
 
     def _value_label(self, text: str, link: str, body: QWidget) -> QWidget:
         if not link and _has_long_word(text):
-            return _long_value(text, body)  # a DID or a hash: scrollable and copyable, never clipped
+            return _long_value(text, body)  # a DID or a path: elided in the middle, never clipped
         if link:
-            shown = text if len(text) <= 60 else text[:57] + "…"
-            label = QLabel(f'<a href="{html.escape(link, quote=True)}">{html.escape(shown)}</a>', body)
+            label = QLabel(_linked_html(text, link), body)
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setOpenExternalLinks(True)  # the learner's own click; the app fetches nothing
             label.setToolTip(link)
@@ -203,6 +218,7 @@ class CredentialDetail(QScrollArea):
         else:
             label = _label(text, body)
             label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # level with its name
         label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         return label
 

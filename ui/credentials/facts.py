@@ -159,6 +159,22 @@ def plain_words(camel: str) -> str:
     return out.replace("micro credential", "micro-credential").replace("Micro credential", "Micro-credential")
 
 
+def plain_markdown(text: str) -> str:
+    """Open Badges narratives are Markdown; the pane shows them as plain lines.
+
+    Heading marks and emphasis asterisks go, list bullets become "•", blank lines and
+    the spaces around lines are dropped. Nothing is interpreted as markup or HTML.
+    """
+    lines = []
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip().replace("**", "").replace("__", "")
+        if line[:2] in ("- ", "* ", "+ "):
+            line = "• " + line[2:].strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def _date(value: datetime | str | None) -> str:
     if value is None or value == "":
         return ""
@@ -179,7 +195,7 @@ def _fields(*pairs: tuple[str, Any]) -> tuple[Field, ...]:
 def _about(cred: Credential, ach: dict[str, Any]) -> Section:
     s = cred.summary
     criteria = ach.get("criteria")
-    criteria_text = _text(criteria.get("narrative")) if isinstance(criteria, dict) else ""
+    criteria_text = plain_markdown(_text(criteria.get("narrative"))) if isinstance(criteria, dict) else ""
     criteria_link = _link(criteria.get("id")) if isinstance(criteria, dict) else _link(criteria)
     fields = list(_fields(
         ("Achievement", s.achievement_name or ach.get("name")),
@@ -219,18 +235,22 @@ def _dates(cred: Credential, doc: dict[str, Any]) -> Section:
 
 def _skills(cred: Credential, ach: dict[str, Any]) -> Section:
     fields = []
+    seen: set[tuple[str, str]] = set()
     for a in cred.summary.alignments:
-        label = a.framework or "Skill"
         value = a.name or a.code or a.url
         if a.code and a.name and a.code not in a.name:
             value = f"{a.name} ({a.code})"
-        if value:
-            fields.append(Field(label, value, _link(a.url)))
+        if a.framework:  # a second line: where the skill is defined
+            value = f"{value}\nin {a.framework}"
+        if value and (value, a.url) not in seen:
+            seen.add((value, a.url))
+            fields.append(Field("Skill", value, _link(a.url)))
     if not fields:  # an older record without alignments in its summary
         for a in _as_list(ach.get("alignment")):
             if isinstance(a, dict) and (a.get("targetName") or a.get("targetUrl")):
-                fields.append(Field(_text(a.get("targetFramework")) or "Skill",
-                                    _text(a.get("targetName")) or _text(a.get("targetUrl")),
+                value = _text(a.get("targetName")) or _text(a.get("targetUrl"))
+                framework = _text(a.get("targetFramework"))
+                fields.append(Field("Skill", f"{value}\nin {framework}" if framework else value,
                                     _link(a.get("targetUrl"))))
     return Section("Skills and alignments", tuple(fields))
 
@@ -263,9 +283,10 @@ def _evidence(doc: dict[str, Any]) -> Section:
             fields.append(Field(f"Evidence {n}", item, _link(item)))
         elif isinstance(item, dict):
             title = _text(item.get("name")) or _text(item.get("genre")) or f"Evidence {n}"
-            text = _text(item.get("narrative")) or _text(item.get("description")) or _text(item.get("id"))
+            text = (plain_markdown(_text(item.get("narrative"))) or _text(item.get("description"))
+                    or _text(item.get("id")))
             fields.append(Field(title, _cut(text), _link(item.get("id"))))
-    narrative = _text(doc.get("narrative")) or _text(_subject(doc).get("narrative"))
+    narrative = plain_markdown(_text(doc.get("narrative")) or _text(_subject(doc).get("narrative")))
     if narrative:
         fields.append(Field("Notes from the issuer", _cut(narrative)))
     return Section("Evidence", tuple(fields))

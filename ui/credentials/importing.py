@@ -61,6 +61,15 @@ def _count_words(n: int, one: str, many: str) -> str:
     return one if n == 1 else many.format(n=n)
 
 
+def _added_words(added: tuple[Any, ...]) -> str:
+    """'Added “Teamwork” to your wallet.': the learner recognises titles, not file names."""
+    titles = [f"“{t}”" for t in (str(getattr(c, "title", "") or "") for c in added) if t]
+    if len(added) == 1:
+        return f"Added {titles[0]} to your wallet." if titles else "Added to your wallet."
+    shown = ", ".join(titles[:3]) + (f" and {len(titles) - 3} more" if len(titles) > 3 else "")
+    return f"Added {len(added)} credentials to your wallet" + (f": {shown}." if shown else ".")
+
+
 def outcome_of(result: Any) -> FileOutcome:
     """Turn the core's per-file ImportResult into a line for the results list."""
     name = _name_of(result)
@@ -72,7 +81,7 @@ def outcome_of(result: Any) -> FileOutcome:
         sentence, detail = describe_error(error)
         return FileOutcome(name, "rejected", sentence, detail)
     if added:
-        sentence = _count_words(len(added), "Added to your wallet.", "Added {n} credentials to your wallet.")
+        sentence = _added_words(added)
         if duplicates:
             sentence += " " + _count_words(len(duplicates), "One was already there.", "{n} were already there.")
         return FileOutcome(name, "added", sentence, added=added + restored)

@@ -190,8 +190,12 @@ class CredentialListModel(QAbstractTableModel):
         return extract(self, self._rows[index.row()]) if extract else None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(Column):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[Column(section)]
+        if role == Qt.ItemDataRole.InitialSortOrderRole:  # a first click on Date: newest first
+            return Qt.SortOrder.DescendingOrder if section == Column.DATE else Qt.SortOrder.AscendingOrder
         return None
 
     # -- sorting: done here, in one C-speed sort over cached keys; the proxy only filters

@@ -52,8 +52,10 @@ SORTS = (  # (label, column, order)
     ("Issuer (A–Z)", Column.ISSUER, Qt.SortOrder.AscendingOrder),
     ("Type (A–Z)", Column.TYPE, Qt.SortOrder.AscendingOrder),
     ("Title (A–Z)", Column.TITLE, Qt.SortOrder.AscendingOrder),
-    ("Status", Column.STATUS, Qt.SortOrder.AscendingOrder),
-)
+    ("Title (Z–A)", Column.TITLE, Qt.SortOrder.DescendingOrder),
+    ("Problems first", Column.STATUS, Qt.SortOrder.AscendingOrder),
+    ("Verified first", Column.STATUS, Qt.SortOrder.DescendingOrder),
+)  # every order a header click can give has its entry, so the box always tells the truth
 
 
 def _action(parent: QWidget, text: str, icon_name: str, shortcut: Any, tip: str) -> QAction:

@@ -8,16 +8,18 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from ui.credentials.delegate import TitleDelegate
 from ui.credentials.model import Column, CredentialListModel, IdRole
 from ui.icons import icon
 from ui.ops import run_op
@@ -34,8 +36,10 @@ class TrashDialog(QDialog):
         super().__init__(parent)
         self.wallet = wallet
         self.setWindowTitle("Trash")
-        self.setMinimumSize(640, 380)
+        self.setMinimumSize(720, 440)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(12)
         intro = QLabel(
             "Credentials you removed stay here until you empty the trash. "
             "Restore one to put it back in your wallet.", self)
@@ -50,27 +54,35 @@ class TrashDialog(QDialog):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setAccessibleName("Credentials in the trash")
         self.view.setAllColumnsShowFocus(True)
-        self.view.setIconSize(QSize(24, 24))
-        self.view.hideColumn(Column.STATUS)
-        self.view.setColumnWidth(Column.TITLE, 260)
-        layout.addWidget(self.view, 1)
+        self.view.setIconSize(QSize(32, 32))
+        # As in the main list: the issuer and type are the title's second line.
+        self.view.setItemDelegateForColumn(Column.TITLE, TitleDelegate(self.view))
+        for column in (Column.ISSUER, Column.TYPE, Column.STATUS):
+            self.view.hideColumn(column)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(Column.DATE, 110)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.view)
         self.empty_label = QLabel("The trash is empty.", self)
         self.empty_label.setProperty("role", "muted")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty_label)
+        self.stack.addWidget(self.empty_label)
+        layout.addWidget(self.stack, 1)
         row = QHBoxLayout()
         self.restore_button = QPushButton("Restore", self)
         self.restore_button.setProperty("primary", True)
         self.restore_button.clicked.connect(self.restore_selected)
         self.empty_button = QPushButton(icon("empty-trash"), "Empty trash…", self)
         self.empty_button.clicked.connect(self.ask_empty)
+        close = QPushButton("Close", self)
+        close.clicked.connect(self.reject)
         row.addWidget(self.restore_button)
-        row.addStretch(1)
         row.addWidget(self.empty_button)
+        row.addStretch(1)
+        row.addWidget(close)
         layout.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self.model.rowsRemoved.connect(self._update_buttons)
@@ -120,7 +132,6 @@ class TrashDialog(QDialog):
 
     def _update_buttons(self, *_: Any) -> None:
         has_rows = self.model.rowCount() > 0
-        self.empty_label.setVisible(not has_rows)
-        self.view.setVisible(has_rows)
+        self.stack.setCurrentWidget(self.view if has_rows else self.empty_label)
         self.restore_button.setEnabled(bool(self.view.selectionModel().selectedRows()))
         self.empty_button.setEnabled(has_rows)

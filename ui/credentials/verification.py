@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QToolButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.icons import icon
+from ui.widgets.elided import ElidedLabel
 from ui.widgets.status_badge import CHECKING, StatusBadge, look_for_outcome
 from wallet.verify.report import Check, CheckName, Outcome, Report, Signer, Status
 
@@ -107,11 +107,9 @@ class VerificationSection(QWidget):
         self.signer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.signer_label.setStyleSheet("font-weight: 600;")
         layout.addWidget(self.signer_label)
-        self.signer_key = QLineEdit(self)  # a DID is long and unbreakable: scroll it, copy it
-        self.signer_key.setReadOnly(True)
-        self.signer_key.setFrame(False)
-        self.signer_key.setStyleSheet("background: transparent; border: none; padding: 0; font-family: monospace;")
-        self.signer_key.setAccessibleName("Issuer identifier")
+        self.signer_key = ElidedLabel("", self)  # a DID: its start and end, whole on hover and Copy
+        self.signer_key.setProperty("role", "muted")
+        self.signer_key.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         layout.addWidget(self.signer_key)
         self.when_label = QLabel(self)
         self.when_label.setProperty("role", "muted")
@@ -145,10 +143,9 @@ class VerificationSection(QWidget):
         self.signer_key.setVisible(shown and bool(signer_id(report.signer)))
         if shown:
             name = report.signer.issuer_name or "the issuer"
-            self.signer_label.setText(f"Signed by {name} —")
+            self.signer_label.setText(f"Signed by {name}")
             self.signer_label.setAccessibleName(signed_by(report.signer))
-            self.signer_key.setText(signer_id(report.signer))
-            self.signer_key.setCursorPosition(0)
+            self.signer_key.set_full_text(signer_id(report.signer))
         self.when_label.setText(checked_when(report))
         for check in report.checks:
             self._add_row(check)

@@ -1,7 +1,8 @@
 """The "Check a bundle" page: for the person a bundle was given to.
 
 Open the ``.json`` file, or pictures of the QR codes (screenshots, photos, a scanned
-sheet; any order), or a code together with its file. The page shows who shared it, the
+sheet; any order), or scan the codes with a camera (``ui.share.camera``), or a code
+together with its file. The page shows who shared it, the
 holder's signature, the request (challenge) and receiver (domain) it was made for, its
 expiry, and each credential's full report. Nothing is added to the wallet unless the
 person asks, one credential at a time. A receiver can also make a request here: a
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.ops import run_op
+from ui.share import camera
 from ui.share.qr_view import QrWidget
 from ui.widgets.error_box import DetailsDisclosure, describe_error, show_error
 from ui.widgets.status_badge import StatusBadge, look_for_outcome, look_for_status
@@ -60,6 +62,9 @@ class CheckBundlePage(QWidget):
         super().__init__(parent)
         self.wallet = wallet
         self.ask_open_paths: OpenPaths = _ask_open_paths(self)  # a seam for tests
+        self.video_inputs: Callable[[], list[Any]] = camera.video_inputs  # a seam for tests
+        self.make_scanner: Callable[[Any], camera.CameraScanDialog] = (
+            lambda device: camera.CameraScanDialog(device, self))
         self.report: bundle_check.BundleReport | None = None
         self._received: bundle_check.Received | None = None
         self._build()
@@ -71,8 +76,9 @@ class CheckBundlePage(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         title = QLabel("Check a bundle", self)
         title.setProperty("role", "pageTitle")
-        intro = QLabel("Check credentials someone shared with you: open their bundle file, or pictures of its "
-                       "QR codes. Nothing is added to your wallet unless you ask.", self)
+        intro = QLabel("Check credentials someone shared with you: open their bundle file or pictures of its "
+                       "QR codes, or scan the codes with a camera. Nothing is added to your wallet unless you ask.",
+                       self)
         intro.setWordWrap(True)
         layout.addWidget(title)
         layout.addWidget(intro)
@@ -82,10 +88,17 @@ class CheckBundlePage(QWidget):
         self.open_file_button.clicked.connect(self.open_file)
         self.open_images_button = QPushButton("Open QR code pictures…", self)
         self.open_images_button.clicked.connect(self.open_images)
+        self.scan_button = QPushButton("Scan with a camera…", self)
+        self.scan_button.clicked.connect(self.scan_with_camera)
         row.addWidget(self.open_file_button)
         row.addWidget(self.open_images_button)
+        row.addWidget(self.scan_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.notice_label = QLabel(self)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.hide()
+        layout.addWidget(self.notice_label)
 
         layout.addWidget(self._build_request())
 
@@ -196,12 +209,42 @@ class CheckBundlePage(QWidget):
         if paths:
             self.check_paths(paths)
 
+    def scan_with_camera(self) -> None:
+        self.notice_label.hide()
+        devices = self.video_inputs()
+        if not devices:
+            self.notice_label.setText(camera.NO_CAMERA)
+            self.notice_label.show()
+            return
+        dialog = self.make_scanner(devices[0])
+        dialog.codes_read.connect(self.check_codes)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def check_codes(self, decoded: qr.Decoded) -> None:
+        """Check a bundle read with the camera; a code that stands for a file asks for it."""
+        files: list[str] = []
+        if decoded.document is None:
+            files = self.ask_open_paths("Open the bundle file this QR code stands for",
+                                        "Bundles (*.json);;All files (*)")
+            if not files:
+                self.notice_label.setText("This QR code stands for a bundle file that travels separately; "
+                                          "open that file to check the bundle.")
+                self.notice_label.show()
+                return
+        source = f"the camera ({decoded.parts} QR code{'s' if decoded.parts > 1 else ''})"
+        self._check_received(lambda: bundle_check.from_codes(decoded, files, source))
+
     def check_paths(self, paths: list[str]) -> None:
+        self._check_received(lambda: bundle_check.load(paths))
+
+    def _check_received(self, receive: Callable[[], bundle_check.Received]) -> None:
+        self.notice_label.hide()
         challenge, domain = self._expected()
         env = self.wallet.verify_environment() if hasattr(self.wallet, "verify_environment") else None
 
         def work() -> tuple[bundle_check.Received, bundle_check.BundleReport]:
-            received = bundle_check.load(paths)
+            received = receive()
             return received, bundle_check.check(received.presentation, env, challenge=challenge, domain=domain,
                                                 source=received.source)
 
@@ -261,6 +304,10 @@ class CheckBundlePage(QWidget):
                 child.setToolTip(1, c.detail or c.message)
                 child.setData(0, Qt.ItemDataRole.UserRole, r.index)
             item.setExpanded(r.status.value != "verified")
+        metrics = self.tree.fontMetrics()  # whole titles, within reason
+        widest = max(metrics.horizontalAdvance(self.tree.topLevelItem(i).text(0))
+                     for i in range(self.tree.topLevelItemCount()))
+        self.tree.setColumnWidth(0, max(300, min(widest + self.tree.indentation() + 24, self.width() // 2)))
 
     # ------------------------------------------------------------------ keeping
 

@@ -157,6 +157,7 @@ class SharePage(QWidget):
         self.request_text = QLineEdit(request)
         self.request_text.setPlaceholderText("Paste a request (LW1R:…) here")
         self.request_text.editingFinished.connect(self._take_request)
+        self.request_text.textChanged.connect(self._request_pasted)
         self.challenge_edit = QLineEdit(request)
         self.domain_edit = QLineEdit(request)
         self.domain_edit.setPlaceholderText("e.g. https://jobs.example.org")
@@ -356,20 +357,30 @@ class SharePage(QWidget):
         self.challenge_edit.setText(challenge)
         self.domain_edit.setText(domain)
 
+    def _request_pasted(self, text: str) -> None:
+        """A whole request pasted in fills the fields at once; a half-typed one waits
+        for the learner to finish (then a bad one gets its sentence)."""
+        try:
+            qr.decode_request(text)
+        except WalletError:
+            return
+        self._take_request()
+
     def _request_from_picture(self) -> None:
         paths = self.ask_open_paths("Open a picture of the request", "Pictures (*.png *.jpg *.jpeg *.gif *.bmp)")
         if not paths:
             return
-        try:
+
+        def read() -> str:  # a photo can take a moment to search: off the GUI thread
             texts = qr.read_images(paths[:1])
             request = next((t for t in texts if t.startswith(qr.PREFIX_REQUEST)), None)
             if request is None:
                 raise BundleError("That picture holds no request for a bundle.", texts[0][:40])
-        except WalletError as exc:
-            show_error(self, exc)
-            return
-        self.request_text.setText(request)
-        self._take_request()
+            return request
+
+        op = run_op(self, read)
+        op.on_success(self.request_text.setText)  # filled in by _request_pasted
+        op.on_failure(lambda exc: show_error(self, exc))
 
     def way_out(self) -> str:
         return next(k for k, b in self.way_buttons.items() if b.isChecked())

@@ -8,6 +8,8 @@ core; these only decide how it reads.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,8 +122,10 @@ def _rule_progress_text(rule: RuleProgress) -> str:
 
 
 def _short_reason(reason: str) -> str:
-    """ "It expired on 1 June 2025, so it does not count." -> "Expired on 1 June 2025" """
-    text = reason.split(", so ")[0].split("; it will")[0].rstrip(".")
+    """ "It expired on 1 June 2025, so it does not count." -> "Expired on 1 June 2025";
+    "It could not be checked offline (why); it will count ..." -> "Could not be checked offline".
+    The whole sentence is the row's tooltip and is listed under the tree."""
+    text = re.split(r", so | \(|; ", reason, maxsplit=1)[0].rstrip(".")
     if text.startswith("It "):
         text = text[3:4].upper() + text[4:]
     return text

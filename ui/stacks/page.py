@@ -151,6 +151,8 @@ class StacksPage(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAccessibleName("Requirements")
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):  # "Expired on 10 July 2025", "Does not count": read in full
+            self.tree.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
         self.tree.activated.connect(self._tree_activated)
         self.tree.doubleClicked.connect(self._tree_activated)
@@ -177,9 +179,11 @@ class StacksPage(QWidget):
         parts.addWidget(lower)
         parts.setStretchFactor(0, 3)
         parts.setStretchFactor(1, 2)
+        parts.setSizes([440, 150])  # the tree first; next steps and the reasons stay in view
         box.addWidget(parts, 1)
         box.addLayout(buttons)
         split.setStretchFactor(1, 1)
+        split.setSizes([320, 760])
         self.empty = QLabel("No stacks yet. Add a stack definition from your institution, or import a "
                             "transcript (CLR): its courses appear here by themselves.", detail)
         self.empty.setWordWrap(True)

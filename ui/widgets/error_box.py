@@ -22,6 +22,10 @@ def describe_error(exc: BaseException) -> tuple[str, str]:
     """(plain sentence, technical detail) for any exception that reaches the UI."""
     if isinstance(exc, WalletError):
         return exc.message, exc.detail
+    if isinstance(exc, OSError):  # a file or folder the system would not let us use
+        why = f" ({exc.strerror.lower()})" if exc.strerror else ""
+        return (f"The wallet could not read or write a file on this computer{why}. Nothing was lost.",
+                f"{type(exc).__name__}: {exc}")
     detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).strip()
     return "Something went wrong that the wallet did not expect. Nothing was lost.", detail
 

@@ -34,6 +34,7 @@ from wallet.stacks.definition import AllRule, AtLeastRule, CreditsRule, MatchRul
 EXACT_LIMIT = 512  # splits enumerated exactly below this many combinations
 MEMO_LIMIT = 200_000
 SEARCH_BUDGET = 20_000  # exact split combinations per evaluation, over all rules
+SWAP_LIMIT = 48  # greedy splits with at most this many contested credentials also try swaps
 _BELOW_ONE = math.nextafter(1.0, 0.0)
 _EPSILON = 1e-9
 
@@ -285,12 +286,29 @@ class Engine:
 
     def _split_greedy(self, node: Node, base: list[int], contested: list[int],
                       owners: list[list[int]]) -> Outcome:
+        """Greedy splits; for a small ``atLeast`` also one seeded per child with every
+        credential it can use, since only its best children count and spreading
+        credentials thin can leave all of them short."""
+        met, unmet = self._greedy(node, base, contested, owners, -1)
+        if node.kind == "AtLeastRule" and len(contested) <= SWAP_LIMIT:
+            for favour in range(len(node.children)):
+                m, u = self._greedy(node, base, contested, owners, favour)
+                met, unmet = _better(met, m), _better(unmet, u)
+        return met, unmet
+
+    def _greedy(self, node: Node, base: list[int], contested: list[int],
+                owners: list[list[int]], favour: int) -> Outcome:
         masks = list(base)
+        for cred, candidates in zip(contested, owners):
+            if favour in candidates:
+                masks[favour] |= 1 << cred
         outs = [self._eval(c, masks[i]) for i, c in enumerate(node.children)]
         saturated: set[tuple[frozenset[int], int]] = set()
         order = sorted(range(len(contested)), key=lambda k: (len(owners[k]), contested[k]))
         for k in order:
             cred = contested[k]
+            if favour in owners[k]:
+                continue
             signature = self._signature.get(cred, frozenset())
             current = best(self._combine(node, outs)).key
             pick, pick_key, pick_out = -1, current, None
@@ -333,8 +351,30 @@ class Engine:
                         outs[:] = trial
                         here, moved = there, True
                         current = best(self._combine(node, outs)).key
-            if not moved:
+            if not moved and not (len(contested) <= SWAP_LIMIT and self._swap(node, masks, outs, contested, owners)):
                 return
+
+    def _swap(self, node: Node, masks: list[int], outs: list[Outcome], contested: list[int],
+              owners: list[list[int]]) -> bool:
+        """Exchange two credentials between two children, when no single move helps.
+
+        A course that needs one credit-bearing credential and one of any kind, holding
+        them the wrong way round, is only put right by a swap."""
+        current = best(self._combine(node, outs)).key
+        place = {cred: next((i for i in cands if masks[i] >> cred & 1), -1) for cred, cands in zip(contested, owners)}
+        for (a, a_owners), (b, b_owners) in itertools.combinations(zip(contested, owners), 2):
+            i, j = place[a], place[b]
+            if i < 0 or j < 0 or i == j or j not in a_owners or i not in b_owners:
+                continue
+            trial = list(outs)
+            trial[i] = self._eval(node.children[i], masks[i] & ~(1 << a) | 1 << b)
+            trial[j] = self._eval(node.children[j], masks[j] & ~(1 << b) | 1 << a)
+            if best(self._combine(node, trial)).key > current:
+                masks[i] = masks[i] & ~(1 << a) | 1 << b
+                masks[j] = masks[j] & ~(1 << b) | 1 << a
+                outs[:] = trial
+                return True
+        return False
 
 
 def _replace(outs: list[Outcome], i: int, value: Outcome) -> list[Outcome]:

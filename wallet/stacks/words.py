@@ -1,6 +1,6 @@
 """Rules and what is missing, in words a learner reads.
 
-"1 more micro-credential for Data Literacy", "2 of 12 credits": the progress view and
+"1 more micro-course from Data Literacy", "2 of 12 credits": the progress view and
 the CLI show these, so they name things as the definition's author labelled them and
 fall back on the match's own terms.
 """
@@ -81,12 +81,24 @@ def title(rule: Rule) -> str:
     return rule.id or rule.path
 
 
+# A label that already names what it counts: "Data Literacy micro-courses".
+_LABEL_KIND = re.compile(
+    r"^(?P<source>.+?)\s+(?P<kind>micro-courses?|micro-credentials?|courses?|modules?|badges?|units?|certificates?)$",
+    re.IGNORECASE,
+)
+
+
 def missing_match(rule: MatchRule, matched: int) -> str:
+    """ "1 more micro-course from Data Literacy", "2 more badges for Safety online"."""
     short = rule.count - matched
     if short <= 0:
         return ""
     kind = noun(rule.match, short > 1)
     if rule.label:
+        named = _LABEL_KIND.match(rule.label.strip())
+        if named:
+            singular = named["kind"].lower().removesuffix("s")
+            return f"{short} more {singular}{'s' if short > 1 else ''} from {named['source']}"
         return f"{short} more {kind} for {rule.label}"
     desc = describe_match(rule.match)
     return f"{short} more {kind}" + (f" {desc}" if desc else "")

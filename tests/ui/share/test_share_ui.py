@@ -3,40 +3,23 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-import zxingcpp
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
-from PIL import Image
 
 from tests.ui.conftest import settle
-from ui.share import CheckBundlePage, SharePage
+from tests.ui.share.conftest import DOMAIN
+from ui.share import SharePage
+from ui.share.camera import picture_of
 from ui.share.model import CredentialChoiceModel
 from ui.share.qr_view import QrSequence, QrWidget
-from wallet import bundle, bundle_check, qr
+from wallet import bundle_check, qr
 from wallet.formats import parse
-
-DOMAIN = "https://jobs.example.org"
-
-
-@pytest.fixture
-def held(wallet, interop: Path) -> list[str]:
-    ids = []
-    for name in ("ou-cs-1.json", "ou-cs-certificate.json", "ovm-al-advanced.json", "ovm-ic-foundational.json"):
-        cred = parse((interop / "peer-vcjs" / "stack" / name).read_bytes())[0]
-        wallet.store.add(cred)
-        ids.append(cred.id)
-    return ids
 
 
 def decode_widget(widget) -> list[str]:
     """What a phone would read off the screen: grab the widget and decode it."""
-    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
-    pil = Image.frombytes("L", (image.width(), image.height()), bytes(image.constBits()), "raw", "L",
-                          image.bytesPerLine())
-    return [r.text for r in zxingcpp.read_barcodes(pil)]
+    return qr.texts_in_picture(picture_of(widget.grab().toImage()))
 
 
 # ---------------------------------------------------------------- pieces
@@ -174,23 +157,6 @@ def test_back_to_choosing(qtbot, page) -> None:
 # ---------------------------------------------------------------- checking a bundle
 
 
-@pytest.fixture
-def received(wallet, held, tmp_path) -> Path:
-    vp = bundle.create_bundle(wallet, held[:3], challenge="ch-9", domain=DOMAIN)
-    path = tmp_path / "received.json"
-    bundle.save_bundle(vp, path)
-    return path
-
-
-@pytest.fixture
-def checker(qtbot, wallet) -> CheckBundlePage:
-    page = CheckBundlePage(wallet)
-    qtbot.addWidget(page)
-    page.resize(1000, 800)
-    page.show()
-    return page
-
-
 def test_check_a_file_shows_holder_lines_and_each_credential(qtbot, checker, received) -> None:
     checker.challenge_edit.setText("ch-9")
     checker.domain_edit.setText(DOMAIN)
@@ -264,7 +230,15 @@ def test_request_read_from_a_picture(qtbot, page, tmp_path) -> None:
     picture.write_bytes(qr.png_bytes(qr.matrix(qr.encode_request("ch-pic", DOMAIN))))
     page.ask_open_paths = lambda caption, pattern: [str(picture)]
     page.request_picture_button.click()
-    assert (page.challenge_edit.text(), page.domain_edit.text()) == ("ch-pic", DOMAIN)
+    settle(qtbot, lambda: page.challenge_edit.text() == "ch-pic")
+    assert page.domain_edit.text() == DOMAIN
+
+
+def test_a_pasted_request_fills_the_fields_at_once(qtbot, page) -> None:
+    page.request_text.setText(qr.encode_request("ch-paste", DOMAIN)[:-3])  # not all there yet
+    assert page.challenge_edit.text() == ""
+    page.request_text.setText(qr.encode_request("ch-paste", DOMAIN))
+    assert (page.challenge_edit.text(), page.domain_edit.text()) == ("ch-paste", DOMAIN)
 
 
 def test_sign_with_a_new_identity(qtbot, page, wallet) -> None:

@@ -184,3 +184,32 @@ def test_an_empty_wallet_says_what_goes_here(qtbot, wallet):
     assert page.empty.isVisible() and "No stacks yet" in page.empty.text()
     assert not page.share_button.isEnabled() and not page.remove_button.isEnabled()
     assert page.skills_model.rowCount() == 0 and page.credits_label.text() == ""
+
+
+def test_reasons_and_status_read_in_full(page):
+    page.card_view.setCurrentIndex(page.cards.index(0, 0))
+    rows = {i.data(): i for i in _walk(page.tree_model)}
+    metrics = page.tree.fontMetrics()
+    for title, reason in (("Visualisation 3: Maps and Geodata", "Expired on"),
+                          ("Elective: Open Data in Practice", "Could not be checked offline")):
+        index = rows[title]
+        assert index.siblingAtColumn(1).data().startswith(reason)
+        for column in (1, 2):
+            text = index.siblingAtColumn(column).data()
+            assert metrics.horizontalAdvance(text) < page.tree.columnWidth(column), (title, text)
+    assert rows["Elective: Open Data in Practice"].siblingAtColumn(1).data() == "Could not be checked offline"
+
+
+def test_card_names_wrap_before_they_are_cut():
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.stacks.cards import name_lines
+
+    metrics = QFontMetrics(QFont())
+    width = metrics.horizontalAdvance("Certificate in Data Skills")
+    lines = name_lines(metrics, "Certificate in Data Skills (demo)", width)
+    assert lines == ["Certificate in Data Skills", "(demo)"]
+    long = name_lines(metrics, "Riverbend Open College transcript (demo) (from its associations)", width)
+    assert len(long) == 2 and long[1].endswith("\u2026")
+    assert all(metrics.horizontalAdvance(line) <= width for line in long)
+    assert name_lines(metrics, "Short", width) == ["Short"]

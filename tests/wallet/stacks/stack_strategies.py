@@ -102,8 +102,12 @@ def _feasible(rule: Rule, used: dict[str, set[int]]) -> bool:
     return all(_feasible(child, used) for child in rule.children)
 
 
-def brute_force(definition: StackDefinition, held: list[HeldCredential]) -> tuple[float, int]:
-    """The best (root fraction, met count) over every way of using the credentials."""
+def brute_force(definition: StackDefinition, held: list[HeldCredential], *,
+                literal: bool = False) -> tuple[float, int]:
+    """The best (root fraction, met count) over every way of using the credentials.
+
+    ``literal`` ranks by the spec's words instead (most requirements met, then most
+    progress), to show where that order would lower progress."""
     leaves = _leaves(definition.requirement)
     options: list[list[tuple[str, ...]]] = []
     held = [h for h in held if h.standing.counts]  # only verified credentials count
@@ -124,5 +128,8 @@ def brute_force(definition: StackDefinition, held: list[HeldCredential]) -> tupl
         if not _feasible(definition.requirement, used):
             continue
         met, frac, count = _score(definition.requirement, used, held)
-        best_key = max(best_key, (round(frac, 9), count))
+        if literal:
+            best_key = max(best_key, (round(frac, 9), count), key=lambda k: (k[1], k[0]))
+        else:
+            best_key = max(best_key, (round(frac, 9), count))
     return best_key

@@ -153,3 +153,22 @@ def test_only_verified_credentials_count(raw, held):
         assert set(rule.pending) | set(rule.not_counted) <= others
     only_earned = evaluate(definition, [h for h in held if h.standing.counts])
     assert progress.fraction == only_earned.fraction
+
+
+def test_why_progress_comes_before_requirements_met():
+    """The counter-example in docs/stacks.md: ranking by requirements met first would
+    take the stack from 60% to 33% when a credential is added; the wallet goes to 71%."""
+    raw = {"type": "StackDefinition", "id": "urn:t", "name": "t", "requirement": {"distinct": True, "all": [
+        {"credits": 10, "from": {"tag": "a1"}},
+        {"credits": 10, "from": {"tag": "a2"}},
+        {"match": {"tag": "b"}, "count": 3},
+    ]}}
+    definition = load_definition(raw)
+    x = HeldCredential(CredentialId("x"), Summary(title="x", tags=("a1", "b"), credits=9.0), EARNED)
+    y = HeldCredential(CredentialId("y"), Summary(title="y", tags=("a2", "b"), credits=9.0), EARNED)
+    w = HeldCredential(CredentialId("w"), Summary(title="w", tags=("b",)), EARNED)
+    before, after = evaluate(definition, [x, y]), evaluate(definition, [x, y, w])
+    assert round(before.fraction, 9) == 0.6 and _met_count(before) == 0
+    assert brute_force(definition, [x, y], literal=True) == (0.6, 0)
+    assert brute_force(definition, [x, y, w], literal=True) == (round(1 / 3, 9), 1)  # lower
+    assert round(after.fraction, 9) == round((0.9 + 0.9 + 1 / 3) / 3, 9) and _met_count(after) == 0

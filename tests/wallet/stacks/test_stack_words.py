@@ -1,0 +1,50 @@
+"""What is missing, in words: the phrases a learner reads under each requirement."""
+
+from __future__ import annotations
+
+import pytest
+
+from wallet.credential import CredentialId, Summary
+from wallet.stacks.definition import load_definition
+from wallet.stacks.progress import HeldCredential, evaluate
+from wallet.stacks.standing import EARNED
+
+
+def _progress(requirement, held=()):
+    d = load_definition({"type": "StackDefinition", "id": "urn:t", "name": "T", "requirement": requirement})
+    return evaluate(d, [HeldCredential(CredentialId(f"c{i}"), s, EARNED) for i, s in enumerate(held)])
+
+
+@pytest.mark.parametrize(
+    ("label", "count", "held", "want"),
+    [
+        ("Data Literacy micro-courses", 3, 2, "1 more micro-course from Data Literacy"),
+        ("Data Literacy micro-courses", 3, 1, "2 more micro-courses from Data Literacy"),
+        ("Safety badges", 2, 0, "2 more badges from Safety"),
+        ("Safety online", 1, 0, "1 more credential for Safety online"),
+    ],
+)
+def test_a_count_says_how_many_more_and_of_what(label, count, held, want):
+    rule = {"label": label, "match": {"tag": "x"}, "count": count}
+    p = _progress(rule, [Summary(title=f"t{i}", tags=("x",)) for i in range(held)])
+    assert p.root.missing == want
+    assert p.next_steps == (want,)
+
+
+def test_the_kind_of_credential_comes_from_the_match_when_unlabelled():
+    p = _progress({"match": {"achievementType": "MicroCredential", "tag": "x"}, "count": 2})
+    assert p.root.missing == "2 more micro-credentials tagged \u201cx\u201d"
+
+
+def test_credits_say_how_many_of_how_many():
+    rule = {"label": "Electives", "credits": 12, "from": {"tag": "e"}}
+    p = _progress(rule, [Summary(title="a", tags=("e",), credits=2.0)])
+    assert p.root.missing == "2 of 12 credits for Electives"
+    unlabelled = _progress({"credits": 12, "unit": "ECTS", "from": {"tag": "e"}},
+                           [Summary(title="a", tags=("e",), credits=2.0)])
+    assert unlabelled.root.missing == "2 of 12 ECTS"
+
+
+def test_nothing_is_missing_once_met():
+    p = _progress({"label": "Data Literacy micro-courses", "match": {"tag": "x"}}, [Summary(title="a", tags=("x",))])
+    assert p.met and p.root.missing == "" and p.next_steps == ()
