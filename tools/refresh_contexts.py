@@ -75,6 +75,9 @@ SOURCES: tuple[Source, ...] = (
          "https://www.w3.org/ns/credentials/v2", "credentials-v2.jsonld"),
     _npm("@digitalbazaar/credentials-examples-context", "1.0.0", "contexts/credentials-examples-v1.jsonld",
          "https://www.w3.org/2018/credentials/examples/v1", "credentials-examples-v1.jsonld"),
+    # imported by the VC 1.1 examples context, which older test credentials name
+    _npm("@digitalbazaar/odrl-context", "1.0.0", "contexts/odrl.jsonld",
+         "https://www.w3.org/ns/odrl.jsonld", "odrl.jsonld"),
     Source("https://www.w3.org/ns/credentials/examples/v2", "credentials-examples-v2.jsonld", "repository",
            W3C_VCDM, "contexts/credentials/examples/v2", "repository",
            note="no registry package ships it; the W3C's published copy",

@@ -26,7 +26,7 @@ def page(qtbot, window, interop, stack_dir):
     page = window.credentials
     page.importer.show_results = False
     page.import_paths([stack_dir, interop / EDTECH / "ob30" / "complete.json", interop / EDTECH / "clr20" / "simple.json"])
-    settle(qtbot, lambda: page.model.rowCount() == 17 and not page._verifying)
+    settle(qtbot, lambda: page.model.rowCount() == 17 and not page.importer.running and not page._verifying)
     window.resize(1280, 800)
     return page
 
@@ -198,3 +198,18 @@ def test_the_import_results_name_what_was_added_by_title(qtbot, page):
     assert one.sentence == f"Added “{creds[0].title}” to your wallet."
     many = outcome_of(ImportResult("folder", added=tuple(creds[:5])))
     assert many.sentence.startswith("Added 5 credentials to your wallet: “") and many.sentence.endswith("and 2 more.")
+
+
+@pytest.mark.parametrize("width", [860, 1000, 1280])
+def test_at_every_window_width_titles_stay_readable_and_the_pane_fits(qtbot, page, width):
+    window = page.window()
+    window.resize(width, 600)
+    _select(qtbot, page, "1EdTech University Degree")
+    for _ in range(3):
+        QApplication.processEvents()
+    # the status column gives way first (860 is the window's smallest width)
+    assert page.view.header().sectionSize(Column.TITLE) >= (140 if width < 900 else 200)
+    _assert_nothing_runs_off_the_pane(page)
+    section = page.detail.verification
+    right = section.verify_button.mapTo(page.detail.widget(), QPoint(section.verify_button.width(), 0)).x()
+    assert right <= page.detail.viewport().width()  # "Verify again" is never past the edge

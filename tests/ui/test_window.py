@@ -38,7 +38,8 @@ def _drop_files(window, paths: list[Path]) -> QDropEvent:
 
 
 def _wait_verified(qtbot, page, n: int) -> None:
-    settle(qtbot, lambda: page.model.rowCount() == n and not page._verifying)
+    # the import done (its rows come earlier, by events), then every check done
+    settle(qtbot, lambda: page.model.rowCount() == n and not page.importer.running and not page._verifying)
 
 
 def test_first_run_shows_how_to_add_credentials(window):
@@ -275,7 +276,8 @@ def test_a_credential_in_a_transcript_links_to_it(qtbot, window, interop):
     clr = interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "clr20" / "simple.json"
     window.credentials.importer.show_results = False
     window.credentials.import_paths([clr])
-    settle(qtbot, lambda: window.credentials.model.rowCount() >= 1 and not window.credentials._verifying)
+    settle(qtbot, lambda: window.credentials.model.rowCount() >= 1 and not window.credentials.importer.running
+           and not window.credentials._verifying)
     page = window.credentials
     transcript = next(c for c in page.model.credentials() if c.parent_id is None)
     page.select(transcript.id)

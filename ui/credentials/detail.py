@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.credentials.facts import Details, Endorsement, Section, details_of
 from ui.credentials.thumbnails import ThumbnailCache
-from ui.credentials.verification import VerificationSection
+from ui.credentials.verification import MIN_TEXT_WIDTH, VerificationSection
 from ui.widgets.elided import ElidedLabel
 from wallet.credential import Credential
 from wallet.verify.report import Report
@@ -31,6 +31,8 @@ IMAGE_SIZE = 96
 def _label(text: str, parent: QWidget, *, role: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(text, parent)
     label.setWordWrap(wrap)
+    if wrap:
+        label.setMinimumWidth(MIN_TEXT_WIDTH)  # wrap rather than widen the pane past its edge
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     if role:
         label.setProperty("role", role)
@@ -214,6 +216,7 @@ class CredentialDetail(QScrollArea):
             label.setOpenExternalLinks(True)  # the learner's own click; the app fetches nothing
             label.setToolTip(link)
             label.setWordWrap(True)
+            label.setMinimumWidth(MIN_TEXT_WIDTH)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         else:
             label = _label(text, body)

@@ -1,11 +1,12 @@
-"""What the detail pane shows about a credential, read from its document. No Qt here.
+"""What the detail pane shows about a credential, as labelled sections. No Qt here.
 
-The core's :class:`~wallet.credential.Summary` carries what lists and search need; the
-detail pane also wants criteria, evidence, results and endorsements, which only the
-document has. This module turns a credential into plain frozen records (sections of
-labelled fields) that the view lays out, so the view stays free of format knowledge
-and this part is testable without a display. Field names follow the standards (Open
-Badges 2.0 / 3.0, CLR 2.0, VC); labels are the learner's words.
+The core's :class:`~wallet.credential.Summary` carries what lists and search need, and
+:func:`wallet.formats.details.details_of` reads criteria, evidence, results and the
+issuer's particulars (the CLI's ``show`` uses it too). This module arranges both into
+plain frozen records (sections of labelled fields, in the learner's words) that the
+view lays out, so the view stays free of format knowledge and this part is testable
+without a display. Endorsers' names and comments, and a plain credential's own claims,
+are read here from the document.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from wallet.credential import Credential, Format
+from wallet.formats.details import Details as CoreDetails
+from wallet.formats.details import details_of as core_details_of
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +60,17 @@ class Details:
 def details_of(cred: Credential) -> Details:
     """The sections for ``cred``; never raises (a broken document gives fewer sections)."""
     doc = _document(cred)
+    core = _core_details(cred) if doc else CoreDetails()
     s = cred.summary
-    ob2 = cred.format is Format.OB2
-    achievement = _ob2_badge(doc) if ob2 else _achievement(doc)
+    achievement = _ob2_badge(doc) if cred.format is Format.OB2 else _achievement(doc)
     kind = " · ".join(x for x in (plain_words(s.achievement_type), cred.format.label) if x)
     sections = [
-        _about(cred, achievement),
-        _dates(cred, doc),
-        _skills(cred, achievement),
-        _results(doc, achievement),
-        _evidence(doc),
-        _issuer(cred, doc),
+        _about(cred, core),
+        _dates(cred, core),
+        _skills(cred),
+        _results(core),
+        _evidence(core),
+        _issuer(cred, core, doc),
         _earner(cred, doc),
         _claims(cred, doc),
         _record(cred),
@@ -80,6 +84,15 @@ def details_of(cred: Credential) -> Details:
         sections=tuple(_capped(sec) for sec in sections if sec.fields),
         endorsements=_endorsements(doc, achievement)[:_MAX_FIELDS],
     )
+
+
+def _core_details(cred: Credential) -> CoreDetails:
+    """Criteria, evidence, results and the rest, as the core reads them (also for ``show``)."""
+    try:
+        return core_details_of(cred)
+    except Exception as exc:  # noqa: BLE001 - odd data: the pane still opens, with less in it
+        log.warning("credential %s: details not readable: %s", cred.id[:12], type(exc).__name__)
+        return CoreDetails()
 
 
 def _capped(section: Section) -> Section:
@@ -192,20 +205,19 @@ def _fields(*pairs: tuple[str, Any]) -> tuple[Field, ...]:
 
 # ---------------------------------------------------------------- sections
 
-def _about(cred: Credential, ach: dict[str, Any]) -> Section:
+def _about(cred: Credential, d: CoreDetails) -> Section:
     s = cred.summary
-    criteria = ach.get("criteria")
-    criteria_text = plain_markdown(_text(criteria.get("narrative"))) if isinstance(criteria, dict) else ""
-    criteria_link = _link(criteria.get("id")) if isinstance(criteria, dict) else _link(criteria)
     fields = list(_fields(
-        ("Achievement", s.achievement_name or ach.get("name")),
+        ("Achievement", s.achievement_name),
         ("Type", plain_words(s.achievement_type)),
-        ("Field of study", ach.get("fieldOfStudy")),
-        ("Specialization", ach.get("specialization")),
-        ("Code", ach.get("humanCode")),
+        ("Field of study", d.field_of_study),
+        ("Specialization", d.specialization),
+        ("Code", d.human_code),
     ))
+    criteria_text, criteria_link = plain_markdown(d.criteria), _link(d.criteria_url)
     if criteria_text or criteria_link:
-        fields.append(Field("How it was earned", _cut(criteria_text or criteria_link), criteria_link))
+        host = urlsplit(criteria_link).hostname or ""
+        fields.append(Field("How it was earned", _cut(criteria_text or f"Described on {host}"), criteria_link))
     if s.credits is not None:
         unit = s.credits_unit or "credits"
         fields.append(Field("Credits", f"{s.credits:g} {unit}"))
@@ -214,9 +226,8 @@ def _about(cred: Credential, ach: dict[str, Any]) -> Section:
     return Section("About this achievement", tuple(fields))
 
 
-def _dates(cred: Credential, doc: dict[str, Any]) -> Section:
+def _dates(cred: Credential, d: CoreDetails) -> Section:
     s = cred.summary
-    subject = _subject(doc)
     fields = [
         Field(label, _date(value))
         for label, value in (
@@ -226,14 +237,14 @@ def _dates(cred: Credential, doc: dict[str, Any]) -> Section:
         )
         if value
     ]
-    start, end = _date(subject.get("activityStartDate")), _date(subject.get("activityEndDate"))
+    start, end = _date(d.activity_start), _date(d.activity_end)
     if start or end:
         fields.append(Field("Activity", " – ".join(x for x in (start, end) if x)))
-    fields.extend(_fields(("Term", subject.get("term"))))
+    fields.extend(_fields(("Term", d.term)))
     return Section("Dates", tuple(fields))
 
 
-def _skills(cred: Credential, ach: dict[str, Any]) -> Section:
+def _skills(cred: Credential) -> Section:
     fields = []
     seen: set[tuple[str, str]] = set()
     for a in cred.summary.alignments:
@@ -245,48 +256,32 @@ def _skills(cred: Credential, ach: dict[str, Any]) -> Section:
         if value and (value, a.url) not in seen:
             seen.add((value, a.url))
             fields.append(Field("Skill", value, _link(a.url)))
-    if not fields:  # an older record without alignments in its summary
-        for a in _as_list(ach.get("alignment")):
-            if isinstance(a, dict) and (a.get("targetName") or a.get("targetUrl")):
-                value = _text(a.get("targetName")) or _text(a.get("targetUrl"))
-                framework = _text(a.get("targetFramework"))
-                fields.append(Field("Skill", f"{value}\nin {framework}" if framework else value,
-                                    _link(a.get("targetUrl"))))
     return Section("Skills and alignments", tuple(fields))
 
 
-def _results(doc: dict[str, Any], ach: dict[str, Any]) -> Section:
-    names: dict[str, str] = {}
-    for rd in _as_list(ach.get("resultDescription")):
-        if isinstance(rd, dict):
-            names[_text(rd.get("id"))] = _text(rd.get("name"))
-            for level in _as_list(rd.get("rubricCriterionLevel")):
-                if isinstance(level, dict):
-                    names[_text(level.get("id"))] = _text(level.get("name"))
+def _results(d: CoreDetails) -> Section:
     fields = []
-    for result in _as_list(_subject(doc).get("result")):
-        if not isinstance(result, dict):
-            continue
-        ref = _text(result.get("resultDescription"))
-        label = names.get(ref) or "Result"
-        value = _text(result.get("value")) or names.get(_text(result.get("achievedLevel")), "")
-        value = value or plain_words(_text(result.get("status")))
+    for result in d.results:
+        label = result.name if result.name and not _looks_like_id(result.name) else "Result"
+        value = result.value if not _looks_like_id(result.value) else ""
+        value = value or plain_words(result.status)
         if value:
             fields.append(Field(label, value))
     return Section("Results", tuple(fields))
 
 
-def _evidence(doc: dict[str, Any]) -> Section:
+def _looks_like_id(text: str) -> bool:
+    """A URN or URL where a name was wanted: no words for a learner."""
+    return " " not in text and ":" in text
+
+
+def _evidence(d: CoreDetails) -> Section:
     fields = []
-    for n, item in enumerate(_as_list(doc.get("evidence")), start=1):
-        if isinstance(item, str):
-            fields.append(Field(f"Evidence {n}", item, _link(item)))
-        elif isinstance(item, dict):
-            title = _text(item.get("name")) or _text(item.get("genre")) or f"Evidence {n}"
-            text = (plain_markdown(_text(item.get("narrative"))) or _text(item.get("description"))
-                    or _text(item.get("id")))
-            fields.append(Field(title, _cut(text), _link(item.get("id"))))
-    narrative = plain_markdown(_text(doc.get("narrative")) or _text(_subject(doc).get("narrative")))
+    for n, item in enumerate(d.evidence, start=1):
+        title = item.name or f"Evidence {n}"
+        text = plain_markdown(item.narrative) or item.description or item.url
+        fields.append(Field(title, _cut(text), _link(item.url)))
+    narrative = plain_markdown(d.narrative)
     if narrative:
         fields.append(Field("Notes from the issuer", _cut(narrative)))
     return Section("Evidence", tuple(fields))
@@ -299,14 +294,14 @@ def _issuer_of(doc: dict[str, Any]) -> dict[str, Any]:
     return issuer if isinstance(issuer, dict) else {"id": issuer} if isinstance(issuer, str) else {}
 
 
-def _issuer(cred: Credential, doc: dict[str, Any]) -> Section:
+def _issuer(cred: Credential, d: CoreDetails, doc: dict[str, Any]) -> Section:
     issuer = _issuer_of(doc)
     fields = list(_fields(("Name", cred.summary.issuer_name or issuer.get("name"))))
     fields.extend(_fields(("Identifier", cred.summary.issuer_id or issuer.get("id"))))
-    url = _link(issuer.get("url"))
+    url = _link(d.issuer_url)
     if url:
         fields.append(Field("Website", url, url))
-    fields.extend(_fields(("Email", issuer.get("email")), ("About", issuer.get("description"))))
+    fields.extend(_fields(("Email", d.issuer_email), ("About", d.issuer_description)))
     return Section("Issuer", tuple(fields))
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,8 @@ from wallet.verify.report import Report
 log = logging.getLogger(__name__)
 
 DEFAULT_REVERIFY_AFTER = timedelta(days=7)
+DATE_WIDTH, STATUS_WIDTH = 105, 205  # the list's columns, at their natural width
+MIN_TITLE_WIDTH, MIN_STATUS_WIDTH = 200, 44  # how far the title and the status may shrink
 
 SORTS = (  # (label, column, order)
     ("Newest first", Column.DATE, Qt.SortOrder.DescendingOrder),
@@ -215,9 +217,11 @@ class CredentialsPage(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((Column.ISSUER, 160), (Column.TYPE, 120), (Column.DATE, 105), (Column.STATUS, 205)):
+        for col, width in ((Column.ISSUER, 160), (Column.TYPE, 120), (Column.DATE, DATE_WIDTH),
+                           (Column.STATUS, STATUS_WIDTH)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
+        self.view.viewport().installEventFilter(self)  # narrow list: the status gives way to the title
         header.setMinimumSectionSize(60)
         # Issuer and type are the title's second line (the delegate); their columns stay
         # sortable from the Sort box and the header stays short.
@@ -243,6 +247,17 @@ class CredentialsPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([640, 460])
         return splitter
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._fit_columns(event.size().width())
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self, width: int) -> None:
+        """Keep the title readable: in a narrow list the status column shrinks (its text
+        is elided, its icon stays) before the title does."""
+        room = width - DATE_WIDTH - MIN_TITLE_WIDTH
+        self.view.header().resizeSection(Column.STATUS, max(MIN_STATUS_WIDTH, min(STATUS_WIDTH, room)))
 
     def _connect_bridge(self) -> None:
         b = self.bridge

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -19,6 +19,8 @@ from ui.icons import icon
 from ui.widgets.elided import ElidedLabel
 from ui.widgets.status_badge import CHECKING, StatusBadge, look_for_outcome
 from wallet.verify.report import Check, CheckName, Outcome, Report, Signer, Status
+
+MIN_TEXT_WIDTH = 120  # a wrapped sentence may get this narrow before the pane must widen
 
 
 def signer_id(signer: Signer) -> str:
@@ -57,6 +59,7 @@ class CheckRow(QFrame):
         self.message = QLabel(check.message, self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.setMinimumWidth(MIN_TEXT_WIDTH)  # wrap rather than widen the pane
         layout.addWidget(self.message, 0, 1)
         detail = "\n".join(x for x in (check.detail, f"check: {check.name.value}",
                                        f"reason code: {check.code}" if check.code else "") if x)
@@ -93,15 +96,18 @@ class VerificationSection(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        top = QHBoxLayout()
+        self._top = QGridLayout()
+        self._top.setContentsMargins(0, 0, 0, 0)
+        self._top.setSpacing(6)
+        self._top.setColumnStretch(1, 1)
         self.badge = StatusBadge(self)
-        top.addWidget(self.badge)
-        top.addStretch(1)
         self.verify_button = QPushButton(icon("verify"), "Verify again", self)
         self.verify_button.setAccessibleName("Verify this credential again")
         self.verify_button.clicked.connect(self.verify_requested)
-        top.addWidget(self.verify_button)
-        layout.addLayout(top)
+        self._button_beside = True
+        self._top.addWidget(self.badge, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        self._top.addWidget(self.verify_button, 0, 2)
+        layout.addLayout(self._top)
         self.signer_label = QLabel(self)
         self.signer_label.setWordWrap(True)
         self.signer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -114,12 +120,32 @@ class VerificationSection(QWidget):
         self.when_label = QLabel(self)
         self.when_label.setProperty("role", "muted")
         self.when_label.setWordWrap(True)
+        for label in (self.signer_label, self.when_label):
+            label.setMinimumWidth(MIN_TEXT_WIDTH)  # wrap rather than widen the pane
         layout.addWidget(self.when_label)
         self._rows = QVBoxLayout()
         self._rows.setSpacing(0)
         layout.addLayout(self._rows)
         self.rows: list[CheckRow] = []
         self.show_report(None)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """In a narrow pane "Verify again" goes under the status instead of past the edge."""
+        super().resizeEvent(event)
+        beside = event.size().width() >= (self.badge.sizeHint().width() + self.verify_button.sizeHint().width()
+                                          + 2 * self._top.spacing())
+        if beside != self._button_beside:
+            self._button_beside = beside
+            self._top.removeWidget(self.verify_button)
+            if beside:
+                self._top.addWidget(self.verify_button, 0, 2)
+            else:
+                self._top.addWidget(self.verify_button, 1, 0, Qt.AlignmentFlag.AlignLeft)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        narrowest = max(self.badge.sizeHint().width(), self.verify_button.sizeHint().width())
+        return QSize(narrowest, hint.height())
 
     def show_report(self, report: Report | None, *, checking: bool = False) -> None:
         self._clear_rows()

@@ -117,11 +117,18 @@ def _results(subject: dict[str, Any], achievement: dict[str, Any]) -> tuple[Resu
     return tuple(
         Result(
             name=names.get(text(r.get("resultDescription")), "") or text(r.get("resultDescription")),
-            value=text(r.get("value")) or levels.get(text(r.get("achievedLevel")), "") or text(r.get("achievedLevel")),
+            value=_scalar(r.get("value")) or levels.get(text(r.get("achievedLevel")), "") or text(r.get("achievedLevel")),
             status=text(r.get("status")),
         )
         for r in objects(subject.get("result"))
     )
+
+
+def _scalar(value: Any) -> str:
+    """A result's value: usually a string ("A", "Mastery"), sometimes a bare number (87)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return text(value)
 
 
 def _endorsements(*holders: dict[str, Any]) -> int:

@@ -34,7 +34,7 @@ from wallet.stacks.definition import AllRule, AtLeastRule, CreditsRule, MatchRul
 EXACT_LIMIT = 512  # splits enumerated exactly below this many combinations
 MEMO_LIMIT = 200_000
 SEARCH_BUDGET = 20_000  # exact split combinations per evaluation, over all rules
-SWAP_LIMIT = 48  # greedy splits with at most this many contested credentials also try swaps
+SMALL_GREEDY = 16  # greedy splits with at most this many contested credentials: seeds, pair moves
 _BELOW_ONE = math.nextafter(1.0, 0.0)
 _EPSILON = 1e-9
 
@@ -290,7 +290,7 @@ class Engine:
         credential it can use, since only its best children count and spreading
         credentials thin can leave all of them short."""
         met, unmet = self._greedy(node, base, contested, owners, -1)
-        if node.kind == "AtLeastRule" and len(contested) <= SWAP_LIMIT:
+        if node.kind == "AtLeastRule" and len(contested) <= SMALL_GREEDY:
             for favour in range(len(node.children)):
                 m, u = self._greedy(node, base, contested, owners, favour)
                 met, unmet = _better(met, m), _better(unmet, u)
@@ -329,8 +329,9 @@ class Engine:
         return self._combine(node, outs)
 
     def _improve(self, node: Node, masks: list[int], outs: list[Outcome], contested: list[int],
-                 owners: list[list[int]], passes: int = 2) -> None:
-        """Local search after the greedy split: move single credentials while that helps."""
+                 owners: list[list[int]], passes: int = 3) -> None:
+        """Local search after the greedy split: move single credentials while that helps,
+        then (small splits) pairs of credentials."""
         for _ in range(passes):
             moved = False
             for cred, candidates in zip(contested, owners):
@@ -351,29 +352,34 @@ class Engine:
                         outs[:] = trial
                         here, moved = there, True
                         current = best(self._combine(node, outs)).key
-            if not moved and not (len(contested) <= SWAP_LIMIT and self._swap(node, masks, outs, contested, owners)):
+            if not moved and not (len(contested) <= SMALL_GREEDY and self._move_pair(node, masks, outs, contested, owners)):
                 return
 
-    def _swap(self, node: Node, masks: list[int], outs: list[Outcome], contested: list[int],
-              owners: list[list[int]]) -> bool:
-        """Exchange two credentials between two children, when no single move helps.
+    def _move_pair(self, node: Node, masks: list[int], outs: list[Outcome], contested: list[int],
+                   owners: list[list[int]]) -> bool:
+        """Move two credentials at once, when no single move helps.
 
-        A course that needs one credit-bearing credential and one of any kind, holding
-        them the wrong way round, is only put right by a swap."""
+        Holding a 3-credit course in "any one credential" and a 2-credit one in "two
+        credentials", while 4 credits are wanted elsewhere, is only put right by moving
+        both: a swap, or a chain of two moves."""
         current = best(self._combine(node, outs)).key
         place = {cred: next((i for i in cands if masks[i] >> cred & 1), -1) for cred, cands in zip(contested, owners)}
         for (a, a_owners), (b, b_owners) in itertools.combinations(zip(contested, owners), 2):
-            i, j = place[a], place[b]
-            if i < 0 or j < 0 or i == j or j not in a_owners or i not in b_owners:
-                continue
-            trial = list(outs)
-            trial[i] = self._eval(node.children[i], masks[i] & ~(1 << a) | 1 << b)
-            trial[j] = self._eval(node.children[j], masks[j] & ~(1 << b) | 1 << a)
-            if best(self._combine(node, trial)).key > current:
-                masks[i] = masks[i] & ~(1 << a) | 1 << b
-                masks[j] = masks[j] & ~(1 << b) | 1 << a
-                outs[:] = trial
-                return True
+            for ta, tb in itertools.product(a_owners, b_owners):
+                if ta == place[a] or tb == place[b]:
+                    continue  # a single move, already tried
+                trial_masks = list(masks)
+                for cred, there in ((a, ta), (b, tb)):
+                    if place[cred] >= 0:
+                        trial_masks[place[cred]] &= ~(1 << cred)
+                    trial_masks[there] |= 1 << cred
+                changed = {ta, tb, place[a], place[b]} - {-1}
+                trial = [self._eval(node.children[i], trial_masks[i]) if i in changed else o
+                         for i, o in enumerate(outs)]
+                if best(self._combine(node, trial)).key > current:
+                    masks[:] = trial_masks
+                    outs[:] = trial
+                    return True
         return False
 
 

@@ -43,3 +43,12 @@ def test_ob2_signed_assertion_details(interop):
     d = details_of(cred)
     assert d.evidence == (Evidence(url="https://example.org/beths-robot-work.html"),)
     assert d.criteria == "" and d.endorsements == 0
+
+
+def test_a_numeric_result_value_is_kept(interop):
+    import json
+
+    doc = json.loads((interop / EDTECH / "ob30/complete.json").read_text())
+    doc["credentialSubject"]["result"][0]["value"] = 87.5
+    (cred,) = parse(json.dumps(doc).encode())
+    assert details_of(cred).results[0].value == "87.5"

@@ -79,3 +79,56 @@ def test_jwt_credential_and_jwt_presentation_files(tmp_path: Path) -> None:
     assert code == 0 and "bundle from did:key:" in out, out
     code, out, _ = _run(str(tmp_path / "bundle.jwt"), "--challenge", "n-2")
     assert code == 1
+
+
+def test_exit_status_for_warnings_and_for_what_cannot_be_checked_offline(interop: Path) -> None:
+    edtech = interop / "vectors/1EdTech__digital-credentials-public-validator"
+    # a bare did:key verification method and a urn:uuid issuer: verified with a warning
+    code, out, _ = _run(str(edtech / "ob30/simple-did-key-method.json"))
+    assert code == 0, out
+    assert "Verified, with warnings" in out and "cannot be tied to any key" in out
+    # the key sits behind https: not verified here, so not 0, and said in plain words
+    code, out, _ = _run(str(edtech / "ob30/simple.json"))
+    assert code == 1
+    assert "Cannot be checked offline" in out and "not available offline" in out
+    code, out, _ = _run("--json", str(edtech / "ob30/simple.json"))
+    assert code == 1
+    assert json.loads(out)["results"][0]["credentials"][0]["report"]["status"] == "cannot-check-offline"
+
+
+class _Ctx:
+    def __init__(self, wallet) -> None:
+        self.wallet, self.lines = wallet, []
+
+    def print(self, *parts) -> None:
+        self.lines.append(" ".join(map(str, parts)))
+
+    def print_json(self, value) -> None:
+        self.lines.append(json.dumps(value))
+
+
+def test_stored_ids_are_verified_and_their_report_kept(wallet, tmp_path: Path) -> None:
+    import argparse
+
+    from wallet.cli.verify import cmd_verify
+
+    good, bad = _files(tmp_path)
+    good_id = wallet.import_bytes(good.read_bytes(), name="good.json").added[0].id
+    bad_id = wallet.import_bytes(bad.read_bytes(), name="bad.json").added[0].id
+    ctx = _Ctx(wallet)
+    args = argparse.Namespace(targets=[good_id[:12]], challenge=None, domain=None, json=False)
+    assert cmd_verify(args, ctx) == 0, ctx.lines
+    assert wallet.report(good_id) is not None
+    args.targets = [good_id[:12], bad_id[:12]]
+    assert cmd_verify(args, ctx) == 1
+    args.targets = ["0123456789ab"]
+    assert cmd_verify(args, ctx) == 1
+    assert "0123456789ab: " in ctx.lines[-1]
+
+
+def test_no_argument_is_a_usage_error() -> None:
+    import pytest
+
+    with pytest.raises(SystemExit) as exc:
+        _run()
+    assert exc.value.code == 2

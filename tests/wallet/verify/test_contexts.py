@@ -41,7 +41,7 @@ REQUIRED = {
 
 # The manifest's own hash: changing any bundled file or its recorded source must be a
 # deliberate act that updates this pin (run tools/refresh_contexts.py, review, re-pin).
-MANIFEST_SHA256 = "7713af7de3493af4c1c8fa5ecb370b880246b2c6461739e527e32294421f4f54"
+MANIFEST_SHA256 = "6a46ea9e145bfa3c0d6dc50da7e8cd6d9dbb783c04ae84654d56797379058c1c"
 
 
 def _manifest() -> dict:
