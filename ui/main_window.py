@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.backup.dialogs import add_backup_actions
 from ui.bridge import WalletBridge
 from ui.credentials.importing import accepts_mime, paths_from_mime
 from ui.credentials.page import CredentialsPage
@@ -188,6 +189,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([c.add_files_action, c.add_folder_action, c.paste_action])
+        file_menu.addSeparator()
+        add_backup_actions(self, file_menu)  # Export backup…, Restore from backup…
         file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)

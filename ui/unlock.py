@@ -8,6 +8,8 @@ cleared again after 30 seconds.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
@@ -178,13 +180,7 @@ class RecoveryKeyDialog(QDialog):
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        doc = QTextDocument()
-        doc.setHtml(
-            "<h2>Learner Wallet: recovery key</h2>"
-            "<p>This key opens your wallet and its backups. Keep it private and safe.</p>"
-            f"<p style='font-family: monospace; font-size: 18pt'>{self._key}</p>"
-        )
-        doc.print_(printer)
+        recovery_sheet(self._key).print_(printer)
 
     def reject(self) -> None:
         """Escape or the close button: the key is never shown again, so not before it is kept."""
@@ -196,6 +192,25 @@ class RecoveryKeyDialog(QDialog):
     def done(self, result: int) -> None:
         self.key_label.clear()  # the key leaves the screen with the dialog
         super().done(result)
+
+
+def recovery_sheet(recovery_key: str) -> QTextDocument:
+    """The printable page for the recovery key (printed, or saved as a PDF from the print
+    dialog, only when the learner asks: the app never writes the key to disk itself)."""
+    key = html.escape(recovery_key)
+    doc = QTextDocument()
+    doc.setHtml(
+        "<h2>Learner Wallet: your recovery key</h2>"
+        "<p>This key opens your wallet and every backup of it if this computer's key store is "
+        "lost or you forget your passphrase. Anyone holding it can open them, so keep it "
+        "private: in a drawer at home, with your important papers, not on this computer.</p>"
+        f"<p style='font-family: monospace; font-size: 20pt; letter-spacing: 2px'>{key}</p>"
+        "<p>To use it: open Learner Wallet and, when it asks, type this key (spaces, dashes and "
+        "capital letters do not matter). To restore an exported backup: File, Restore from "
+        "backup, then this key.</p>"
+        "<p>Printed on: ______________________</p>"
+    )
+    return doc
 
 
 class UnlockDialog(QDialog):

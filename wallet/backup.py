@@ -29,7 +29,7 @@ from wallet.errors import BackupError, StoreError, WalletCorrupt
 from wallet.paths import ensure_private_dir
 from wallet.settings import AUTO_BACKUP, BACKUPS_KEPT, Settings
 from wallet.store import CLEAR_COLUMNS, WALLET_FILENAME, Store
-from wallet.storefile import file_digest, legacy_header, sidecar_path
+from wallet.storefile import file_digest, legacy_header
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +306,7 @@ def restore_latest(home: Path, unlocker: Any, *, clock: Clock = system_clock) ->
         vault.set_aside(path, clock)
     damaged = next(iter(vault.damaged_files(home)), None)
     for chosen in good:  # newest first; a copy that fails to open makes way for the next
-        _put_in_place(home, chosen.path)
+        _put_in_place(home, chosen.path, clock)
         try:
             wallet = open_wallet(home, unlocker, clock=clock)
         except vault.DamagedWallet as exc:
@@ -321,11 +321,13 @@ def restore_latest(home: Path, unlocker: Any, *, clock: Clock = system_clock) ->
     raise BackupError("None of the backups of this wallet could be opened.", f"{len(good)} tried")
 
 
-def _put_in_place(home: Path, source: Path) -> None:
+def _put_in_place(home: Path, source: Path, clock: Clock) -> None:
+    from wallet import vault
+
     path = home / WALLET_FILENAME
-    sidecar_path(path).unlink(missing_ok=True)
     tmp = home / f".{WALLET_FILENAME}.restoring"
     write_private_file(tmp, source.read_bytes())
+    vault.make_room(path, clock)  # a left-over log or state file must not meet the copy
     os.replace(tmp, path)
 
 

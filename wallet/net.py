@@ -49,7 +49,7 @@ _POLICY_LABELS = {
 
 
 def policy_label(policy: NetworkPolicy) -> str:
-    """The setting's value in the learner's words, as Settings shows it."""
+    """The setting's value in the learner's words, as the Trust page and the CLI show it."""
     return _POLICY_LABELS[NetworkPolicy(policy)]
 
 
@@ -151,11 +151,12 @@ class NetClient:
         policy = self.policy
         if policy is NetworkPolicy.NEVER:
             raise NetworkError(
-                "The network is turned off in Settings, so nothing was downloaded.", "network policy: never"
+                "Going online is turned off (see \u201cGo online\u201d on the Trust page), so nothing was downloaded.",
+                "network policy: never"
             )
         if not user_initiated and policy is not NetworkPolicy.AUTOMATIC:
             raise NetworkError(
-                "The wallet goes online only when you ask; use \u201cCheck now\u201d to download.",
+                "The wallet goes online only when you ask; use \u201cCheck status now\u201d to download.",
                 "network policy: ask; request was not user-initiated",
             )
 

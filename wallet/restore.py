@@ -22,7 +22,7 @@ from wallet.backup import write_private_file
 from wallet.backup_file import OpenedBackup
 from wallet.clock import Clock, system_clock
 from wallet.keys import KeyringSlot, KeyringUnavailable
-from wallet.store import WALLET_FILENAME, Store, sidecar_path
+from wallet.store import WALLET_FILENAME, Store
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +169,7 @@ def install(home: Path, opened: OpenedBackup, *, keyring: KeyringSlot | None = N
     path = vault.wallet_path(home)
     tmp = home / f".{WALLET_FILENAME}.restoring"
     write_private_file(tmp, opened.image)  # first, so only two renames remain to be done
-    aside = vault.set_aside(path, clock, mark=vault.REPLACED_MARK) if path.exists() else None
-    sidecar_path(path).unlink(missing_ok=True)
+    aside = vault.make_room(path, clock, mark=vault.REPLACED_MARK)
     os.replace(tmp, path)
     if keyring is not None and opened.wallet_id:
         try:

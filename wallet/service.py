@@ -18,6 +18,7 @@ from wallet.store import Store
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import timedelta
     from os import PathLike
 
     from wallet.importer import Cancelled, ImportResult, Progress
@@ -161,11 +162,13 @@ class Wallet:
             self._trust_data = TrustData(self.store, clock=self.clock, events=self.events)
         return self._trust_data
 
-    def refresh_status(self, ids: list[str] | None = None, *, user_initiated: bool = True) -> "RefreshReport":
-        """Download the status lists and online keys of these credentials (all when None)."""
+    def refresh_status(self, ids: list[str] | None = None, *, user_initiated: bool = True,
+                       fresh_within: "timedelta | None" = None) -> "RefreshReport":
+        """Download the status lists and online keys of these credentials (all when None);
+        ``fresh_within``: skip what was downloaded more recently (the automatic checks)."""
         creds = self.credentials() if ids is None else [self.get(i) for i in ids]
-        result = self.trust_data.refresh(creds, user_initiated=user_initiated)
-        if result.fetched:  # re-check what the new lists and keys speak for
+        result = self.trust_data.refresh(creds, user_initiated=user_initiated, fresh_within=fresh_within)
+        if result.attempted:  # re-check: new lists and keys, or a failed try the report should mention
             for cred in creds:
                 if self.trust_data.needs_network(cred):
                     self.verify(cred.id)

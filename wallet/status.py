@@ -29,6 +29,7 @@ from typing import Any
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, MalformedCredential, NetworkError, WalletError
+from wallet.net import host_of
 from wallet.statuslist import (  # noqa: F401  (re-exported: the status API in one place)
     BITSTRING,
     LIST_TYPES,
@@ -53,6 +54,7 @@ _ATTEMPT_PREFIX = "attempt:"
 MAX_REVOKED_ENTRIES = 1_000_000  # a 1EdTech revocation list
 MAX_LIST_FILE_BYTES = 16 * 1024 * 1024
 DEFAULT_STALE_AFTER = timedelta(days=90)  # older than this, an answer is shown with a warning
+RETRY_AFTER_FAILURE = timedelta(hours=1)  # an automatic check leaves a failing address alone this long
 
 
 # ---------------------------------------------------------------- verifying a list
@@ -275,8 +277,8 @@ class StatusService:
         what = _purpose_noun(entry.purpose)
         if attempt is not None:
             return _unknown(
-                f"Status never checked: the {what} list could not be downloaded on {say_date(attempt.at)} "
-                f"({attempt.message.rstrip('.')}), and there is no earlier good copy.",
+                f"Status never checked: the try on {say_date(attempt.at)} failed, and there is no earlier good "
+                f"copy of the issuer's {what} list. {attempt.message}",
                 f"{entry.list_url}: {attempt.detail}", "status-unknown",
             )
         return _unknown(
@@ -309,8 +311,8 @@ class StatusService:
         except IndexError as exc:
             entries = len(bits) * 8 // entry.size
             return _unknown(
-                f"The credential points to place {entry.index} in its status list, which has only {entries} places, "
-                "so its status cannot be read.",
+                f"The credential points to place {entry.index} in its status list, but the list has places 0 to "
+                f"{entries - 1} only, so its status cannot be read.",
                 f"{entry.list_url}: {exc}", "status-index-out-of-range",
             )
         return self._verdict_for(entry, value, cached)
@@ -441,25 +443,44 @@ class StatusService:
 
     # -- refreshing (network)
 
-    def refresh(self, credentials: Iterable[dict[str, Any]], *, user_initiated: bool = True) -> list[RefreshResult]:
-        """Download each status list the credentials use (once each), verify and keep it."""
+    def refresh(self, credentials: Iterable[dict[str, Any]], *, user_initiated: bool = True,
+                fresh_within: timedelta | None = None) -> list[RefreshResult]:
+        """Download each status list the credentials use (once each), verify and keep it.
+
+        With ``fresh_within`` (the automatic checks), a list fetched more recently than
+        that, or one whose download failed within the last hour, is left alone.
+        """
         urls: dict[str, str] = {}
         for cred in credentials:
             for entry in status_entries(cred):
                 if entry.list_url and entry.type in SUPPORTED and not entry.problem:
                     urls.setdefault(entry.list_url, "1edtech" if entry.type == ONEEDTECH else "credential")
-        return [self.refresh_list(url, fmt, user_initiated=user_initiated) for url, fmt in urls.items()]
+        return [self.refresh_list(url, fmt, user_initiated=user_initiated) for url, fmt in urls.items()
+                if fresh_within is None or self.due(url, fresh_within)]
+
+    def due(self, url: str, fresh_within: timedelta) -> bool:
+        """Whether an automatic check should download this list now."""
+        now = self._clock()
+        cached = self.cache.get(url)
+        if cached is not None and now - cached.fetched_at < fresh_within:
+            return False
+        attempt = self.cache.failed_attempt(url)
+        return attempt is None or now - attempt.at >= min(fresh_within, RETRY_AFTER_FAILURE)
 
     def refresh_list(self, url: str, fmt: str = "credential", *, user_initiated: bool = True) -> RefreshResult:
         now = self._clock()
+        if self._net is not None and not self._net.allowed(user_initiated=user_initiated):
+            try:  # the setting said no: nothing was tried, so nothing is recorded as failed
+                self._net.ensure_allowed(user_initiated=user_initiated)
+            except NetworkError as exc:
+                return RefreshResult(url, False, exc.message, exc.detail)
         try:
             if self._net is None:
                 raise NetworkError("This wallet has no network access set up.", "no network client")
             document = self._net.get_json(url, user_initiated=user_initiated)
             self.accept(url, document, fmt=fmt, fetched_at=now, source="network")
         except WalletError as exc:
-            if "network is turned off" not in exc.message and "only when you ask" not in exc.message:
-                self.cache.record_failure(url, now, exc.message, exc.detail)
+            self.cache.record_failure(url, now, exc.message, exc.detail)
             log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
             return RefreshResult(url, False, exc.message, exc.detail)
         return RefreshResult(url, True, f"Status list downloaded on {say_date(now)}.")
@@ -499,7 +520,9 @@ class StatusService:
             _require_list_shape(url, document)
             verdict = self._verify_list(document)
             if not verdict.ok:
-                raise MalformedCredential(f"The status list from {url} failed its check: {verdict.message}", verdict.detail)
+                raise MalformedCredential(
+                    f"The status list from {host_of(url)} failed its check ({_clause(verdict.message)}).",
+                    f"{url}: {verdict.detail}")
             self._bitstring(cached)  # decodes within bounds, or raises
         elif not isinstance(document.get("revokedCredentials"), list):
             raise MalformedCredential("The revocation list has no list of revoked credentials in it.", url)
@@ -515,12 +538,21 @@ def _require_list_shape(url: str, document: dict[str, Any]) -> None:
     types = types if isinstance(types, list) else [types]
     if not {"BitstringStatusListCredential", "StatusList2021Credential"} & set(types):
         raise MalformedCredential(
-            "The document at that address is not a status list credential.", f"{url}: type {types}"
+            "The document at that address does not say it is a status list: it lacks the "
+            "BitstringStatusListCredential type, so it was not used.", f"{url}: type {types}"
         )
 
 
 def _purpose_noun(purpose: str) -> str:
     return {"revocation": "revocation", "suspension": "suspension", "message": "status"}.get(purpose, "status")
+
+
+def _clause(sentence: str) -> str:
+    """A sentence made to fit inside another: no final stop, a lower-case start unless a name."""
+    text = sentence.strip().rstrip(".")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
 
 
 def _unknown(message: str, detail: str, code: str) -> Check:
@@ -532,8 +564,8 @@ def _with_failed_refresh(check: Check, attempt: Attempt | None, cached: CachedLi
     if attempt is None or attempt.at <= cached.fetched_at:
         return check
     note = (
-        f" The check on {say_date(attempt.at)} could not be made ({attempt.message.rstrip('.')}); "
-        f"the last good check was on {say_date(cached.fetched_at)}."
+        f" The check on {say_date(attempt.at)} could not be made; the last good check was on "
+        f"{say_date(cached.fetched_at)}. {attempt.message}"
     )
     outcome = Outcome.WARNING if check.outcome is Outcome.PASSED else check.outcome
     return Check(check.name, outcome, check.message + note, f"{check.detail}; last attempt: {attempt.detail}", check.code)

@@ -56,6 +56,7 @@ from wallet.storefile import (  # re-exported: callers know them as wallet.store
     peek_meta,
     read_sidecar,
     sidecar_path,
+    withdraw_clean,
     write_error,
     write_sidecar,
 )
@@ -288,11 +289,9 @@ class Store:
         sidecar = read_sidecar(path)
         if existed and check_hash:
             check_file_hash(path, sidecar)
-        if sidecar and sidecar.get("clean"):
-            # From here SQLite may change the file (closing even a read-only session
-            # checkpoints a left-over write-ahead log into it), so the hash of the last
-            # clean close no longer describes it; close() records a fresh one.
-            write_sidecar(path, int(sidecar.get("generation", 0)), None)
+        # From here SQLite may change the file (closing even a read-only session
+        # checkpoints a left-over write-ahead log into it); close() records a fresh hash.
+        withdraw_clean(path, sidecar)
         db = connect(path)
         store = cls(db, RecordCipher(data_key), path)
         try:

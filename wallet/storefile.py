@@ -34,12 +34,55 @@ def read_sidecar(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError) as exc:
         log.warning("ignoring an unreadable wallet state file: %s", exc)
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("generation", 0), int):
+        return None
+    if "check" in data and data["check"] != record_check(data.get("generation", 0)):
+        # A record torn by a power cut mid-rewrite could splice digits into a larger
+        # generation and make a healthy wallet look older than it is: trust none of it.
+        log.warning("ignoring a torn wallet state file")
+        return None
+    return data
+
+
+def record_check(generation: int) -> str:
+    """A short digest of the generation, so a torn in-place rewrite is recognised."""
+    return hashlib.sha256(f"learner-wallet-state:{generation}".encode()).hexdigest()[:16]
+
+
+def withdraw_clean(path: Path, sidecar: dict[str, Any] | None) -> None:
+    """Durably take back the hash of the last clean close before SQLite may change the file.
+
+    Opening the database folds a left-over write-ahead log into the file, and any
+    session's close checkpoints into it; from then on that hash no longer describes
+    the file, and a crash before the next clean close must not leave it standing.
+    The record is rewritten in place (no new disk space needed, so this works on a
+    full disk) and synced; failing that the sidecar is removed.
+    """
+    if not sidecar or not sidecar.get("clean"):
+        return
+    target = sidecar_path(path)
+    try:
+        fd = os.open(target, os.O_RDWR)
+        try:
+            os.pwrite(fd, _mark_record(int(sidecar.get("generation", 0))), 0)
+            os.ftruncate(fd, _SIDECAR_RECORD)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return
+    except OSError as exc:
+        log.warning("could not rewrite the wallet state file, removing it: %s", exc)
+    try:
+        target.unlink(missing_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            "The wallet could not be opened safely; check that its folder can be written.", f"{target}: {exc}"
+        ) from exc
 
 
 def write_sidecar(path: Path, generation: int, digest: str | None) -> None:
     """Replace the sidecar atomically (a temp file made 0600 first, then rename)."""
-    record: dict[str, Any] = {"generation": generation}
+    record: dict[str, Any] = {"generation": generation, "check": record_check(generation)}
     if digest is not None:
         record.update(clean=True, sha256=digest)
     target = sidecar_path(path)
@@ -56,6 +99,11 @@ def write_sidecar(path: Path, generation: int, digest: str | None) -> None:
 _SIDECAR_RECORD = 128  # bytes: a generation record is rewritten in place, padded to this
 
 
+def _mark_record(generation: int) -> bytes:
+    record = {"generation": generation, "check": record_check(generation)}
+    return json.dumps(record).encode().ljust(_SIDECAR_RECORD, b" ")
+
+
 class GenerationMark:
     """Records the generation after each commit by rewriting the sidecar in place
     (one pwrite: far cheaper than a rename per commit). If another process replaced
@@ -66,7 +114,7 @@ class GenerationMark:
         self._fd: int | None = None
 
     def write(self, generation: int) -> None:
-        record = json.dumps({"generation": generation}).encode().ljust(_SIDECAR_RECORD, b" ")
+        record = _mark_record(generation)
         try:
             if self._fd is not None and os.fstat(self._fd).st_nlink == 0:
                 self.close()
@@ -103,6 +151,7 @@ def check_file_hash(path: Path, sidecar: dict[str, Any] | None) -> bool:
     wal = path.with_name(path.name + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         log.info("wallet has a write-ahead log newer than its last clean close; hash not compared")
+        withdraw_clean(path, sidecar)  # the next connection folds that log into the file
         return False
     if file_digest(path) != sidecar["sha256"]:
         raise WalletCorrupt(

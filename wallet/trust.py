@@ -193,21 +193,27 @@ class Registry:
         return None
 
 
-def parse_registry(data: Any, *, name: str = "", source_url: str = "", fetched_at: datetime, source: str = "file") -> Registry:
-    """A registry from either supported format; a TrustError naming what is wrong."""
+def parse_registry(data: Any, *, name: str = "", source_url: str = "", fetched_at: datetime, source: str = "file",
+                   fallback_name: str = "") -> Registry:
+    """A registry from either supported format; a TrustError naming what is wrong.
+
+    Its name: the one given, else the registry's own (our format has one), else the
+    host it came from, else ``fallback_name`` (a file's name).
+    """
     if not isinstance(data, dict):
         raise TrustError("This file is not an issuer registry.", f"top level is {type(data).__name__}")
     if data.get("type") == OWN_FORMAT:
-        return _parse_own(data, name, source_url, fetched_at, source)
+        return _parse_own(data, name, source_url, fetched_at, source, fallback_name)
     if isinstance(data.get("registry"), dict):
-        return _parse_dcc(data, name, source_url, fetched_at, source)
+        return _parse_dcc(data, name, source_url, fetched_at, source, fallback_name)
     raise TrustError(
         "This file is not an issuer registry the wallet can read.",
         "expected a Digital Credentials Consortium registry ({meta, registry}) or a LearnerWalletIssuerRegistry",
     )
 
 
-def _parse_dcc(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str) -> Registry:
+def _parse_dcc(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str,
+               fallback_name: str) -> Registry:
     rows = data["registry"]
     if len(rows) > MAX_REGISTRY_ISSUERS:
         raise InputTooLarge("The issuer registry is too large to read.", f"{len(rows)} issuers")
@@ -216,11 +222,12 @@ def _parse_dcc(data: dict[str, Any], name: str, source_url: str, fetched_at: dat
         info = info if isinstance(info, dict) else {}
         entries.append(RegistryEntry(str(did), str(info.get("name") or did), str(info.get("url") or ""), str(info.get("location") or "")))
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-    label = name or _name_from_url(source_url) or "Issuer registry"
+    label = name or _name_from_url(source_url) or fallback_name or "Issuer registry"
     return Registry(_registry_id(source_url, label), label, "dcc", tuple(entries), fetched_at, source_url, str(meta.get("updated") or ""), source)
 
 
-def _parse_own(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str) -> Registry:
+def _parse_own(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str,
+               fallback_name: str) -> Registry:
     if data.get("version", 1) != 1:
         raise TrustError("This issuer registry was written for a newer version of the wallet.", f"version {data.get('version')}")
     issuers = data.get("issuers")
@@ -233,7 +240,7 @@ def _parse_own(data: dict[str, Any], name: str, source_url: str, fetched_at: dat
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
             raise TrustError(f"Issuer number {i + 1} in the registry has no identifier.", f"issuers[{i}]")
         entries.append(RegistryEntry(row["id"], str(row.get("name") or row["id"]), str(row.get("url") or ""), str(row.get("location") or "")))
-    label = name or str(data.get("name") or "") or _name_from_url(source_url) or "Issuer registry"
+    label = name or str(data.get("name") or "") or _name_from_url(source_url) or fallback_name or "Issuer registry"
     url = source_url or str(data.get("url") or "")
     return Registry(_registry_id(url, label), label, "learner-wallet", tuple(entries), fetched_at, url, str(data.get("updated") or ""), source)
 
@@ -372,7 +379,7 @@ class TrustService:
             data = self.net.get_json(source, user_initiated=user_initiated, max_bytes=MAX_REGISTRY_BYTES)
             reg = parse_registry(data, name=name, source_url=source, fetched_at=self.clock(), source="network")
         else:
-            reg = parse_registry(_read_json_file(Path(source)), name=name or Path(source).stem,
+            reg = parse_registry(_read_json_file(Path(source)), name=name, fallback_name=Path(source).stem,
                                  fetched_at=self.clock(), source="file")
         self.keep_registry(reg)
         return reg

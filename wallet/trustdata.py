@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from wallet.clock import Clock, system_clock
@@ -24,6 +24,8 @@ from wallet.trust import TrustService, did_web_url
 from wallet.trustfile import TrustFiles
 
 log = logging.getLogger(__name__)
+
+AUTOMATIC_FRESH_WITHIN = timedelta(days=1)  # "check automatically" downloads what is older than this
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class RefreshReport:
         return any(r.ok for r in self.results)
 
     @property
+    def attempted(self) -> bool:
+        """Whether anything was tried online (good or failed), so reports may change."""
+        return any(r.url for r in self.results)
+
+    @property
     def message(self) -> str:
         if not self.results:
             return "Nothing to check: none of these credentials has a status list or an online key."
@@ -49,7 +56,12 @@ class RefreshReport:
         if good == len(self.results):
             return f"Checked {good} source{'s' if good != 1 else ''}; everything is up to date."
         first_bad = next(r for r in self.results if not r.ok)
-        return f"Checked {good} of {len(self.results)} sources. {first_bad.message}"
+        if not first_bad.url:  # nothing was tried: the network setting said no
+            return first_bad.message
+        bad = len(self.results) - good
+        if len(self.results) == 1:
+            return f"The check could not be made. {first_bad.message}"
+        return f"{bad} of {len(self.results)} checks could not be made. {first_bad.message}"
 
 
 @dataclass(frozen=True)
@@ -108,12 +120,14 @@ class TrustData:
 
     # -- going online
 
-    def refresh(self, credentials: Iterable[Any], *, user_initiated: bool = True) -> RefreshReport:
+    def refresh(self, credentials: Iterable[Any], *, user_initiated: bool = True,
+                fresh_within: timedelta | None = None) -> RefreshReport:
         """Download status lists and online keys the given credentials need.
 
         ``credentials`` are wallet Credential records or plain JSON documents. With the
         network setting at "never" (or "only when I ask" and not asked) nothing
-        connects: the report says why.
+        connects: the report says why. ``fresh_within`` bounds the automatic checks:
+        what was downloaded more recently than that is not downloaded again.
         """
         credentials = list(credentials)
         docs = [_document_of(c) for c in credentials]
@@ -123,7 +137,11 @@ class TrustData:
             self.net.ensure_allowed(user_initiated=user_initiated)
         except WalletError as exc:  # nothing connects; one line says why
             return RefreshReport((RefreshResult("", False, exc.message, exc.detail),))
-        results = list(self.status.refresh(docs, user_initiated=user_initiated))
+        results = list(self.status.refresh(docs, user_initiated=user_initiated, fresh_within=fresh_within))
+        if fresh_within is not None:
+            now = self.clock()
+            web_keys = {vm for vm in web_keys
+                        if (kept := self.trust.documents.get(vm)) is None or now - kept.fetched_at >= fresh_within}
         for vm in sorted(web_keys):
             try:
                 self.trust.resolve_for_proof(vm, user_initiated=user_initiated)

@@ -191,6 +191,27 @@ def set_aside(path: Path, clock: Clock = system_clock, *, mark: str = DAMAGED_MA
     return target
 
 
+def make_room(path: Path, clock: Clock = system_clock, *, mark: str = DAMAGED_MARK) -> Path | None:
+    """Clear ``path`` before another wallet file is put there, deleting nothing.
+
+    A wallet file there is set aside with its companions (its new name is returned).
+    Companions without their file are what a set-aside cut short by a crash leaves
+    behind: they rejoin the newest set-aside file missing them, since SQLite would
+    otherwise replay that stranger's write-ahead log into the file put in place.
+    """
+    if path.exists():
+        return set_aside(path, clock, mark=mark)
+    for suffix in _COMPANIONS:
+        stray = path.with_name(path.name + suffix)
+        if not stray.exists():
+            continue
+        owners = [p for p in set_aside_files(path.parent) if not p.with_name(p.name + suffix).exists()]
+        home = owners[0] if owners else path.with_name(f"{path.name}{mark}{clock().strftime('%Y%m%dT%H%M%S%fZ')}")
+        os.replace(stray, home.with_name(home.name + suffix))
+        log.warning("a left-over %s was moved beside %s", suffix, home.name)
+    return None
+
+
 def remove_with_companions(path: Path) -> None:
     """Delete a wallet file with its -wal, -shm and sidecar (only for copies and temporaries)."""
     for suffix in ("",) + _COMPANIONS:

@@ -197,3 +197,10 @@ def _expect_presentation(entry: dict[str, Any], report) -> None:
         else:
             assert report.check(CheckName.PRESENTATION).outcome is Outcome.PASSED, why
             assert any(r.status is Status.NOT_VERIFIED for _, r in report.credentials), why
+
+
+def test_every_unknown_has_exactly_one_decision() -> None:
+    unknown = {p.values[1]["file"] for p in CASES if p.values[1]["expect"] == "unknown"}
+    if not CASES:
+        pytest.skip("interop corpus not present")
+    assert unknown == set(UNKNOWN_DECISIONS)

@@ -110,3 +110,17 @@ def test_a_long_key_keeps_its_start_and_end_and_is_whole_on_hover_and_copy(qtbot
     assert QGuiApplication.clipboard().text() == DID
     label.resize(label.sizeHint().width() + 10, 20)
     assert label.text() == DID and not label.is_elided()  # room enough: shown whole
+
+
+def test_a_check_naming_a_long_key_wraps_instead_of_being_cut(qtbot):
+    from ui.credentials.verification import CheckRow, breakable
+
+    message = f"Signed with a key of {DID}, not the issuer's."
+    row = CheckRow(Check(CheckName.ISSUER_KEY, Outcome.FAILED, message, "", "wrong-key"))
+    qtbot.addWidget(row)
+    assert row.message.text().replace("\u200b", "") == message
+    assert all(len(part) <= 16 for word in row.message.text().split(" ") for part in word.split("\u200b"))
+    assert breakable("The signature is valid.") == "The signature is valid."
+    row.resize(260, 200)
+    row.show()
+    assert row.message.sizeHint().width() <= 260

@@ -194,3 +194,15 @@ def test_trust_changes_recheck_held_credentials(ctx, tmp_path, interop):
     assert run(commands.cmd_add_issuer, ctx, did=ISSUER, name="Open University") == 0
     assert "Checked your 1 credential again." in ctx.take()
     assert ctx.wallet.report(held.id).check(CheckName.TRUST).code == "trusted-by-you"
+
+
+def test_network_setting_from_the_terminal(ctx, tls, server):
+    from wallet.cli.trust import cmd_network
+
+    assert run(cmd_network, ctx, policy=None) == 0
+    assert ctx.take() == "Going online: Only when I ask (ask).\n"
+    assert run(cmd_network, ctx, policy="never") == 0
+    assert ctx.take() == "Going online: Never (never).\n"
+    assert ctx.wallet.settings.network_policy is NetworkPolicy.NEVER
+    assert run(cmd_network, ctx, policy="automatic") == 0 and "Check automatically" in ctx.take()
+    assert ctx.wallet.trust_data.policy is NetworkPolicy.AUTOMATIC

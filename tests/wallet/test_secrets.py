@@ -1,6 +1,7 @@
 """Secrets hygiene: canary values planted in every secret the wallet handles must not
-appear in any file the core writes (wallet, sidecar, backups, exports, logs at DEBUG,
-temporary files) nor in error messages; files are 0600 and folders 0700."""
+appear in any file the core writes (wallet, sidecar, automatic backups, exported backups,
+the exported trust file, restored wallets, logs at DEBUG, temporary files) nor in error
+messages; files are 0600 and folders 0700."""
 
 from __future__ import annotations
 
@@ -118,6 +119,9 @@ def _exercise(home: Path, tmp_path: Path, keyring_backend, messages: list[str], 
     export_backup(wallet.store, exports / "b.lwbackup", data_key=data_key, kind="passphrase",
                   secret=EXPORT_PASSPHRASE, kdf=FAST_TEST_KDF)
     backup.make_backup(wallet.store, home)
+    trust_files = wallet.trust_data.files  # the exported trust file is signed with a key the wallet keeps
+    trust_seed = trust_files.signing_key().private_bytes_raw()
+    trust_files.export(exports / "trust.json", label="Canary trust file")
     new_recovery = vault.replace_recovery_key(wallet.store)
     wallet.close()
 
@@ -147,7 +151,9 @@ def _exercise(home: Path, tmp_path: Path, keyring_backend, messages: list[str], 
     main(["--home", str(home), "--verbose", "backup", "list"], out=out, err=err)
     messages += [out.getvalue(), err.getvalue()]
     assert parse_recovery_key(new_recovery) is not None
-    return {"bytes": [data_key, private], "recovery": [created.recovery_key, new_recovery]}
+    for path in _all_files(exports, tmp_path / "fresh", home):  # exports and restores are private too
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+    return {"bytes": [data_key, private, trust_seed], "recovery": [created.recovery_key, new_recovery]}
 
 
 def test_files_are_0600_and_folders_0700_even_while_open(cli):

@@ -10,11 +10,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trust_servers import Route, Server, make_tls
+from trust_servers import ENTRIES, Issuer, Route, Server, make_tls
 from wallet.clock import fixed_clock
 from wallet.errors import InputTooLarge, MalformedCredential
 from wallet.net import NetClient, NetworkPolicy
@@ -28,47 +27,13 @@ from wallet.status import (
     wallet_list_verifier,
 )
 from wallet.store import Store
-from wallet.verify.dids import did_key_from_public_key
 from wallet.verify.report import CheckName, Outcome
 from wallet.verify.sign import sign
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
-V2 = "https://www.w3.org/ns/credentials/v2"
-ENTRIES = 131072  # the spec's minimum list length
 
 
 # ---------------------------------------------------------------- helpers
-
-class Issuer:
-    def __init__(self) -> None:
-        self.key = Ed25519PrivateKey.generate()
-        self.did = did_key_from_public_key(self.key)
-        self.vm = f"{self.did}#{self.did[len('did:key:'):]}"
-
-    def status_list(self, url: str, set_bits=(), *, purpose="revocation", valid_until=None, claimed_issuer=None,
-                    entries=ENTRIES) -> dict:
-        bits = bytearray(entries // 8)
-        for i in set_bits:
-            bits[i // 8] |= 0x80 >> (i % 8)
-        doc = {
-            "@context": [V2], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": claimed_issuer or self.did, "validFrom": "2026-01-01T00:00:00Z",
-            "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": purpose,
-                                  "encodedList": encode_bitstring(bytes(bits))},
-        }
-        if valid_until:
-            doc["validUntil"] = valid_until
-        return sign(doc, self.key, self.vm, created=datetime(2026, 1, 1, tzinfo=timezone.utc))
-
-    def credential(self, url: str, index, *, purpose="revocation", entry_type="BitstringStatusListEntry") -> dict:
-        return {
-            "@context": [V2], "id": "urn:uuid:2f0c8f3e-1b7a-4c53-9d0e-5c1e1a5d9a11",
-            "type": ["VerifiableCredential"], "issuer": self.did,
-            "credentialSubject": {"id": "did:example:learner"},
-            "credentialStatus": {"id": f"{url}#{index}", "type": entry_type, "statusPurpose": purpose,
-                                 "statusListIndex": str(index), "statusListCredential": url},
-        }
-
 
 @pytest.fixture
 def store(tmp_path):
@@ -282,7 +247,7 @@ def test_unreachable_list_is_never_revoked_and_says_when_last_good(store, tls, s
     result = svc.refresh([cred])[0]  # nothing served yet: 404
     assert not result.ok and "not there" in result.message
     never = only(svc.check(cred, issuer.did))
-    assert never.outcome is Outcome.UNKNOWN and "could not be downloaded on 1 June 2026" in never.message
+    assert never.outcome is Outcome.UNKNOWN and "the try on 1 June 2026 failed" in never.message and "says the document is not there" in never.message
 
     server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
     service(store, NOW + timedelta(days=1), net=net_for(tls)).refresh([cred])
@@ -510,3 +475,67 @@ def test_read_status_matches_the_bits_written_out(raw, size, data):
     else:
         assert read_status(raw, index, size) == int(bits[index * size:(index + 1) * size], 2)
     assert decode_bitstring(encode_bitstring(raw)) == raw
+
+
+# ---------------------------------------------------------------- each outcome, served from 127.0.0.1
+
+@pytest.mark.parametrize(("case", "ok", "code", "words"), [
+    ("just-revoked", True, "revoked", "Revoked by the issuer (as of 1 June 2026)."),
+    ("list-expired", True, "status-list-expired", "expired on 1 June 2026"),
+    ("another-issuers-list", True, "status-list-wrong-issuer", "signed by someone other than the issuer"),
+    ("forged-for-this-issuer", False, "status-unknown", "failed its check (signed with a key of did:key:"),
+    ("index-out-of-range", True, "status-index-out-of-range", "places 0 to 131071 only"),
+    ("not-a-status-list", False, "status-unknown", "it lacks the BitstringStatusListCredential type"),
+    ("unreachable", False, "status-unknown", "refused the connection"),
+    ("not-there", False, "status-unknown", "says the document is not there (error 404)"),
+])
+def test_each_outcome_from_a_real_server(store, tls, server, case, ok, code, words):
+    """The boundaries, downloaded over HTTPS: only a genuine, current list of the issuer answers."""
+    issuer, other = Issuer(), Issuer()
+    url = server.url("/status/1")
+    index = ENTRIES if case == "index-out-of-range" else 9
+    lists = {
+        "just-revoked": issuer.status_list(url, {9}),
+        "list-expired": issuer.status_list(url, {9}, valid_until="2026-06-01T11:59:59Z"),  # a second before now
+        "another-issuers-list": other.status_list(url, {9}),
+        "forged-for-this-issuer": other.status_list(url, {9}, claimed_issuer=issuer.did),
+        "index-out-of-range": issuer.status_list(url, {9}),
+        "not-a-status-list": dict(issuer.status_list(url, {9}), type=["VerifiableCredential"]),
+    }
+    if case in lists:
+        server.routes["/status/1"] = Route(body=json.dumps(lists[case]).encode())
+    if case == "unreachable":
+        url = url.replace(str(server.port), str(_closed_port()))
+    cred = issuer.credential(url, index)
+    svc = service(store, NOW, net=net_for(tls))
+    [result] = svc.refresh([cred])
+    assert result.ok is ok, result.message
+    check = only(svc.check(cred, issuer.did))
+    assert check.code == code and words in check.message, check.message
+    assert check.outcome is (Outcome.FAILED if case == "just-revoked" else Outcome.UNKNOWN)
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_dcc_list_without_its_type_is_refused_with_a_sentence(store, tls, server, interop):
+    """DCC's legacy-missingTypeStatus fixture: its list, served as published, lacks the list type."""
+    folder, manifest = _dcc(interop)
+    [row] = [r for r in manifest["files"] if r["file"].endswith("missingBitStringType.json")]
+    server.routes["/missing"] = Route(body=(folder / row["file"]).read_bytes())
+    cred = json.loads((folder / "v2/ed25519/didKey/legacy-missingTypeStatus-noExpiry.json").read_text())
+    url = server.url("/missing")
+    cred["credentialStatus"]["statusListCredential"] = url
+    svc = service(store, NOW, net=net_for(tls))
+    [result] = svc.refresh([cred])
+    assert not result.ok
+    assert result.message == ("The document at that address does not say it is a status list: it lacks the "
+                              "BitstringStatusListCredential type, so it was not used.")
+    assert svc.cache.get(url) is None
+    check = only(svc.check(cred, cred["issuer"]))
+    assert check.outcome is Outcome.UNKNOWN and check.message.startswith("Status never checked: the try on 1 June")

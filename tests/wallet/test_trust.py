@@ -317,3 +317,66 @@ def test_did_web_jwt_credential_key_is_fetched_by_refresh(wallet, tls, server):
     assert result.ok and server.requests == ["/issuers/jwt/did.json"], result.message
     report = wallet.report(held.id)
     assert report.status is Status.VERIFIED, report.checks
+
+
+# The DCC community registry as it is published (registry.json in digitalcredentials/
+# community-registry, and the sandbox registry its issuer-registry client tests against):
+# byte layout, key order and the optional fields as there, including an entry that has
+# only a name. Served from 127.0.0.1 as the wallet would download it.
+DCC_PUBLISHED = b"""{
+  "meta":{
+    "created":"2022-10-27T17:57:31+00:00",
+    "updated":"2022-10-27T17:57:31+00:00"
+  },
+  "registry":{
+    "did:key:z6MkpLDL3RoAoMRTwTgo3rs39ZwssfaPKtGdZw7AGRN7CK4W":{
+      "name":"My University",
+      "location":"Cambridge, MA, USA",
+      "url":"https://digitalcredentials.mit.edu"
+    },
+    "did:web:credentials.myschool.ca":{
+      "name":"My School",
+      "location":"Ancaster, ON, Canada",
+      "url":"https://some.domain.ca"
+    },
+    "did:web:www.credly.com:api:v1:obi:v3:issuers:ede32dcc-9168-4563-9352-8725936d5231":{
+      "name":"Credly Test OBv3 PM"
+    },
+    "did:key:z6MktiSzqF9kqwdU8VkdBKx56EYzXfpgnNPUAGznpicNiWfn":{
+      "name":"JFF Plugfest 2 Test Issuer",
+      "location":"USA",
+      "url":"https://w3c-ccg.github.io/vc-ed/plugfest-2-2022/"
+    }
+  }
+}
+"""
+
+
+def test_the_published_dcc_registry_downloaded_matches_and_misses(store, tls, server):
+    server.routes["/registry.json"] = Route(body=DCC_PUBLISHED, headers={"Content-Type": "application/json"})
+    service = trust(store, tls)
+    reg = service.add_registry(server.url("/registry.json"), name="DCC Community Registry")
+    assert (reg.format, reg.source, reg.updated, len(reg.entries)) == ("dcc", "network", "2022-10-27T17:57:31+00:00", 4)
+    school = reg.find("did:web:credentials.myschool.ca")
+    assert (school.name, school.location, school.url) == ("My School", "Ancaster, ON, Canada", "https://some.domain.ca")
+    name_only = service.check("did:web:www.credly.com:api:v1:obi:v3:issuers:ede32dcc-9168-4563-9352-8725936d5231")
+    assert name_only.message == ("Issuer listed in DCC Community Registry as Credly Test OBv3 PM "
+                                 "(registry copy of 1 June 2026).")
+    # a near miss (the same host, another path) is not a match
+    near = service.check("did:web:credentials.myschool.ca:issuers:2")
+    assert (near.outcome, near.code) == (Outcome.WARNING, "issuer-unknown")
+    assert near.message.startswith("Issuer not in any registry you trust")
+    # without a name given, the registry is called by the host it came from
+    other = trust(store, tls).add_registry(server.url("/registry.json"))
+    assert other.name == "127.0.0.1"
+
+
+def test_a_registry_file_is_called_by_its_own_name_else_the_file_name(store, tmp_path):
+    own = tmp_path / "testland-register.json"
+    own.write_text(json.dumps(OWN))
+    dcc = tmp_path / "sandbox-registry.json"
+    dcc.write_text(json.dumps(DCC))
+    service = trust(store)
+    assert service.add_registry(str(own)).name == "Testland Qualifications Register"
+    assert service.add_registry(str(dcc)).name == "sandbox-registry"  # DCC files carry no name
+    assert service.add_registry(str(own), name="My list").name == "My list"

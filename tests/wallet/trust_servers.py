@@ -20,7 +20,15 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
+
+from wallet.statuslist import encode_bitstring
+from wallet.verify.dids import did_key_from_public_key
+from wallet.verify.sign import sign
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+ENTRIES = 131072  # Bitstring Status List's minimum list length
 
 
 @dataclass
@@ -146,3 +154,38 @@ class Server:
         self.httpd.shutdown()
         self.httpd.server_close()
         self._thread.join(timeout=5)
+
+
+class Issuer:
+    """A did:key issuer that signs Bitstring status lists and credentials pointing at them."""
+
+    def __init__(self) -> None:
+        self.key = Ed25519PrivateKey.generate()
+        self.did = did_key_from_public_key(self.key)
+        self.vm = f"{self.did}#{self.did[len('did:key:'):]}"
+
+    def status_list(self, url: str, set_bits=(), *, purpose="revocation", valid_until=None, claimed_issuer=None,
+                    entries=ENTRIES) -> dict:
+        bits = bytearray(entries // 8)
+        for i in set_bits:
+            bits[i // 8] |= 0x80 >> (i % 8)
+        doc = {
+            "@context": [V2], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": claimed_issuer or self.did, "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": purpose,
+                                  "encodedList": encode_bitstring(bytes(bits))},
+        }
+        if valid_until:
+            doc["validUntil"] = valid_until
+        return sign(doc, self.key, self.vm, created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+
+    def credential(self, url: str, index, *, purpose="revocation", entry_type="BitstringStatusListEntry",
+                   signed=False) -> dict:
+        doc = {
+            "@context": [V2], "id": "urn:uuid:2f0c8f3e-1b7a-4c53-9d0e-5c1e1a5d9a11",
+            "type": ["VerifiableCredential"], "issuer": self.did,
+            "credentialSubject": {"id": "did:example:learner"},
+            "credentialStatus": {"id": f"{url}#{index}", "type": entry_type, "statusPurpose": purpose,
+                                 "statusListIndex": str(index), "statusListCredential": url},
+        }
+        return sign(doc, self.key, self.vm, created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)) if signed else doc

@@ -75,6 +75,7 @@ class CredentialDetail(QScrollArea):
     """Shows one credential. Emits requests; the page does the work."""
 
     verify_requested = Signal(str)  # credential id
+    status_requested = Signal(str)  # credential id: "Check status now"
     open_requested = Signal(str)  # another credential's id (a CLR's part, or its parent)
 
     def __init__(self, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
@@ -88,6 +89,8 @@ class CredentialDetail(QScrollArea):
         self.details: Details | None = None
         self.verification = VerificationSection()
         self.verification.verify_requested.connect(self._ask_verify)
+        self.verification.status_requested.connect(
+            lambda: self.credential is not None and self.status_requested.emit(self.credential.id))
         self.section_titles: list[str] = []
         self.show_nothing()
 

@@ -37,6 +37,7 @@ from ui.credentials.model import Column, CredentialFilterProxy, CredentialListMo
 from ui.credentials.trash import TrashDialog
 from ui.icons import icon
 from ui.ops import run_op
+from ui.trust.actions import CheckStatusAction
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.error_box import show_error
 from wallet.credential import Credential, Format
@@ -240,6 +241,11 @@ class CredentialsPage(QWidget):
         self.list_stack = left
         self.detail = CredentialDetail(self.model.thumbnails, splitter)
         self.detail.verify_requested.connect(lambda cid: self.verify([cid]))
+        self.detail.status_requested.connect(self.check_status)
+        self._status_target = ""
+        self._status_notes: dict[str, str] = {}  # what "Check status now" last said, per credential
+        self.status_action = CheckStatusAction(self.wallet, self, ids=lambda: [self._status_target])
+        self.status_action.message.connect(self._status_said)
         self.detail.open_requested.connect(self.select)
         splitter.addWidget(left)
         splitter.addWidget(self.detail)
@@ -352,6 +358,29 @@ class CredentialsPage(QWidget):
             part_of = self.model.credential_at(row) if row is not None else None
         self.detail.show_credential(cred, self.model.report_for(cred.id), parts=parts, part_of=part_of,
                                     checking=cred.id in self._verifying)
+        self._show_status_check(cred)
+
+    # ------------------------------------------------------------------ "Check status now"
+
+    def check_status(self, cred_id: str) -> None:
+        """Go online for one credential's status list and keys (off the GUI thread); the
+        core checks it again afterwards and the new report arrives through the bridge."""
+        if not self.status_action.isEnabled():
+            return  # one check at a time
+        self._status_target = cred_id
+        self.status_action.trigger()
+
+    def _status_said(self, text: str) -> None:
+        self._status_notes[self._status_target] = text
+        self.status_message.emit(text)
+        cred = self.current()
+        if cred is not None:
+            self._show_status_check(cred)
+
+    def _show_status_check(self, cred: Credential) -> None:
+        busy = not self.status_action.isEnabled() and cred.id == self._status_target
+        self.detail.verification.set_status_check(self.wallet.trust_data.needs_network(cred), busy=busy,
+                                                  note=self._status_notes.get(cred.id, ""))
 
     # ------------------------------------------------------------------ search and sort
 

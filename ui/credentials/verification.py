@@ -39,6 +39,20 @@ def checked_when(report: Report) -> str:
     return f"Checked on {when.day} {when:%B %Y} at {when:%H:%M}, on this computer."
 
 
+def breakable(text: str, run: int = 16) -> str:
+    """The sentence with a zero-width break every ``run`` characters inside long words.
+
+    A key identifier (did:key:z6Mk… is 56 characters) is one word to Qt's line breaker:
+    without break chances it is cut off at the pane's edge instead of wrapping.
+    """
+    words = []
+    for word in text.split(" "):
+        if len(word) > 2 * run:
+            word = "\u200b".join(word[i:i + run] for i in range(0, len(word), run))
+        words.append(word)
+    return " ".join(words)
+
+
 class CheckRow(QFrame):
     """One check: an icon for its outcome, the plain sentence, the detail on request."""
 
@@ -56,7 +70,7 @@ class CheckRow(QFrame):
         mark.setToolTip(look.label)
         mark.setAccessibleName(look.label)
         layout.addWidget(mark, 0, 0, Qt.AlignmentFlag.AlignTop)
-        self.message = QLabel(check.message, self)
+        self.message = QLabel(breakable(check.message), self)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setMinimumWidth(MIN_TEXT_WIDTH)  # wrap rather than widen the pane
@@ -90,6 +104,7 @@ class VerificationSection(QWidget):
     """Shows a :class:`Report` (or that there is none yet) and offers "Verify again"."""
 
     verify_requested = Signal()
+    status_requested = Signal()  # "Check status now": download this credential's status list and keys
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,6 +142,17 @@ class VerificationSection(QWidget):
         self._rows.setSpacing(0)
         layout.addLayout(self._rows)
         self.rows: list[CheckRow] = []
+        self.status_button = QPushButton("Check status now", self)
+        self.status_button.setToolTip("Go online (as your network setting allows) for the issuer's status list and keys")
+        self.status_button.setAccessibleName("Check this credential's status online now")
+        self.status_button.clicked.connect(self.status_requested)
+        self.status_note = QLabel(self)  # what the last "Check status now" did
+        self.status_note.setProperty("role", "muted")
+        self.status_note.setWordWrap(True)
+        self.status_note.setMinimumWidth(MIN_TEXT_WIDTH)
+        layout.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.status_note)
+        self.set_status_check(False)
         self.show_report(None)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -146,6 +172,14 @@ class VerificationSection(QWidget):
         hint = super().minimumSizeHint()
         narrowest = max(self.badge.sizeHint().width(), self.verify_button.sizeHint().width())
         return QSize(narrowest, hint.height())
+
+    def set_status_check(self, available: bool, *, busy: bool = False, note: str = "") -> None:
+        """Offer "Check status now" only for a credential with a status list or an online key."""
+        self.status_button.setVisible(available)
+        self.status_button.setEnabled(not busy)
+        self.status_button.setText("Checking status\u2026" if busy else "Check status now")
+        self.status_note.setText(note)
+        self.status_note.setVisible(available and bool(note))
 
     def show_report(self, report: Report | None, *, checking: bool = False) -> None:
         self._clear_rows()

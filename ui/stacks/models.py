@@ -233,23 +233,26 @@ class SkillsModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._framework: SkillsFramework | None = None
+        self._levels: tuple[str, ...] = ()
 
     def set_framework(self, framework: SkillsFramework | None) -> None:
         self.beginResetModel()
         self._framework = framework
+        # a framework whose alignments name no level (a course catalogue) shows no level columns
+        self._levels = framework.level_names if framework and any(r.levels for r in framework.rows) else ()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() or self._framework is None else len(self._framework.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() or self._framework is None else len(self._framework.level_names) + 2
+        return 0 if parent.isValid() or self._framework is None else len(self._levels) + 2
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if self._framework is None or role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            names = ("Competency", *self._framework.level_names, "Highest")
+            names = ("Competency", *self._levels, "Highest" if self._levels else "Held")
             return names[section] if 0 <= section < len(names) else None
         return section + 1
 
@@ -257,7 +260,7 @@ class SkillsModel(QAbstractTableModel):
         if self._framework is None or not index.isValid() or not 0 <= index.row() < len(self._framework.rows):
             return None
         row = self._framework.rows[index.row()]
-        column, levels = index.column(), len(self._framework.level_names)
+        column, levels = index.column(), len(self._levels)
         if column == 0:
             if role == Qt.ItemDataRole.DisplayRole:
                 return row.name
@@ -265,6 +268,9 @@ class SkillsModel(QAbstractTableModel):
                 return f"{row.name} ({row.code}) in {row.framework}"
             return None
         if column == levels + 1:
+            if role == CredentialIdRole:
+                held_any = [c for rank in sorted(row.levels, reverse=True) for c in row.levels[rank]]
+                return (held_any or list(row.unleveled) or [None])[0]
             return row.highest_name if role == Qt.ItemDataRole.DisplayRole else None
         rank = column - 1
         held = row.levels.get(rank, ())
@@ -274,9 +280,9 @@ class SkillsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and reached:
             return QBrush(QColor("#d6eedd" if held else "#eef7f0"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            name = self._framework.level_names[rank]
+            name = self._levels[rank]
             if held:
-                return f"{name}: {len(held)} credential(s)"
+                return f"{name}: {len(held)} credential{'s' if len(held) > 1 else ''}"
             return f"{name}: covered by a higher level" if reached else f"{name}: not yet"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)

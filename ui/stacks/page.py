@@ -51,7 +51,7 @@ from ui.stacks.models import (
 from wallet.errors import WalletError
 from wallet.stacks.derived import INFERRED_NOTE, IssuerCredits, SkillsFramework
 from wallet.stacks.service import StoredStack
-from wallet.stacks.words import number
+from wallet.stacks.words import amount
 
 log = logging.getLogger(__name__)
 
@@ -256,10 +256,9 @@ class StacksPage(QWidget):
         self._framework_changed(self.framework_box.currentIndex())
         lines = []
         for c in snapshot.credits:
-            unit = c.unit or "credits"
-            line = f"<b>{_esc(c.issuer_name)}</b>: {number(c.total)} {unit}"
+            line = f"<b>{_esc(c.issuer_name)}</b>: {amount(c.total, c.unit)}"
             if c.pending_total:
-                line += f" (+{number(c.pending_total)} pending a check)"
+                line += f" (+{amount(c.pending_total, c.unit)} pending a check)"
             lines.append(line)
         self.credits_label.setText(("<p>Credits so far, by issuer:</p>" + "<br>".join(lines)) if lines else "")
 
@@ -350,17 +349,25 @@ class StacksPage(QWidget):
         if name:
             self.add_definition(Path(name))
 
-    def add_definition(self, path: Path) -> StoredStack | None:
-        try:
-            stack = self.wallet.stacks.add_file(path)
-        except WalletError as exc:
-            self.show_message(exc.message, error=True)
-            return None
+    def add_definition(self, path: Path) -> None:
+        """Read, check and store a definition off the GUI thread (a signed one is verified)."""
+        self.add_button.setEnabled(False)
+        self.show_message(f"Adding {path.name}\u2026")
+        op = run_op(self, lambda: self.wallet.stacks.add_file(path))
+        op.on_success(self._added).on_failure(self._add_failed)
+
+    def _add_failed(self, exc: BaseException) -> None:
+        self.add_button.setEnabled(True)
+        if not isinstance(exc, WalletError):
+            log.error("a stack definition could not be added", exc_info=exc)
+        self.show_message(getattr(exc, "message", "That stack definition could not be added."), error=True)
+
+    def _added(self, stack: StoredStack) -> None:
+        self.add_button.setEnabled(True)
         self._current_id = stack.id
         self.show_message(f"Added \u201c{stack.definition.name}\u201d." + (
             f" {stack.signature_note}" if stack.signature_note else ""))
         self.refresh()
-        return stack
 
     def remove_current(self) -> None:
         p = self.current_progress()

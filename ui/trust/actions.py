@@ -12,15 +12,20 @@ The wallet goes online only as the learner's network setting allows; with it at
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 
 from ui.icons import icon
 from ui.ops import Op, run_op
 from ui.widgets.error_box import describe_error
+from wallet.net import NetworkPolicy
+from wallet.trustdata import AUTOMATIC_FRESH_WITHIN
+
+log = logging.getLogger(__name__)
 
 
 def check_status_now(parent: QObject | None, wallet: Any, ids: list[str] | None = None) -> Op:
@@ -64,32 +69,49 @@ class CheckStatusAction(QAction):
 
 
 class AutoRefresher(QObject):
-    """With the network setting at "automatic": check status on its own.
+    """With the network setting at "automatic": check status on its own, within bounds.
 
-    Once shortly after the wallet opens, and for each credential as it is added. With
-    any other setting it does nothing; each run is one background call whose result
-    reaches the app through the core's ``trust_changed`` and verification events.
+    When: a few seconds after the wallet opens, for each credential as it is added, and
+    then once an hour while the wallet stays open. What: only status lists and issuer
+    keys downloaded more than a day ago (``AUTOMATIC_FRESH_WITHIN``); an address whose
+    download failed is left alone for an hour. So a wallet open all week goes online
+    about once a day, and one opened ten times a day only the first time. With any
+    other setting it does nothing. Each run is one background call; one at a time.
     """
 
     refreshed = Signal(object)  # RefreshReport
+    INTERVAL_MS = 60 * 60 * 1000
 
     def __init__(self, wallet: Any, bridge: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._wallet = wallet
         self.op: Op | None = None
+        self._busy = False
         bridge.credential_added.connect(lambda cred: self.run([cred.id]))
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.run)
+        self.timer.start()
 
     def enabled(self) -> bool:
-        from wallet.net import NetworkPolicy
-
         try:
             return self._wallet.trust_data.policy is NetworkPolicy.AUTOMATIC
         except Exception:  # an unreadable setting never turns the network on
             return False
 
     def run(self, ids: list[str] | None = None) -> Op | None:
-        if not self.enabled():
+        if not self.enabled() or self._busy:
             return None
-        self.op = run_op(self, lambda: self._wallet.refresh_status(ids, user_initiated=False))
-        self.op.on_success(self.refreshed.emit)
+        self._busy = True
+        self.op = run_op(self, lambda: self._wallet.refresh_status(
+            ids, user_initiated=False, fresh_within=AUTOMATIC_FRESH_WITHIN))
+        self.op.on_success(self._done).on_failure(self._failed)
         return self.op
+
+    def _done(self, report: Any) -> None:
+        self._busy = False
+        self.refreshed.emit(report)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        log.info("automatic status check failed: %s", exc)

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -35,12 +36,19 @@ from ui.ops import Op, run_op
 from ui.trust.actions import AutoRefresher, CheckStatusAction
 from ui.trust.model import Column, TrustModel
 from ui.widgets.error_box import DetailsDisclosure, describe_error
-from wallet.net import policy_label
+from wallet.net import NetworkPolicy, policy_label
+from wallet.settings import NETWORK_POLICY
 from wallet.trustfile import UntrustedSigner
 
 log = logging.getLogger(__name__)
 
+MAX_NAME_WIDTH = 240  # pixels
 JSON_FILTER = "Trust and registry files (*.json);;All files (*)"
+_NETWORK_TIPS = (
+    "Check automatically: the wallet downloads status lists and issuer keys older than a day, on its own.\n"
+    "Only when I ask: it goes online only when you press \u201cCheck status now\u201d or update registries.\n"
+    "Never: nothing connects; bring trust data on a trust file."
+)
 
 
 def _open_file(parent: QWidget) -> Callable[[str], str | None]:
@@ -123,6 +131,20 @@ class TrustPage(QWidget):
         layout.addWidget(self.intro)
 
         row = QHBoxLayout()
+        network_label = QLabel("Go online to check status and issuers:", self)
+        self.network_box = QComboBox(self)
+        for policy in NetworkPolicy:
+            self.network_box.addItem(policy_label(policy), policy.value)
+        self.network_box.setToolTip(_NETWORK_TIPS)
+        self.network_box.setAccessibleName("When the wallet may go online")
+        network_label.setBuddy(self.network_box)
+        self.network_box.activated.connect(lambda _i: self.set_network_policy(self.network_box.currentData()))
+        row.addWidget(network_label)
+        row.addWidget(self.network_box)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+        row = QHBoxLayout()
         self.check_action = CheckStatusAction(self.wallet, self)
         self.check_button = self._button("Check status now", self.check_action.trigger, primary=True)
         self.check_action.message.connect(self._say)
@@ -133,18 +155,18 @@ class TrustPage(QWidget):
         self.update_button = self._button("Update registries", self.update_registries)
         row.addWidget(self.update_button)
         row.addStretch(1)
+        self.import_button = self._button("Import trust file\u2026", self.import_trust_file)
+        self.export_button = self._button("Export trust file\u2026", self.export_trust_file)
+        row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
         layout.addLayout(row)
 
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # its own row, so a narrow window never squeezes a label
         for label, slot in (("Add registry from a file\u2026", self.add_registry_file),
                             ("Add registry from the web\u2026", self.add_registry_url),
                             ("Trust an issuer\u2026", self.add_issuer)):
             row.addWidget(self._button(label, slot))
         row.addStretch(1)
-        self.import_button = self._button("Import trust file\u2026", self.import_trust_file)
-        self.export_button = self._button("Export trust file\u2026", self.export_trust_file)
-        row.addWidget(self.import_button)
-        row.addWidget(self.export_button)
         layout.addLayout(row)
 
         self.view = QTableView(self)
@@ -183,10 +205,31 @@ class TrustPage(QWidget):
         data = self.wallet.trust_data
         self.model.set_items(data.items())
         self.intro.setText(
-            "Who issued your credentials, and whether they were revoked. Saved documents let the wallet check "
-            f"this offline. Going online: {_lower_first(policy_label(data.policy))} (change it in Settings)."
+            "Who issued your credentials, and whether they were revoked. What the wallet saves here lets it "
+            "check this offline; a trust file carries it to a computer that never goes online."
         )
+        self._show_policy(data.policy)
         self.view.resizeColumnsToContents()
+        for column in (Column.WHAT, Column.NAME):  # long DIDs elide (whole in the tooltip) to leave Details room
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_NAME_WIDTH))
+
+    def _show_policy(self, policy: NetworkPolicy) -> None:
+        self.network_box.setCurrentIndex(max(0, self.network_box.findData(NetworkPolicy(policy).value)))
+        never = policy is NetworkPolicy.NEVER
+        for button in (self.check_button, self.update_button):
+            button.setToolTip("The network is turned off above, so nothing is downloaded." if never else "")
+
+    def set_network_policy(self, value: str) -> None:
+        """Keep the learner's network setting (a small write to the open wallet)."""
+        policy = self.wallet.settings.set(NETWORK_POLICY, value)
+        self._show_policy(self.wallet.trust_data.policy)
+        self._say({
+            NetworkPolicy.AUTOMATIC: "The wallet will check status on its own, about once a day.",
+            NetworkPolicy.ASK: "The wallet will go online only when you press \u201cCheck status now\u201d.",
+            NetworkPolicy.NEVER: "The wallet will not go online; bring trust data with a trust file.",
+        }[policy])
+        if policy is NetworkPolicy.AUTOMATIC and self.auto is not None:
+            self.auto.run()
 
     def _say(self, text: str) -> None:
         self.feedback.setText(text)
@@ -306,10 +349,6 @@ class TrustPage(QWidget):
             return
         files = self.wallet.trust_data.files
         self._run(lambda: files.import_file(Path(path), trust_signer=True), lambda summary: summary.message)
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 def _registry_added(reg: Any) -> str:

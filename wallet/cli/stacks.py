@@ -13,7 +13,7 @@ from typing import Any
 from wallet.stacks.derived import INFERRED_NOTE, IssuerCredits, SkillsFramework
 from wallet.stacks.progress import HeldCredential, RuleProgress, StackProgress
 from wallet.stacks.service import StoredStack
-from wallet.stacks.words import number
+from wallet.stacks.words import amount, counted, number
 
 JSON_SCHEMA = 1
 SHORT_ID = 12
@@ -233,7 +233,10 @@ def _figure(rule: RuleProgress) -> str:
     if rule.kind == "match":
         return f"{int(rule.done)} of {int(rule.needed)}"
     if rule.kind == "atLeast":
-        return f"{_percent(rule.fraction)} ({int(rule.done)} met, {int(rule.needed)} of {len(rule.children)} needed)"
+        met, needed, options = int(rule.done), int(rule.needed), len(rule.children)
+        if needed == options:
+            return f"{_percent(rule.fraction)} ({met} of {needed} met)"
+        return f"{_percent(rule.fraction)} (needs {needed} of {options} options; {met} met)"
     return f"{_percent(rule.fraction)} ({int(rule.done)} of {int(rule.needed)} met)"
 
 
@@ -253,16 +256,17 @@ def _print_apart(ctx: Any, p: StackProgress) -> None:
 
 
 def _print_credits(ctx: Any, c: IssuerCredits) -> None:
-    unit = c.unit or "credits"
     if c.credentials:
-        line = f"  Credits from {c.issuer_name}: {number(c.total)} {unit} from {len(c.credentials)} credential(s)"
+        line = (f"  Credits from {c.issuer_name}: {amount(c.total, c.unit)} from "
+                f"{counted(len(c.credentials), 'credential')}")
         if c.pending_total:
-            line += f", {number(c.pending_total)} more pending"
+            line += f", {amount(c.pending_total, c.unit)} more pending a check"
     else:
-        line = f"  Credits from {c.issuer_name}: {number(c.pending_total)} {unit} pending (not checked yet)"
+        line = f"  Credits from {c.issuer_name}: {amount(c.pending_total, c.unit)} pending a check"
     ctx.print(line)
     if c.awards:
-        ctx.print(f"    (plus {len(c.awards)} certificate(s) or degree(s) whose credits sum up the ones above)")
+        ctx.print(f"    (plus {counted(len(c.awards), 'certificate or degree', 'certificates or degrees')}"
+                  " whose credits sum up the ones above)")
 
 
 def _print_skills(ctx: Any, f: SkillsFramework) -> None:

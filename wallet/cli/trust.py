@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from wallet.net import policy_label
+from wallet.net import NetworkPolicy, policy_label
 from wallet.status import say_date
 from wallet.trust import age_words
 from wallet.trustfile import UntrustedSigner
@@ -49,6 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = trust_sub.add_parser("remove-issuer", help="remove an issuer from your own list")
     p.add_argument("did", metavar="DID")
     p.set_defaults(func=cmd_remove_issuer)
+    p = trust_sub.add_parser("network", help="show or set when the wallet may go online (default: only when you ask)")
+    p.add_argument("policy", nargs="?", choices=[str(v) for v in NetworkPolicy],
+                   help="automatic (about once a day, on its own), ask (only when you ask), never")
+    p.set_defaults(func=cmd_network)
     p = trust_sub.add_parser("list", help="registries, trusted issuers and cached documents, with their ages")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(func=cmd_list)
@@ -135,6 +139,16 @@ def cmd_remove_issuer(args: argparse.Namespace, ctx: Any) -> int:
         return 1
     ctx.print(f"Removed {args.did} from your trusted issuers.")
     _recheck(ctx)
+    return 0
+
+
+def cmd_network(args: argparse.Namespace, ctx: Any) -> int:
+    from wallet.settings import NETWORK_POLICY
+
+    if args.policy:
+        ctx.wallet.settings.set(NETWORK_POLICY, args.policy)
+    policy = ctx.wallet.trust_data.policy
+    ctx.print(f"Going online: {policy_label(policy)} ({policy.value}).")
     return 0
 
 

@@ -10,7 +10,10 @@ Sharing (``shared/specs/stack-definition.md``): ``atLeast`` and ``all`` with
 ``"distinct": true`` are *exclusive*: their children draw from disjoint sets. The
 engine splits the credentials that several children could use (the contested ones)
 between those children. Small cases are enumerated exactly; large ones are split
-greedily, one credential at a time, to the child where it helps most.
+greedily, one credential at a time, to the child where it helps most, then improved by
+moving single credentials. A greedy split with few contested credentials also moves
+pairs (swaps and two-step chains) and, for ``atLeast``, starts once from each child
+holding all it can use; these extras draw on the same search budget.
 
 The objective: the assignment with the most progress toward the whole stack, then the
 one that meets the most requirements (counted over the whole tree), then the most
@@ -290,7 +293,7 @@ class Engine:
         credential it can use, since only its best children count and spreading
         credentials thin can leave all of them short."""
         met, unmet = self._greedy(node, base, contested, owners, -1)
-        if node.kind == "AtLeastRule" and len(contested) <= SMALL_GREEDY:
+        if node.kind == "AtLeastRule" and self._afford(len(contested), len(node.children) * len(contested)):
             for favour in range(len(node.children)):
                 m, u = self._greedy(node, base, contested, owners, favour)
                 met, unmet = _better(met, m), _better(unmet, u)
@@ -352,8 +355,19 @@ class Engine:
                         outs[:] = trial
                         here, moved = there, True
                         current = best(self._combine(node, outs)).key
-            if not moved and not (len(contested) <= SMALL_GREEDY and self._move_pair(node, masks, outs, contested, owners)):
+            if moved:
+                continue
+            pairs = len(contested) * (len(contested) - 1) // 2 * max(map(len, owners), default=0) ** 2
+            if not (self._afford(len(contested), pairs) and self._move_pair(node, masks, outs, contested, owners)):
                 return
+
+    def _afford(self, contested: int, cost: int) -> bool:
+        """Whether a small greedy split may spend ``cost`` more trials of the search budget
+        (nested splits multiply, so the extras stay bounded on any definition)."""
+        if contested > SMALL_GREEDY or cost > self._budget:
+            return False
+        self._budget -= cost
+        return True
 
     def _move_pair(self, node: Node, masks: list[int], outs: list[Outcome], contested: list[int],
                    owners: list[list[int]]) -> bool:

@@ -31,6 +31,17 @@ def number(value: float) -> str:
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
+def amount(value: float, unit: str = "") -> str:
+    """ "1 credit", "2.5 credits", "6 ECTS": a credit figure with its unit."""
+    unit = unit or "credits"
+    return f"{number(value)} {'credit' if unit == 'credits' and value == 1 else unit}"
+
+
+def counted(n: int, singular: str, plural: str = "") -> str:
+    """ "1 credential", "3 credentials"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
 def noun(match: Match, plural: bool) -> str:
     """What kind of credential the match asks for: "micro-credential", "badge", "credential"."""
     kind = match.achievement_type.replace("ext:", "")

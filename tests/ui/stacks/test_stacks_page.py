@@ -132,19 +132,28 @@ def test_skills_grid_by_level(page):
     assert grid["Information and data literacy"] == ["\u2713", "\u2713", "\u2713", "Advanced"]
     assert grid["Digital content creation"] == ["\u2713", "", "", "Foundational"]
     assert "Riverbend Open College (demo issuer)</b>: 9 credits" in page.credits_label.text()
+    assert "(+1 credit pending a check)" in page.credits_label.text()
+    page.framework_box.setCurrentIndex(names.index("Riverbend course catalogue (demo)"))
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Competency", "Held"]  # no level columns when no alignment names a level
+    held = model.index(0, 1)
+    assert held.data() == "Held" and page.wallet.get(held.data(CredentialIdRole)) is not None
 
 
 def test_adding_a_bad_and_a_good_definition(page, qtbot, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"type": "StackDefinition", "id": "urn:x", "name": "X",
                                "requirement": {"all": [{"atLeast": 2, "of": [{"match": {"tag": "a"}}]}]}}))
-    assert page.add_definition(bad) is None
+    page.add_definition(bad)
+    settle(qtbot, lambda: page.add_button.isEnabled())
     assert page.message.text() == "requirement.all[0].atLeast: 2 is more than its 1 child."
+    assert page.cards.rowCount() == 3
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"type": "StackDefinition", "id": "urn:x:electives", "name": "Two electives",
                                 "requirement": {"match": {"tag": "elective"}, "count": 2}}))
-    assert page.add_definition(good) is not None
+    page.add_definition(good)
     settle(qtbot, lambda: page.cards.rowCount() == 4)
+    assert page.message.text() == "Added \u201cTwo electives\u201d."
     assert page.title.text() == "Two electives"
     assert page.bar.value() == 500  # one elective counts, the other is pending
     page.remove_current()
@@ -160,18 +169,26 @@ def test_main_window_opens_credentials_and_shares_stacks(qtbot, demo):
     page = window.pages["Stacks"]
     assert isinstance(page, StacksPage)
     settle(qtbot, lambda: page.cards.rowCount() == 3 and window.credentials.model.rowCount() > 0)
+    window.resize(1280, 800)
+    window.show()
+    window.show_page("Stacks")
     progress = page.current_progress()
-    target = progress.counting[0]
-    page.credential_activated.emit(target)
+    counting = next(i for i in _walk(page.tree_model) if i.data(KindRole) == "counts")
+    target = counting.data(CredentialIdRole)
+    page.tree.scrollTo(counting)
+    where = page.tree.visualRect(counting).center()
+    qtbot.mouseClick(page.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(page.tree.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a real double-click
     assert window.stack.currentWidget() is window.credentials
     assert window.credentials.current().id == target
     share = window.pages.get("Share")
     if share is None or not hasattr(share, "model"):
         pytest.skip("sharing is not part of this build")
     settle(qtbot, lambda: share.model.rowCount() > 0)
-    page.share_requested.emit(list(progress.counting))
+    window.show_page("Stacks")
+    qtbot.mouseClick(page.share_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is share
-    assert set(share.model.chosen()) == set(progress.counting)
+    assert set(share.model.chosen()) == set(progress.counting) and progress.counting
 
 
 def test_an_empty_wallet_says_what_goes_here(qtbot, wallet):

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.ui.conftest import settle
-from tests.wallet.trust_servers import Route, Server, make_tls
+from tests.wallet.trust_servers import Issuer, Route, Server, make_tls
 from ui.trust import CheckStatusAction, TrustPage
 from ui.trust.model import Column, ItemRole, TrustModel
 from ui.trust.page import Dialogs
@@ -74,7 +74,7 @@ def test_add_registry_and_issuer_then_remove(qtbot, wallet, tmp_path):
     answers = Answers(files=[str(path)], texts=["did:web:college.example", "Testland College"])
     page = page_for(qtbot, wallet, answers)
     assert page.model.rowCount() == 0
-    assert "Going online: only when I ask" in page.intro.text()
+    assert page.network_box.currentText() == "Only when I ask"
     page.add_registry_file()
     settle(qtbot, lambda: "Added registry" in page.feedback.text())
     page.add_issuer()
@@ -202,3 +202,111 @@ def test_adding_a_registry_rechecks_held_credentials(qtbot, wallet, tmp_path, in
     page.add_registry_file()
     settle(qtbot, lambda: page.recheck_op is not None and not page.recheck_op.running
            and wallet.report(held.id).check(CheckName.TRUST).code == "issuer-listed")
+
+
+def test_check_status_now_in_a_credentials_detail_pane(qtbot, window, wallet, tmp_path):
+    """One credential's "Check status now": off the GUI thread, then its report says revoked."""
+    tls = make_tls(tmp_path)
+    issuer = Issuer()
+    with Server(tls) as server:
+        url = server.url("/status/1")
+        server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url, {42})).encode())
+        wallet.trust_data.use_network(NetClient(NetworkPolicy.ASK, ssl_context=tls.client_context(), timeout=2))
+        [held] = wallet.import_bytes(json.dumps(issuer.credential(url, 42, signed=True)).encode(), name="r.json").added
+        wallet.verify(held.id)  # checked offline on arrival, as the page does for its own imports
+        page = window.credentials
+        settle(qtbot, lambda: page.detail.credential is not None and page.detail.credential.id == held.id)
+        section = page.detail.verification
+        settle(qtbot, lambda: any(r.check.name is CheckName.STATUS for r in section.rows))
+        assert "Status never checked" in _status_row(section)
+        assert section.status_button.isVisibleTo(page) and section.status_button.text() == "Check status now"
+        assert server.requests == []  # "only when I ask": nothing until asked
+        section.status_button.click()
+        settle(qtbot, lambda: section.status_note.text() == "Checked 1 source; everything is up to date.")
+        assert server.requests == ["/status/1"]
+        settle(qtbot, lambda: _status_row(section).startswith("Revoked by the issuer (as of "))
+        assert section.status_button.isEnabled()
+
+        server.routes["/status/1"] = Route(500, b"down")  # the next try fails: still revoked, and says so
+        section.status_button.click()
+        settle(qtbot, lambda: "had a problem answering" in section.status_note.text())
+        settle(qtbot, lambda: "could not be made" in _status_row(section))
+        assert _status_row(section).startswith("Revoked by the issuer")
+
+
+def _status_row(section) -> str:
+    return next((r.check.message for r in section.rows if r.check.name is CheckName.STATUS), "")
+
+
+def test_check_status_now_is_offered_only_where_it_can_help(qtbot, window, wallet, interop):
+    plain = json.loads((interop / "peer-vcjs/status/revoked.json").read_text())
+    del plain["credentialStatus"]
+    [held] = wallet.import_bytes(json.dumps(plain).encode(), name="p.json").added
+    page = window.credentials
+    settle(qtbot, lambda: page.detail.credential is not None and page.detail.credential.id == held.id)
+    assert not page.detail.verification.status_button.isVisibleTo(page)
+
+
+def test_network_setting_is_shown_and_changed_on_the_page(qtbot, wallet):
+    from wallet.settings import NETWORK_POLICY
+
+    page = page_for(qtbot, wallet, Answers())
+    box = page.network_box
+    assert [box.itemText(i) for i in range(box.count())] == ["Check automatically", "Only when I ask", "Never"]
+    assert box.currentText() == "Only when I ask"  # the default
+    box.setCurrentIndex(box.findData("never"))
+    box.activated.emit(box.currentIndex())
+    assert wallet.settings.get(NETWORK_POLICY) is NetworkPolicy.NEVER
+    assert wallet.trust_data.policy is NetworkPolicy.NEVER  # the client follows the setting at once
+    assert "will not go online" in page.feedback.text()
+    page.check_button.click()
+    settle(qtbot, lambda: "turned off" in page.feedback.text())
+    fresh = page_for(qtbot, wallet, Answers())
+    assert fresh.network_box.currentText() == "Never"
+
+
+def test_automatic_checks_are_bounded_to_once_a_day(qtbot, wallet, tmp_path):
+    """"Check automatically": on opening and hourly, but a list younger than a day is not fetched again."""
+    from datetime import timedelta
+
+    from ui.bridge import WalletBridge
+    from ui.trust import AutoRefresher
+
+    now = {"t": datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)}
+    wallet.clock = lambda: now["t"]
+    wallet.trust_data.clock = wallet.clock
+    wallet.trust_data.status._clock = wallet.clock
+    tls = make_tls(tmp_path)
+    issuer = Issuer()
+    with Server(tls) as server:
+        url = server.url("/status/1")
+        server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
+        wallet.import_bytes(json.dumps(issuer.credential(url, 3, signed=True)).encode(), name="a.json")
+        wallet.trust_data.use_network(NetClient(NetworkPolicy.AUTOMATIC, ssl_context=tls.client_context(), timeout=2))
+        bridge = WalletBridge(wallet.events)
+        auto = AutoRefresher(wallet, bridge)
+        assert auto.timer.isActive() and auto.timer.interval() == 60 * 60 * 1000
+        done = []
+        auto.refreshed.connect(done.append)
+
+        def run_and_wait() -> None:
+            count = len(done)
+            assert auto.run() is not None
+            settle(qtbot, lambda: len(done) > count)
+
+        run_and_wait()  # on opening: never fetched, so fetched
+        assert server.requests == ["/status/1"]
+        now["t"] += timedelta(hours=23)
+        run_and_wait()  # an hour's tick, 23 hours later: still fresh, nothing connects
+        assert server.requests == ["/status/1"] and done[-1].results == ()
+        now["t"] += timedelta(hours=1)
+        server.routes["/status/1"] = Route(503, b"busy")
+        run_and_wait()  # a day old: fetched again (and it fails)
+        assert server.requests == ["/status/1"] * 2 and not done[-1].ok
+        now["t"] += timedelta(minutes=30)
+        run_and_wait()  # a failing address is left alone for an hour
+        assert len(server.requests) == 2
+        now["t"] += timedelta(minutes=31)
+        run_and_wait()
+        assert len(server.requests) == 3
+        bridge.detach()

@@ -48,7 +48,7 @@ def test_add_show_list_remove(ctx):
 
     run(commands.cmd_show, ctx, id="ou-certificates", json=False)
     out = ctx.take()
-    assert "[x] Cyber Security Essentials  100% (3 met, 3 of 3 needed)" in out
+    assert "[x] Cyber Security Essentials  100% (3 of 3 met)" in out
     assert "[ ] Micro-course credits  5 of 6 credits" in out
     assert "counts: " in out and "Cyber Security Essentials 1: Threats and Risks" in out
     assert "Next steps:\n  - 1 more credential for Agile Project Management 3" in out
@@ -56,7 +56,7 @@ def test_add_show_list_remove(ctx):
     run(commands.cmd_stacks, ctx, json=False)
     out = ctx.take()
     assert "[###############-----]  75%  Open University of Testland: course certificates" in out
-    assert "Credits from Open University of Testland (test issuer): 5 credits from 5 credential(s)" in out
+    assert "Credits from Open University of Testland (test issuer): 5 credits from 5 credentials" in out
     assert "Autonomy-driven Learning (VMR-AL): Advanced" in out
 
     assert run(commands.cmd_remove, ctx, id="urn:test:stack:ou-certificates") == 0

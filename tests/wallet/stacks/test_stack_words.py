@@ -48,3 +48,11 @@ def test_credits_say_how_many_of_how_many():
 def test_nothing_is_missing_once_met():
     p = _progress({"label": "Data Literacy micro-courses", "match": {"tag": "x"}}, [Summary(title="a", tags=("x",))])
     assert p.met and p.root.missing == "" and p.next_steps == ()
+
+
+def test_amounts_and_counts_agree_in_number():
+    from wallet.stacks.words import amount, counted
+
+    assert amount(1, "") == "1 credit" and amount(2.5, "credits") == "2.5 credits" and amount(1, "ECTS") == "1 ECTS"
+    assert counted(1, "credential") == "1 credential" and counted(3, "credential") == "3 credentials"
+    assert counted(2, "certificate or degree", "certificates or degrees") == "2 certificates or degrees"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes, hmac
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from wallet.verify import Status, verify_credential
 from wallet.verify import keys as k
 from wallet.verify.dids import did_key_from_public_key, verification_method_for
-from wallet.verify.multibase import b64url_encode
+from wallet.verify.multibase import b64url_decode, b64url_encode
 from wallet.verify.report import CheckName, Outcome
 from tests.wallet.verify.verify_helpers import ec_key, ed_key, env, ob3_credential
 
@@ -169,3 +170,66 @@ def test_vc11_properties_left_to_the_registered_claims() -> None:
     report = verify_credential(token, env())
     assert report.status is Status.VERIFIED, report.checks
     assert report.signer.issuer_id == did
+
+
+def _rsa_issuer_env(key) -> object:
+    profile = {"id": "https://example.edu/issuers/1", "publicKeyJwk": k.key_to_jwk(key.public_key())}
+    return env(documents={"https://example.edu/issuers/1": profile})
+
+
+@pytest.mark.parametrize("alg", ["RS256", "PS256"])
+def test_rsa_issuer_key_from_the_cache_verifies_and_each_padding_stays_its_own(alg: str) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    token = vc11(key, alg, header={"alg": alg, "typ": "JWT"})
+    report = verify_credential(token, _rsa_issuer_env(key))
+    assert report.status is Status.VERIFIED, report.checks
+    assert alg in report.check(CheckName.SIGNATURE).detail
+    # the same signature under the other RSA algorithm's name does not hold
+    other = "PS256" if alg == "RS256" else "RS256"
+    head = b64url_encode(json.dumps({"alg": other, "typ": "JWT"}).encode())
+    _, body, sig = token.split(".")
+    relabelled = _token({"alg": other, "typ": "JWT"}, json.loads(b64url_decode(body)), lambda m: b64url_decode(sig))
+    assert relabelled.split(".")[0] == head
+    assert verify_credential(relabelled, _rsa_issuer_env(key)).status is Status.NOT_VERIFIED
+    # one changed byte of the payload breaks it
+    broken = token.split(".")
+    broken[1] = b64url_encode(b64url_decode(broken[1]).replace(b"Example University", b"Example Universitx"))
+    assert verify_credential(".".join(broken), _rsa_issuer_env(key)).codes >= {"tampered"}
+
+
+def test_rsa_algorithms_refuse_other_key_types_and_other_algorithms_refuse_rsa() -> None:
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    # an RSA key asked to check an EdDSA signature
+    token = vc11(rsa_key, "RS256", header={"alg": "EdDSA", "typ": "JWT"})
+    assert verify_credential(token, _rsa_issuer_env(rsa_key)).check(CheckName.SIGNATURE).code == "wrong-key-type"
+    # an Ed25519 key in the header under RS256
+    ed = ed_key(4)
+    header = {"alg": "RS256", "typ": "JWT", "jwk": k.key_to_jwk(ed.public_key())}
+    token = _token(header, {"vc": ob3_credential("https://example.edu/issuers/1"), "iss": "https://example.edu/issuers/1"},
+                   _signer(ed, "EdDSA"))
+    assert verify_credential(token, env()).check(CheckName.SIGNATURE).code == "wrong-key-type"
+
+
+def test_a_header_jwk_is_self_asserted_for_every_key_type() -> None:
+    key = ed_key(5)
+    header = {"alg": "EdDSA", "typ": "JWT", "jwk": k.key_to_jwk(key.public_key())}
+    token = _token(header, {"vc": ob3_credential("https://example.edu/issuers/1"), "iss": "https://example.edu/issuers/1"},
+                   _signer(key, "EdDSA"))
+    report = verify_credential(token, env())
+    assert report.status is Status.WARNINGS
+    issuer_key = report.check(CheckName.ISSUER_KEY)
+    assert issuer_key.code == "self-asserted-key"
+    assert issuer_key.message == "The key came with the credential itself, so nothing ties it to the issuer."
+
+
+def test_a_real_rs256_token_with_its_key_in_the_header(interop: Path) -> None:
+    """1EdTech's CLR 2.0 fixture: RS256, the key as a JWK in the header, an https issuer."""
+    token = (interop / "vectors/1EdTech__digital-credentials-public-validator/clr20/simple.jwt").read_text()
+    report = verify_credential(token, env())
+    assert report.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
+    assert "RS256" in report.check(CheckName.SIGNATURE).detail
+    assert report.check(CheckName.ISSUER_KEY).code == "self-asserted-key"
+    assert report.status is Status.WARNINGS
+    head, body, sig = token.strip().split(".")
+    changed = b64url_decode(body).replace(b'"name"', b'"Name"', 1)
+    assert verify_credential(".".join([head, b64url_encode(changed), sig]), env()).status is Status.NOT_VERIFIED
