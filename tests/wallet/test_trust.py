@@ -167,6 +167,8 @@ def test_did_web_credential_verifies_offline_once_cached(store, tls, server):
     checked = verify_credential(cred, env)
     assert checked.status is Status.VERIFIED, checked.checks
     assert checked.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
+    assert checked.check(CheckName.ISSUER_KEY).message == (
+        "Signed with the issuer's own key (from its published key document, saved on 1 June 2026).")
 
 
 def test_spoofed_did_web_key_does_not_verify(store, tls, server):

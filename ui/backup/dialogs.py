@@ -91,6 +91,21 @@ class _FileRow(QWidget):
         return Path(text).expanduser() if text else None
 
 
+def _status_and_buttons(dialog: QDialog, layout: QVBoxLayout, text: str,
+                        action: Callable[[], None]) -> tuple[QLabel, QPushButton]:
+    """The line for problems and progress, then the main button (``text``) and Cancel."""
+    status = _words("", dialog)
+    layout.addWidget(status)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    main = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    main.setText(text)
+    main.setProperty("primary", True)
+    buttons.accepted.connect(action)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return status, main
+
+
 class _Busy:
     """Shows a problem or a 'working' line under a form and greys out its buttons."""
 
@@ -155,15 +170,7 @@ class ExportBackupDialog(QDialog):
         self.file = _FileRow(self, save=True, start=start)
         form.addRow("Save to:", self.file)
         layout.addLayout(form)
-        self.status = _words("", self)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.export_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.export_button.setText("Export")
-        self.export_button.setProperty("primary", True)
-        buttons.accepted.connect(self.export)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.export_button = _status_and_buttons(self, layout, "Export", self.export)
         self._busy = _Busy(self.status, [self.export_button, self.file])
         self.by_passphrase.toggled.connect(self._lock_changed)
         self._lock_changed(False)
@@ -288,15 +295,7 @@ class RestoreBackupDialog(QDialog):
             layout.addWidget(page)
         self.step = 0
         self._show_page(0)
-        self.status = _words("", self)
-        layout.addWidget(self.status)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.go_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.go_button.setText("Open backup")
-        self.go_button.setProperty("primary", True)
-        buttons.accepted.connect(self._go)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.status, self.go_button = _status_and_buttons(self, layout, "Open backup", self._go)
         self._busy = _Busy(self.status, [self.go_button, self.file])
 
     def _choose_page(self, folder: Path) -> QWidget:

@@ -15,10 +15,11 @@ sentence and the receiver opens pictures of the codes instead.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCameraPermission, QCoreApplication, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
@@ -29,6 +30,8 @@ from wallet.errors import WalletError
 log = logging.getLogger(__name__)
 
 NO_CAMERA = "No camera found on this computer; open pictures of the codes instead."
+NOT_ALLOWED = ("This app is not allowed to use the camera; allow it in your system's privacy settings, "
+               "or open pictures of the codes instead.")
 PREVIEW = QSize(480, 360)
 
 
@@ -43,6 +46,22 @@ def video_inputs() -> list[Any]:
     default = QMediaDevices.defaultVideoInput()
     devices.sort(key=lambda d: d != default)  # the system's default camera first
     return devices
+
+
+def ask_permission(parent: QObject, granted: Callable[[], None], refused: Callable[[], None]) -> None:
+    """Run ``granted`` once the system lets the app use the camera (macOS and Windows
+    ask the user the first time; Linux always allows), else ``refused``."""
+    app = QCoreApplication.instance()
+    permission = QCameraPermission()
+    status = app.checkPermission(permission) if app is not None else Qt.PermissionStatus.Granted
+    if status == Qt.PermissionStatus.Granted:
+        granted()
+    elif status == Qt.PermissionStatus.Denied:
+        refused()
+    else:
+        app.requestPermission(permission, parent,
+                              lambda answer: granted() if answer.status() == Qt.PermissionStatus.Granted
+                              else refused())
 
 
 def picture_of(image: QImage) -> Image.Image:
@@ -94,6 +113,7 @@ class CameraScanDialog(QDialog):
         intro.setWordWrap(True)
         self.preview = QLabel("Starting the camera…", self)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)
         self.preview.setMinimumSize(PREVIEW)
         self.preview.setStyleSheet("background: #202124; color: #e8eaed;")
         self.progress_label = QLabel(self.collector.progress(), self)
@@ -117,6 +137,8 @@ class CameraScanDialog(QDialog):
         self.session.setVideoSink(self.sink)
         self.camera.errorOccurred.connect(self._camera_failed)
         self.camera.start()
+        if self.camera.error() != QCamera.Error.NoError:  # failed before the signal was connected
+            self._camera_failed(self.camera.error(), self.camera.errorString())
 
     def _camera_failed(self, _error: Any, text: str) -> None:
         log.warning("camera error: %s", text)

@@ -213,13 +213,20 @@ class CheckBundlePage(QWidget):
         self.notice_label.hide()
         devices = self.video_inputs()
         if not devices:
-            self.notice_label.setText(camera.NO_CAMERA)
-            self.notice_label.show()
+            self._notice(camera.NO_CAMERA)
             return
-        dialog = self.make_scanner(devices[0])
+        camera.ask_permission(self, lambda: self._open_scanner(devices[0]),
+                              lambda: self._notice(camera.NOT_ALLOWED))
+
+    def _open_scanner(self, device: Any) -> None:
+        dialog = self.make_scanner(device)
         dialog.codes_read.connect(self.check_codes)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def _notice(self, sentence: str) -> None:
+        self.notice_label.setText(sentence)
+        self.notice_label.show()
 
     def check_codes(self, decoded: qr.Decoded) -> None:
         """Check a bundle read with the camera; a code that stands for a file asks for it."""
@@ -228,9 +235,8 @@ class CheckBundlePage(QWidget):
             files = self.ask_open_paths("Open the bundle file this QR code stands for",
                                         "Bundles (*.json);;All files (*)")
             if not files:
-                self.notice_label.setText("This QR code stands for a bundle file that travels separately; "
-                                          "open that file to check the bundle.")
-                self.notice_label.show()
+                self._notice("This QR code stands for a bundle file that travels separately; "
+                             "open that file to check the bundle.")
                 return
         source = f"the camera ({decoded.parts} QR code{'s' if decoded.parts > 1 else ''})"
         self._check_received(lambda: bundle_check.from_codes(decoded, files, source))

@@ -119,7 +119,7 @@ def _bind_one(key: ResolvedKey, owner: str, env: VerifyEnvironment, role: str) -
             f"self-asserted key ({key.source}); {role} {owner or '(none)'}", "self-asserted-key",
         )
     if owner and key.controller == owner:
-        return Check(name, Outcome.PASSED, f"Signed with the {role}'s own key.", f"{key.id} ({key.source})")
+        return Check(name, Outcome.PASSED, f"Signed with the {role}'s own key{_saved_on(key)}.", f"{key.id} ({key.source})")
     if not owner:
         return Check(
             name, Outcome.FAILED, f"The credential does not name its {role}.", f"signed by {key.controller}", f"no-{role}"
@@ -128,7 +128,7 @@ def _bind_one(key: ResolvedKey, owner: str, env: VerifyEnvironment, role: str) -
     if cached is not None:
         if _lists_key(cached.document, key):
             return Check(
-                name, Outcome.PASSED, f"Signed with a key the {role} lists as its own.",
+                name, Outcome.PASSED, f"Signed with a key the {role} lists as its own{_saved_on(key)}.",
                 f"{key.id} is listed in the cached document of {owner}",
             )
         return _wrong_key(key, owner, role)
@@ -181,3 +181,11 @@ def signer_for(issuer_id: str, issuer_name: str, keys: list[ResolvedKey]) -> Sig
     if not issuer_id and not keys:
         return None
     return Signer(issuer_id=issuer_id, issuer_name=issuer_name, key_id=keys[0].id if keys else "")
+
+
+def _saved_on(key: ResolvedKey) -> str:
+    """Where a key from the cache came from, and when it was saved (a did:web or https key)."""
+    if key.fetched_at is None:
+        return ""
+    when = key.fetched_at
+    return f" (from its published key document, saved on {when.day} {when:%B %Y})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -46,6 +47,7 @@ class ResolvedKey:
     source: str  # "did:key", "did:jwk", "did:web (cached ...)", "jwk in header", ...
     self_asserted: bool = False
     purposes: frozenset[str] = frozenset()  # empty: every purpose allowed (did:key, did:jwk)
+    fetched_at: datetime | None = None  # when its (did:web, https) document was saved, for the report
 
     @property
     def key_type(self) -> str:
@@ -193,7 +195,8 @@ def resolve_cached(vm_id: str, env: VerifyEnvironment) -> ResolvedKey:
         raise KeyInvalid("The issuer's key document holds no usable key.", f"{vm_id}: {exc}") from None
     if isinstance(controller, dict):
         controller = controller.get("id", base)
-    return ResolvedKey(id=vm_id, controller=str(controller), public_key=key, source=source, purposes=purposes)
+    return ResolvedKey(id=vm_id, controller=str(controller), public_key=key, source=source, purposes=purposes,
+                       fetched_at=cached.fetched_at)
 
 
 def public_key_for(verification_method: Any, env: VerifyEnvironment | None = None) -> ResolvedKey:

@@ -127,3 +127,14 @@ def test_a_code_for_a_separate_file_asks_for_that_file(qtbot, checker, received:
     with qtbot.waitSignal(checker.checked, timeout=20_000) as blocker:
         checker.check_codes(decoded)
     assert blocker.args[0].source == f"file {received.name}, matched by its QR code"
+
+
+def test_a_camera_that_cannot_start_says_so(qtbot) -> None:
+    from PySide6.QtMultimedia import QCameraDevice
+
+    dialog = CameraScanDialog(QCameraDevice())  # a camera that is not there (unplugged)
+    qtbot.addWidget(dialog)
+    assert dialog.preview.text() == ("The camera could not be started; close this window and open pictures "
+                                     "of the codes instead.")
+    assert not dialog.camera.isActive()
+
