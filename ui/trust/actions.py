@@ -87,6 +87,7 @@ class AutoRefresher(QObject):
         self._wallet = wallet
         self.op: Op | None = None
         self._busy = False
+        self._again = False
         bridge.credential_added.connect(lambda cred: self.run([cred.id]))
         self.timer = QTimer(self)
         self.timer.setInterval(self.INTERVAL_MS)
@@ -100,18 +101,26 @@ class AutoRefresher(QObject):
             return False
 
     def run(self, ids: list[str] | None = None) -> Op | None:
-        if not self.enabled() or self._busy:
+        if not self.enabled():
             return None
-        self._busy = True
+        if self._busy:
+            self._again = True  # e.g. a credential added meanwhile: one more (cheap) run afterwards
+            return None
+        self._busy, self._again = True, False
         self.op = run_op(self, lambda: self._wallet.refresh_status(
             ids, user_initiated=False, fresh_within=AUTOMATIC_FRESH_WITHIN))
         self.op.on_success(self._done).on_failure(self._failed)
         return self.op
 
     def _done(self, report: Any) -> None:
-        self._busy = False
+        self._finish()
         self.refreshed.emit(report)
 
     def _failed(self, exc: BaseException) -> None:
-        self._busy = False
         log.info("automatic status check failed: %s", exc)
+        self._finish()
+
+    def _finish(self) -> None:
+        self._busy = False
+        if self._again:
+            self.run()

@@ -309,4 +309,8 @@ def test_automatic_checks_are_bounded_to_once_a_day(qtbot, wallet, tmp_path):
         now["t"] += timedelta(minutes=31)
         run_and_wait()
         assert len(server.requests) == 3
+        # one at a time: a run asked for meanwhile (a credential added) follows the current one
+        count = len(done)
+        assert auto.run() is not None and auto.run() is None
+        settle(qtbot, lambda: len(done) == count + 2)
         bridge.detach()
