@@ -17,6 +17,8 @@ missing() {
   # ... and Qt 6.5+ loads libxcb-cursor at run time, which ldd cannot see.
   if command -v ldconfig >/dev/null 2>&1; then
     ldconfig -p 2>/dev/null | grep -q 'libxcb-cursor\.so\.0' || { echo "libxcb-cursor"; return; }
+    # QtMultimedia (camera scanning) needs PulseAudio's client library to load.
+    ldconfig -p 2>/dev/null | grep -q 'libpulse\.so\.0' || { echo "libpulse"; return; }
   fi
 }
 

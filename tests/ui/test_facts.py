@@ -64,3 +64,9 @@ def test_every_corpus_credential_gives_details_without_error(interop):
             assert d.title
             seen += 1
     assert seen > 30
+
+
+def test_a_transcript_names_the_achievements_it_records(interop):
+    d = details_of(_one(interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "clr20" / "simple.json"))
+    section = next(s for s in d.sections if s.title == "Achievements in this record")
+    assert [f.value for f in section.fields] == ["Achievement 1", "Achievement 2"]

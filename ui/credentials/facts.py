@@ -66,6 +66,7 @@ def details_of(cred: Credential) -> Details:
     kind = " · ".join(x for x in (plain_words(s.achievement_type), cred.format.label) if x)
     sections = [
         _about(cred, core),
+        Section("Achievements in this record", tuple(Field("Achievement", name) for name in core.achievements)),
         _dates(cred, core),
         _skills(cred),
         _results(core),
