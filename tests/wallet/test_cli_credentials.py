@@ -40,7 +40,7 @@ class Ctx:
 
 
 def run(handler, ctx, **args) -> int:
-    return handler(argparse.Namespace(verbose=False, **args), ctx)
+    return handler(argparse.Namespace(**{"verbose": False, "no_verify": False, **args}), ctx)
 
 
 @pytest.fixture
@@ -221,3 +221,27 @@ def test_stored_verification_shows_in_list_and_show(ctx, interop):
                                    "checked_at": "2026-06-01T08:30:00+00:00"}
     run(commands.cmd_show, ctx, id=cred.id[:6], json=False)
     assert "Checked:" in ctx.take()
+
+
+def test_import_checks_what_it_added_and_says_why_one_fails(cli, interop):
+    code, out, err = cli(
+        "import",
+        interop / "peer-vcjs/stack/ou-cs-1.json",
+        interop / "peer-vcjs/validity/expired.json",
+        interop / "peer-vcjs/tampered/issuer-changed.json",
+    )
+    assert code == 0, err  # every file was taken; verification is reported, not an import failure
+    lines = out.splitlines()
+    assert lines[0].endswith("— verified")
+    assert "— not verified: Expired on" in lines[1]
+    assert "— not verified: The credential was changed after it was signed" in lines[2]
+    records = {r["title"]: r["status"] for r in json.loads(cli("list", "--json")[1])["credentials"]}
+    assert records["Cyber Security Essentials 1: Threats and Risks"] == "verified"
+    assert records["Library Induction 2023"] == "not-verified"
+
+
+def test_import_no_verify_stores_without_checking(cli, interop):
+    code, out, _ = cli("import", "--json", "--no-verify", interop / "peer-vcjs/stack/ou-cs-1.json")
+    assert code == 0
+    assert json.loads(out)["files"][0]["added"][0]["status"] is None
+    assert json.loads(cli("list", "--json")[1])["credentials"][0]["status"] is None

@@ -18,6 +18,7 @@ from wallet.credential import Credential
 from wallet.errors import InputError, WalletError
 from wallet.formats.details import details_of
 from wallet.importer import ImportResult, read_stream
+from wallet.verify.report import Report, Status
 
 JSON_SCHEMA = 1  # bump only for a change that breaks a documented field
 SHORT_ID = 12
@@ -28,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="a credential file, a baked badge, or a folder; - reads one credential from standard input")
     p.add_argument("--json", action="store_true", help="print the result as JSON (see docs/cli-json.md)")
+    p.add_argument("--no-verify", action="store_true",
+                   help="store only; do not check the new credentials now (learner-wallet verify ID does it later)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("list", help="list the credentials in the wallet")
@@ -66,13 +69,24 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
             results.append(_import_stdin(wallet))
         else:
             results.extend(wallet.import_paths([path]) or [_nothing_found(path)])
+    reports = {} if args.no_verify else _verify_new(wallet, results)
     if args.json:
-        ctx.print_json(import_json(results))
+        ctx.print_json(import_json(results, reports))
     else:
         for result in results:
-            _print_import_result(ctx, result, verbose=getattr(args, "verbose", False))
+            _print_import_result(ctx, result, reports, verbose=getattr(args, "verbose", False))
         ctx.print(_import_totals(results))
     return 1 if not results or any(not r.ok for r in results) else 0
+
+
+def _verify_new(wallet: Any, results: list[ImportResult]) -> dict[str, Report]:
+    """Check what this import added, offline, as the app does after an import; the
+    reports are stored, so list, show and stacks see them."""
+    reports: dict[str, Report] = {}
+    for result in results:
+        for cred in (*result.added, *result.restored):
+            reports[cred.id] = wallet.verify(cred.id)
+    return reports
 
 
 def _nothing_found(path: str) -> ImportResult:
@@ -260,15 +274,16 @@ def show_json(cred: Credential, parent: Credential | None, children: list[Creden
     return out
 
 
-def import_json(results: list[ImportResult]) -> dict[str, Any]:
+def import_json(results: list[ImportResult], reports: dict[str, Report] | None = None) -> dict[str, Any]:
+    checked = {cid: r.status.value for cid, r in (reports or {}).items()}
     files = [
         {
             "name": r.name,
             "path": str(r.path) if r.path else None,
             "ok": r.ok,
-            "added": [_brief(c) for c in r.added],
+            "added": [{**_brief(c), "status": checked.get(c.id)} for c in r.added],
             "duplicates": [_brief(c) for c in r.duplicates],
-            "restored": [_brief(c) for c in r.restored],
+            "restored": [{**_brief(c), "status": checked.get(c.id)} for c in r.restored],
             "error": None if r.error is None else error_json(r.error),
         }
         for r in results
@@ -293,18 +308,27 @@ def error_json(error: WalletError) -> dict[str, str]:
 
 # ---------------------------------------------------------------- text
 
-def _print_import_result(ctx: Any, result: ImportResult, *, verbose: bool) -> None:
+def _print_import_result(ctx: Any, result: ImportResult, reports: dict[str, Report], *, verbose: bool) -> None:
     if result.error is not None:
         print(f"{result.name}: {result.error.message}", file=ctx.err)
         if verbose and result.error.detail:
             print(f"  detail: {result.error.detail}", file=ctx.err)
     for cred in result.added:
-        ctx.print(f'{result.name}: added "{cred.title}" ({cred.id[:SHORT_ID]})')
+        ctx.print(f'{result.name}: added "{cred.title}" ({cred.id[:SHORT_ID]}){_status_note(cred, reports)}')
     for cred in result.restored:
         ctx.print(f'{result.name}: "{cred.title}" was in the trash; it is back in your wallet '
-                  f"({cred.id[:SHORT_ID]})")
+                  f"({cred.id[:SHORT_ID]}){_status_note(cred, reports)}")
     for cred in result.duplicates:
         ctx.print(f'{result.name}: "{cred.title}" is already in your wallet ({cred.id[:SHORT_ID]})')
+
+
+def _status_note(cred: Credential, reports: dict[str, Report]) -> str:
+    report = reports.get(cred.id)
+    if report is None:
+        return ""
+    if report.status in (Status.VERIFIED, Status.WARNINGS):
+        return f" — {report.status.label.lower()}"
+    return f" — {report.status.label.lower()}: {report.summary}"
 
 
 def _import_totals(results: list[ImportResult]) -> str:
