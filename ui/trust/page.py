@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 from ui.ops import Op, run_op
 from ui.trust.actions import AutoRefresher, CheckStatusAction
 from ui.trust.model import Column, TrustModel
+from ui.widgets.empty_state import EmptyState
 from ui.widgets.error_box import DetailsDisclosure, describe_error
 from wallet.net import NetworkPolicy, policy_label
 from wallet.settings import NETWORK_POLICY
@@ -176,7 +179,21 @@ class TrustPage(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(Column.DETAIL, QHeaderView.ResizeMode.Stretch)
         self.view.setAccessibleName("Registries, trusted issuers and saved documents")
-        layout.addWidget(self.view, 1)
+        self.empty = EmptyState(
+            "Nothing saved for offline checks yet",
+            "Add a registry of issuers you trust, or import a trust file that a school or an "
+            "employer gave you (on a USB stick, say). The wallet keeps what it saves here, with "
+            "its date, so it can check issuers and revocations without a network.",
+            (self._action("Import a trust file\u2026", self.import_trust_file),
+             self._action("Add registry from a file\u2026", self.add_registry_file),
+             self._action("Trust an issuer\u2026", self.add_issuer)),
+            icon_name="trust",
+            parent=self,
+        )
+        self.content = QStackedWidget(self)
+        self.content.addWidget(self.view)
+        self.content.addWidget(self.empty)
+        layout.addWidget(self.content, 1)
 
         row = QHBoxLayout()
         self.remove_button = self._button("Remove", self.remove_selected)
@@ -193,6 +210,11 @@ class TrustPage(QWidget):
         self.details.setVisible(False)
         layout.addWidget(self.details)
 
+    def _action(self, label: str, slot: Callable[[], Any]) -> QAction:
+        action = QAction(label, self)
+        action.triggered.connect(lambda: slot())
+        return action
+
     def _button(self, label: str, slot: Callable[[], Any], *, primary: bool = False) -> QPushButton:
         button = QPushButton(label, self)
         button.setProperty("primary", primary)
@@ -204,6 +226,7 @@ class TrustPage(QWidget):
     def reload(self) -> None:
         data = self.wallet.trust_data
         self.model.set_items(data.items())
+        self.content.setCurrentWidget(self.view if self.model.rowCount() else self.empty)
         self.intro.setText(
             "Who issued your credentials, and whether they were revoked. What the wallet saves here lets it "
             "check this offline; a trust file carries it to a computer that never goes online."

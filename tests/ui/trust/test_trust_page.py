@@ -314,3 +314,18 @@ def test_automatic_checks_are_bounded_to_once_a_day(qtbot, wallet, tmp_path):
         assert auto.run() is not None and auto.run() is None
         settle(qtbot, lambda: len(done) == count + 2)
         bridge.detach()
+
+
+def test_empty_page_says_what_to_do_and_its_buttons_work(qtbot, wallet, tmp_path):
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps({"meta": {}, "registry": {ISSUER: {"name": "Open University"}}}))
+    page = page_for(qtbot, wallet, Answers(files=[str(path)]))
+    page.show()
+    assert page.content.currentWidget() is page.empty
+    assert "Nothing saved for offline checks yet" in page.empty.heading.text()
+    assert [b.text() for b in page.empty.buttons] == [
+        "Import a trust file\u2026", "Add registry from a file\u2026", "Trust an issuer\u2026"]
+    page.empty.buttons[1].click()  # the same action as the toolbar button
+    settle(qtbot, lambda: "Added registry" in page.feedback.text())
+    assert page.content.currentWidget() is page.view
+    assert names(page) == ["registry"]
