@@ -6,12 +6,12 @@ Handlers are tested directly around the ``wallet`` fixture (fast), and end to en
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 
 import pytest
 
+from tests.wallet.cli_context import HandlerContext, run_handler
 from wallet.cli import credentials as commands
 
 EDTECH = "vectors/1EdTech__digital-credentials-public-validator"
@@ -20,27 +20,8 @@ RECORD_KEYS = {"id", "title", "format", "format_label", "envelope", "types", "is
                "alignments", "image", "parent_id", "source", "added_at", "trashed_at"}
 
 
-class Ctx:
-    """What a handler gets from the CLI frame, around an already open wallet."""
-
-    def __init__(self, wallet) -> None:
-        self.wallet = wallet
-        self.out = io.StringIO()
-        self.err = io.StringIO()
-
-    def print(self, *parts) -> None:
-        print(*parts, file=self.out)
-
-    def print_json(self, value) -> None:
-        json.dump(value, self.out)
-
-    def take(self) -> str:
-        text, self.out = self.out.getvalue(), io.StringIO()
-        return text
-
-
-def run(handler, ctx, **args) -> int:
-    return handler(argparse.Namespace(**{"verbose": False, "no_verify": False, **args}), ctx)
+Ctx = HandlerContext
+run = run_handler
 
 
 @pytest.fixture
@@ -204,7 +185,14 @@ def test_import_of_an_empty_folder_says_so(ctx, tmp_path):
 def test_stored_verification_shows_in_list_and_show(ctx, interop):
     from datetime import datetime, timezone
 
-    from wallet.verify.report import Check, CheckName, Outcome, Report, Status, report_to_json
+    from wallet.verify.report import (
+        Check,
+        CheckName,
+        Outcome,
+        Report,
+        Status,
+        report_to_json,
+    )
 
     (result,) = ctx.wallet.import_paths([interop / "peer-vcjs/stack/ou-cs-1.json"])
     cred = result.added[0]

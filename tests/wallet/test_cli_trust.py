@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import os
@@ -11,7 +10,8 @@ from datetime import datetime, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trust_servers import Route, Server, make_tls
+from tests.wallet.cli_context import HandlerContext, run_handler
+from tests.wallet.trust_servers import Route
 from wallet.cli import main
 from wallet.cli import trust as commands
 from wallet.errors import InputError
@@ -25,41 +25,14 @@ V2 = "https://www.w3.org/ns/credentials/v2"
 ISSUER = "did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy"
 
 
-class Ctx:
-    def __init__(self, wallet) -> None:
-        self.wallet = wallet
-        self.out = io.StringIO()
-        self.err = io.StringIO()
-
-    def print(self, *parts) -> None:
-        print(*parts, file=self.out)
-
-    def print_json(self, value) -> None:
-        json.dump(value, self.out)
-
-    def take(self) -> str:
-        text, self.out = self.out.getvalue(), io.StringIO()
-        return text
-
-
-def run(handler, ctx, **args) -> int:
-    return handler(argparse.Namespace(verbose=False, **args), ctx)
+Ctx = HandlerContext
+run = run_handler
 
 
 @pytest.fixture
 def ctx(wallet):
     return Ctx(wallet)
 
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
-    return make_tls(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def server(tls):
-    with Server(tls) as srv:
-        yield srv
 
 
 def issued_with_status(url: str, index: int, revoked: set[int]) -> tuple[dict, dict]:

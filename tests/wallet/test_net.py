@@ -8,20 +8,15 @@ import ssl
 
 import pytest
 
-from trust_servers import Route, Server, make_tls
+from tests.wallet.trust_servers import Route, Server
 from wallet.errors import NetworkError
-from wallet.net import NetClient, NetworkPolicy, policy_from_settings, policy_label, require_https
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
-    return make_tls(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def server(tls):
-    with Server(tls) as srv:
-        yield srv
+from wallet.net import (
+    NetClient,
+    NetworkPolicy,
+    policy_from_settings,
+    policy_label,
+    require_https,
+)
 
 
 def client(tls, policy=NetworkPolicy.ASK, **kw) -> NetClient:

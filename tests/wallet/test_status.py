@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trust_servers import ENTRIES, Issuer, Route, Server, make_tls
+from tests.wallet.trust_servers import ENTRIES, Issuer, Route
 from wallet.clock import fixed_clock
 from wallet.errors import InputTooLarge, MalformedCredential
 from wallet.net import NetClient, NetworkPolicy
@@ -46,16 +46,6 @@ def service(store, clock=NOW, net=None, **kw) -> StatusService:
     c = fixed_clock(clock)
     return StatusService(store, verify_list=wallet_list_verifier(None, c), net=net, clock=c, **kw)
 
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
-    return make_tls(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def server(tls):
-    with Server(tls) as srv:
-        yield srv
 
 
 def net_for(tls, policy=NetworkPolicy.ASK) -> NetClient:

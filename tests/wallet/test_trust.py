@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trust_servers import Route, Server, make_tls
+from tests.wallet.trust_servers import Route
 from wallet.clock import fixed_clock
 from wallet.errors import InputError, NetworkError
 from wallet.net import NetClient, NetworkPolicy
@@ -24,16 +24,6 @@ from wallet.verify.sign import sign
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 V2 = "https://www.w3.org/ns/credentials/v2"
 
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory):
-    return make_tls(tmp_path_factory.mktemp("tls"))
-
-
-@pytest.fixture
-def server(tls):
-    with Server(tls) as srv:
-        yield srv
 
 
 @pytest.fixture

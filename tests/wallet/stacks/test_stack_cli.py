@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 
 import pytest
 
+from tests.wallet.cli_context import HandlerContext, run_handler
 from tests.wallet.stacks.conftest import FIXTURES
 from wallet.cli import main
 from wallet.cli import stacks as commands
 from wallet.errors import NotFound, StackDefinitionError
 
-
-class Ctx:
-    def __init__(self, wallet) -> None:
-        self.wallet = wallet
-        self.out = io.StringIO()
-
-    def print(self, *parts) -> None:
-        print(*parts, file=self.out)
-
-    def print_json(self, value) -> None:
-        json.dump(value, self.out)
-
-    def take(self) -> str:
-        text, self.out = self.out.getvalue(), io.StringIO()
-        return text
-
-
-def run(handler, ctx, **args) -> int:
-    return handler(argparse.Namespace(verbose=False, **args), ctx)
+Ctx = HandlerContext
+run = run_handler
 
 
 @pytest.fixture
