@@ -6,7 +6,9 @@ fetched; verification then reads them offline through :class:`DocumentCache`, th
 ``DocumentSource`` of :mod:`wallet.verify.environment`. A fetched document is kept only
 if it is what it claims to be: https only, its ``id`` equal to the DID or address it was
 fetched as, no redirect to another host (the client refuses those), and, when fetched
-for a particular key, that key listed for ``assertionMethod``.
+for a particular key, that key listed for ``assertionMethod``. What a key document says
+about its controller is never believed here: whether a key is the issuer's is decided
+from the issuer's own document at verification (``wallet.verify.binding``).
 
 Issuer registries say who an issuer is. Two file formats are read (see
 docs/trust-registry.md): the Digital Credentials Consortium's published registry
@@ -338,11 +340,23 @@ class TrustService:
         return record
 
     def resolve_for_proof(self, verification_method: str, *, user_initiated: bool = True) -> DocumentRecord | None:
-        """Fetch what a proof's verificationMethod needs, when it lives on the web."""
+        """Fetch what a proof's verificationMethod needs, when it lives on the web.
+
+        A separate https key document cannot make its key the issuer's by naming a
+        controller (see wallet.verify.binding): the controller's own profile must list
+        it. So that profile is fetched too, when it sits on the key's own host.
+        """
         vm = verification_method.strip()
-        if vm.startswith("did:web:") or vm.startswith("https://"):
-            return self.resolve(vm, key_id=vm if "#" in vm else "", user_initiated=user_initiated)
-        return None
+        if not (vm.startswith("did:web:") or vm.startswith("https://")):
+            return None
+        record = self.resolve(vm, key_id=vm if "#" in vm else "", user_initiated=user_initiated)
+        controller = _same_host_controller(record)
+        if controller and self.documents.get(controller) is None:
+            try:
+                self.resolve(controller, user_initiated=user_initiated)
+            except WalletError as exc:  # the key is kept; its binding stays "cannot be checked offline"
+                log.info("controller profile %s not fetched: %s", controller, exc.message)
+        return record
 
     # -- registries
 
@@ -422,6 +436,19 @@ class TrustService:
 
     def remove_trusted_issuer(self, issuer_id: str) -> bool:
         return self.store.delete("documents", _TRUSTED_PREFIX + issuer_id)
+
+
+def _same_host_controller(record: DocumentRecord) -> str:
+    """The https profile a standalone key document names as its controller (or OB 2.0
+    owner), when it is on the key's own host; "" otherwise."""
+    doc = record.document
+    named = doc.get("controller") or doc.get("owner")
+    if record.kind != KIND_KEY or doc.get("id") != record.url or not isinstance(named, str):
+        return ""
+    named = document_key(named)
+    if not named.startswith("https://") or named == record.url:
+        return ""
+    return named if urlsplit(named).hostname == urlsplit(record.url).hostname else ""
 
 
 def _day(when: datetime) -> str:

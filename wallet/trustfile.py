@@ -146,7 +146,7 @@ def verify_document(document: dict[str, Any]) -> str:
             "This trust file was changed after it was signed, or the signature is not genuine, so nothing was imported.",
             f"{CRYPTOSUITE} signature does not verify with {vm}",
         )
-    return resolved.controller
+    return resolved.published_by
 
 
 # ---------------------------------------------------------------- the service
@@ -265,7 +265,10 @@ class TrustFiles:
     def _merge_document(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
         url = str(row.get("url", ""))
         try:
-            kind = row.get("kind") if row.get("kind") in (KIND_DID, KIND_KEY) else KIND_KEY
+            # the kind follows from the address, not from what the file says; which keys
+            # may sign what is read from the document at verification (a key listed
+            # under no purpose signs nothing), as for a downloaded one
+            kind = KIND_DID if url.startswith("did:") else KIND_KEY
             document = check_document(url, row.get("document"))
             record = DocumentRecord(url, kind, _date(row.get("fetchedAt")), document, origin)
         except WalletError as exc:

@@ -68,6 +68,7 @@ def test_verification_section_rows_and_signer(qtbot):
     report = Report(
         Status.WARNINGS,
         (Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid.", "eddsa-rdfc-2022"),
+         Check(CheckName.ISSUER_KEY, Outcome.PASSED, "Signed with the issuer's own key."),
          Check(CheckName.DATES, Outcome.WARNING, "Expires on 1 March 2027.", code="expires-soon")),
         datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc),
         Signer("did:key:z6MkExample", "Example University", "did:key:z6MkExample#z6MkExample"),
@@ -80,14 +81,33 @@ def test_verification_section_rows_and_signer(qtbot):
     assert section.signer_label.text() == "Signed by Example University"
     assert section.signer_key.full_text() == "did:key:z6MkExample"
     assert [r.message.text() for r in section.rows] == [
-        "The signature is valid.", "Expires on 1 March 2027.", "Endorsement by Agency: Tampered."]
-    assert "reason code: expires-soon" in section.rows[1].detail.toPlainText()
+        "The signature is valid.", "Signed with the issuer's own key.", "Expires on 1 March 2027.",
+        "Endorsement by Agency: Tampered."]
+    assert "reason code: expires-soon" in section.rows[2].detail.toPlainText()
     section.show_report(None)
     assert section.rows == [] and section.verify_button.text() == "Verify now"
     bad = Report(Status.NOT_VERIFIED, (Check(CheckName.SIGNATURE, Outcome.FAILED, "Changed."),),
                  datetime(2026, 1, 1, tzinfo=timezone.utc), Signer("did:key:z6MkX", "Someone"))
     section.show_report(bad)
     assert not section.signer_label.isVisibleTo(section)  # no "Signed by" on a credential that fails
+
+
+def test_no_signed_by_when_nothing_ties_the_key_to_the_issuer(qtbot):
+    """A valid signature by a key that is not shown to be the issuer's (a urn:uuid issuer,
+    a key carried in the credential) names no one, even when the status is only a warning."""
+    section = VerificationSection()
+    qtbot.addWidget(section)
+    unbound = Report(
+        Status.WARNINGS,
+        (Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid."),
+         Check(CheckName.ISSUER_KEY, Outcome.WARNING, "The issuer is not an identifier a key can belong to.",
+               code="issuer-unbound")),
+        datetime(2026, 11, 22, tzinfo=timezone.utc), Signer("urn:uuid:6f2e33e5", "Andy F. Miller", "did:key:z6MkX"),
+    )
+    section.show_report(unbound)
+    assert section.badge.text() == "Verified, with warnings"
+    assert not section.signer_label.isVisibleTo(section) and not section.signer_key.isVisibleTo(section)
+    assert "Andy F. Miller" not in section.signer_label.text()
 
 
 DID = "did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy"

@@ -18,7 +18,7 @@ from wallet.trust import TrustError, TrustService, did_web_url, parse_registry
 from wallet.trustdata import TrustData
 from wallet.verify import Status, VerifyEnvironment, verify_credential
 from wallet.verify.keys import multikey_encode
-from wallet.verify.report import CheckName, Outcome
+from wallet.verify.report import Check, CheckName, Outcome
 from wallet.verify.sign import sign
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
@@ -135,6 +135,25 @@ def test_https_key_document(store, tls, server):
         service.resolve(server.url("/other"))
 
 
+def test_a_separate_key_document_brings_its_issuers_profile_and_then_verifies(store, tls, server):
+    """A key document names its controller; the controller's own profile (same host) is
+    fetched as well, since only its listing makes the key the issuer's."""
+    key = Ed25519PrivateKey.generate()
+    issuer, vm = server.url("/issuer"), server.url("/keys/1")
+    server.routes["/keys/1"] = Route(body=json.dumps({
+        "id": vm, "type": "Multikey", "controller": issuer, "publicKeyMultibase": multikey_encode(key.public_key()),
+    }).encode())
+    server.routes["/issuer"] = Route(body=json.dumps({"id": issuer, "type": "Profile", "assertionMethod": [vm]}).encode())
+    doc = {"@context": [V2], "id": "urn:uuid:5b7f8d1e-3a4c-4f7e-9a2b-0c1d2e3f4a5c", "type": ["VerifiableCredential"],
+           "issuer": issuer, "validFrom": "2026-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:learner"}}
+    cred = sign(doc, key, vm, created=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    service = trust(store, tls)
+    service.resolve_for_proof(vm)
+    assert {r.url for r in service.documents.all()} == {vm, issuer}
+    report = verify_credential(cred, VerifyEnvironment(clock=fixed_clock(NOW), documents=service.documents))
+    assert report.status is Status.VERIFIED, report.checks
+
+
 def test_network_never_resolves_nothing(store, tls, server):
     did = f"did:web:{server.did_host}"
     with pytest.raises(NetworkError, match="turned off"):
@@ -158,7 +177,7 @@ def test_did_web_credential_verifies_offline_once_cached(store, tls, server):
     assert checked.status is Status.VERIFIED, checked.checks
     assert checked.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
     assert checked.check(CheckName.ISSUER_KEY).message == (
-        "Signed with the issuer's own key (from its published key document, saved on 1 June 2026).")
+        "Signed with the issuer's key, listed in its DID document saved on 1 June 2026.")
 
 
 def test_spoofed_did_web_key_does_not_verify(store, tls, server):
@@ -272,14 +291,22 @@ def test_trust_line_in_a_full_report(store, interop):
     """
     doc = json.loads((interop / "peer-vcjs" / "status" / "not-revoked.json").read_text())
     service = trust(store)
-    report = verify_credential(doc, VerifyEnvironment(clock=fixed_clock(NOW), trust=service))
+
+    class NotRevoked:  # the status line is another test's business
+        def check(self, credential, issuer_id):
+            return [Check(CheckName.STATUS, Outcome.PASSED, "Not revoked.")]
+
+    def env():
+        return VerifyEnvironment(clock=fixed_clock(NOW), trust=service, status=NotRevoked())
+
+    report = verify_credential(doc, env())
     assert report.check(CheckName.TRUST).code == "no-registries" and report.status is Status.VERIFIED
     service.keep_registry(parse_registry(DCC, name="DCC Sandbox Registry", fetched_at=NOW))
-    report = verify_credential(doc, VerifyEnvironment(clock=fixed_clock(NOW), trust=service))
+    report = verify_credential(doc, env())
     assert report.check(CheckName.TRUST).code == "issuer-unknown" and report.status is Status.WARNINGS
     assert report.check(CheckName.TRUST).outcome is Outcome.WARNING
     service.keep_registry(parse_registry(OWN, fetched_at=NOW))
-    report = verify_credential(doc, VerifyEnvironment(clock=fixed_clock(NOW), trust=service))
+    report = verify_credential(doc, env())
     assert report.check(CheckName.TRUST).outcome is Outcome.PASSED and report.status is Status.VERIFIED
 
 

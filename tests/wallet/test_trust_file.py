@@ -169,3 +169,24 @@ def test_signing_key_is_stable_and_sealed(learner):
     raw = learner.store.path.read_bytes()
     seed = learner.files.signing_key().private_bytes_raw()
     assert seed not in raw and seed.hex().encode() not in raw
+
+
+def test_a_carried_did_document_lets_a_key_sign_only_what_it_lists_it_for(school, learner, tmp_path):
+    """A trust file brings a DID document whose key is listed under no purpose (or only
+    for logging in): imported, but that key signs no credential."""
+    data, key = school
+    for purposes in ((), ("authentication",)):
+        vm = f"{DID_WEB}#key-1"
+        doc = {"id": DID_WEB, "verificationMethod": [{"id": vm, "type": "Multikey", "controller": DID_WEB,
+               "publicKeyMultibase": multikey_encode(key.public_key())}]}
+        doc.update({purpose: [vm] for purpose in purposes})
+        data.trust.documents.put(DocumentRecord(DID_WEB, "did-document", NOW - timedelta(hours=2 - len(purposes)), doc))
+        path = tmp_path / f"trust-{len(purposes)}.json"
+        data.files.export(path)
+        learner.trust.documents.forget(DID_WEB)
+        learner.files.import_file(path, trust_signer=True)
+        assert learner.trust.documents.get(DID_WEB).document == doc
+        env = VerifyEnvironment(clock=learner.clock, documents=learner.documents)
+        report = verify_credential(signed_by_school(key), env)
+        assert report.status is Status.NOT_VERIFIED, purposes
+        assert report.check(CheckName.SIGNATURE).code == "wrong-purpose", purposes

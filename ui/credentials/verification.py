@@ -197,8 +197,9 @@ class VerificationSection(QWidget):
                 else "This credential has not been checked yet. Checking works offline."
             )
             return
-        trusted = report.status in (Status.VERIFIED, Status.WARNINGS)
-        shown = report.signer is not None and trusted
+        # "Signed by" only when the key is shown to be the issuer's: a valid signature by
+        # a key nothing ties to the issuer names no one
+        shown = report.signer is not None and report.vouches
         self.signer_label.setVisible(shown)
         self.signer_key.setVisible(shown and bool(signer_id(report.signer)))
         if shown:

@@ -2,7 +2,10 @@
 
 A FILE is checked where it lies and never stored (an employer checking what an
 applicant sent); an ID is a credential already in the wallet, whose new report is
-stored. The exit status is 0 only when every argument verified (warnings allowed).
+stored. The exit status is 0 only when every argument verified: warnings are allowed
+(an old suite name, an issuer in no registry, a status not checked here), but not a
+signature that does not show who issued the credential (a key carried in the
+credential itself, an issuer no key can belong to): that is no answer for an employer.
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ def _is_jwt_presentation(text: str) -> bool:
 def _result(target: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "target": target,
-        "verified": bool(items) and all(i["report"].status in _GOOD for i in items),
+        "verified": bool(items) and all(i["report"].vouches for i in items),
         "credentials": [
             {"id": i["id"], "title": i["title"], "report": report_to_json(i["report"])} for i in items
         ],
@@ -109,7 +112,7 @@ def _result(target: str, items: list[dict[str, Any]]) -> dict[str, Any]:
 def _presentation_result(target: str, vp: Any) -> dict[str, Any]:
     items = [{"id": "", "title": _title(doc), "report": report} for doc, report in vp.credentials]
     out = _result(target, items)
-    out["verified"] = vp.status in _GOOD
+    out["verified"] = vp.status in _GOOD and all(i["report"].vouches for i in items)
     out["presentation"] = {
         "status": vp.status.value,
         "holder": vp.holder,
@@ -146,8 +149,10 @@ def _print_result(r: dict[str, Any], ctx: Any) -> None:
 
 
 def _print_report(report: Report, ctx: Any, indent: str) -> None:
-    if report.signer and report.status in _GOOD:
+    if report.signer and report.vouches:
         ctx.print(f"{indent}Signed by {report.signer.label}")
+    elif report.status in _GOOD:
+        ctx.print(f"{indent}Not counted as verified: the signature does not show that the issuer made it.")
     for c in report.checks:
         ctx.print(f"{indent}[{_MARKS[c.outcome]}] {c.message}")
     for e in report.endorsements:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from wallet.verify.jcs import canonicalize as jcs
-from wallet.verify.jsonld import JsonLdError, UndefinedTerm, UnknownContext, canonize
+from wallet.verify.jsonld import JsonLdError, UndefinedTerm, UnknownContext, canonize, expand
 
-__all__ = ["JsonLdError", "UndefinedTerm", "UnknownContext", "rdfc", "jcs"]
+__all__ = ["JsonLdError", "UndefinedTerm", "UnknownContext", "expand", "rdfc", "jcs"]
 
 
 def rdfc(doc: dict[str, Any], hash_name: str = "sha256") -> bytes:

@@ -1,8 +1,8 @@
 """Turning proof results and document facts into report lines (shared by every format).
 
-The signature line says whether the proofs hold; the issuer-key line whether the key
-that signed belongs to the issuer the credential names. A valid signature by somebody
-else's key fails here, naming whose key it was.
+The signature line says whether the proofs hold; the issuer-key line (made in
+:mod:`wallet.verify.binding`) whether the key that signed belongs to the issuer the
+credential names.
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ def contexts_check(results: list[ProofResult], used_rdf: bool) -> Check | None:
 
 def declared_contexts_check(doc: dict[str, Any]) -> Check:
     """For signatures that do not depend on JSON-LD (JCS suites, JWTs): whether the
-    contexts the credential names are known; an unknown one is worth a warning only."""
+    contexts the credential names are known; an unknown one is worth a warning only
+    (the signature holds, but safe mode cannot say what its terms mean)."""
     from wallet.verify.contexts import known_urls
 
     ctx = doc.get("@context")
@@ -86,74 +87,30 @@ def declared_contexts_check(doc: dict[str, Any]) -> Check:
     if unknown:
         return Check(
             CheckName.CONTEXTS, Outcome.WARNING,
-            "The credential uses a context this wallet does not know (its signature does not depend on it).",
+            "The credential uses a context this wallet does not know, so the meaning of its terms cannot be "
+            "checked (its signature does not depend on it).",
             "unknown JSON-LD context " + ", ".join(unknown), "unknown-context",
         )
     return Check(CheckName.CONTEXTS, Outcome.PASSED, "Uses only contexts this wallet knows.", "all contexts bundled")
 
 
-def _lists_key(document: dict[str, Any], key: ResolvedKey) -> bool:
-    wanted = {key.id, key.controller}
-    for section in ("verificationMethod", "assertionMethod", "authentication", "publicKey", "alsoKnownAs"):
-        value = document.get(section)
-        for entry in value if isinstance(value, list) else [value]:
-            ref = entry.get("id") if isinstance(entry, dict) else entry
-            if isinstance(ref, str) and (ref in wanted or ref.partition("#")[0] in wanted):
-                return True
-    return False
+def linked_data_check(doc: dict[str, Any]) -> Check:
+    """JSON-LD safe mode for a credential whose signature covers its bytes (a JWT): a
+    term no context defines fails, named, as it does for a Data Integrity proof."""
+    from wallet.verify import canon
+    from wallet.verify.dataintegrity import undefined_term_detail, undefined_term_message
 
-
-def binding_check(keys: list[ResolvedKey], issuer_id: str, env: VerifyEnvironment, *, role: str = "issuer") -> Check:
-    """Whether the keys that signed belong to ``issuer_id`` (the issuer, or a holder)."""
-    checks = [_bind_one(key, issuer_id, env, role) for key in keys]
-    outcome = worst([c.outcome for c in checks])
-    return next(c for c in checks if c.outcome is outcome)
-
-
-def _bind_one(key: ResolvedKey, owner: str, env: VerifyEnvironment, role: str) -> Check:
-    name = CheckName.ISSUER_KEY
-    if key.self_asserted:
-        return Check(
-            name, Outcome.WARNING,
-            f"The key came with the credential itself, so nothing ties it to the {role}.",
-            f"self-asserted key ({key.source}); {role} {owner or '(none)'}", "self-asserted-key",
-        )
-    if owner and key.controller == owner:
-        return Check(name, Outcome.PASSED, f"Signed with the {role}'s own key{_saved_on(key)}.", f"{key.id} ({key.source})")
-    if not owner:
-        return Check(
-            name, Outcome.FAILED, f"The credential does not name its {role}.", f"signed by {key.controller}", f"no-{role}"
-        )
-    cached = env.documents.lookup(owner) if env.documents is not None and not owner.startswith("did:key:") else None
-    if cached is not None:
-        if _lists_key(cached.document, key):
-            return Check(
-                name, Outcome.PASSED, f"Signed with a key the {role} lists as its own{_saved_on(key)}.",
-                f"{key.id} is listed in the cached document of {owner}",
-            )
-        return _wrong_key(key, owner, role)
-    if owner.startswith(("did:key:", "did:jwk:")):  # the identifier is the key: settled offline
-        return _wrong_key(key, owner, role)
-    if owner.startswith(("https://", "http://", "did:")):  # its document could list the key
-        return Check(
-            name, Outcome.UNKNOWN,
-            f"Cannot check offline that the signing key belongs to the {role}.",
-            f"{role} {owner}; key {key.id} controlled by {key.controller}; no cached document of {owner}",
-            "issuer-binding-offline",
-        )
-    return Check(
-        name, Outcome.WARNING,
-        f"The {role} ({owner}) cannot be tied to any key; the credential was signed by {key.controller}.",
-        f"{role} {owner} is not a resolvable identifier", "issuer-unbound",
-    )
-
-
-def _wrong_key(key: ResolvedKey, owner: str, role: str) -> Check:
-    return Check(
-        CheckName.ISSUER_KEY, Outcome.FAILED,
-        f"Signed with a key of {key.controller}, not the {role}'s.",
-        f"{role} {owner}; verification method {key.id}", "wrong-key",
-    )
+    try:
+        canon.expand(doc)
+    except canon.UnknownContext:
+        return declared_contexts_check(doc)
+    except canon.UndefinedTerm as exc:
+        return Check(CheckName.CONTEXTS, Outcome.FAILED, undefined_term_message(exc), undefined_term_detail(exc),
+                     "undefined-term")
+    except canon.JsonLdError as exc:
+        return Check(CheckName.CONTEXTS, Outcome.FAILED, f"The credential {exc.message}.", exc.detail, "invalid-json-ld")
+    return Check(CheckName.CONTEXTS, Outcome.PASSED, "Uses only contexts this wallet knows.",
+                 "all contexts bundled; JSON-LD safe mode passed")
 
 
 def key_problem_check(results: list[ProofResult]) -> Check | None:
@@ -170,8 +127,14 @@ def key_problem_check(results: list[ProofResult]) -> Check | None:
 def environment_checks(doc: dict[str, Any], issuer_id: str, env: VerifyEnvironment) -> list[Check]:
     """Status-list and issuer-registry lines, when the environment provides them."""
     out: list[Check] = []
-    if env.status is not None and doc.get("credentialStatus"):
-        out.extend(env.status.check(doc, issuer_id))
+    if doc.get("credentialStatus"):
+        if env.status is not None:
+            out.extend(env.status.check(doc, issuer_id))
+        else:  # the credential can be revoked, and nothing here can say whether it was
+            out.append(Check(
+                CheckName.STATUS, Outcome.WARNING, "Status never checked on this computer.",
+                "the credential has credentialStatus; this check had no status service", "status-not-checked",
+            ))
     if env.trust is not None and issuer_id:
         out.append(env.trust.check(issuer_id))
     return out
@@ -181,11 +144,3 @@ def signer_for(issuer_id: str, issuer_name: str, keys: list[ResolvedKey]) -> Sig
     if not issuer_id and not keys:
         return None
     return Signer(issuer_id=issuer_id, issuer_name=issuer_name, key_id=keys[0].id if keys else "")
-
-
-def _saved_on(key: ResolvedKey) -> str:
-    """Where a key from the cache came from, and when it was saved (a did:web or https key)."""
-    if key.fetched_at is None:
-        return ""
-    when = key.fetched_at
-    return f" (from its published key document, saved on {when.day} {when:%B %Y})"

@@ -15,6 +15,7 @@ from typing import Any
 from wallet.credential import Credential, Envelope
 from wallet.verify import checks as c
 from wallet.verify import datamodel, dates, endorsements
+from wallet.verify.binding import binding_check
 from wallet.verify.dataintegrity import verify_proofs
 from wallet.verify.environment import VerifyEnvironment
 from wallet.verify.report import Check, CheckName, Outcome, Report, overall_status
@@ -78,7 +79,7 @@ def verify_linked_data(doc: dict[str, Any], env: VerifyEnvironment, *, nested: b
     issuer_id, issuer_name = c.issuer_of(doc)
     keys = [r.key for r in results if r.key is not None]
     checks: list[Check] = [c.signature_check(results)]
-    binding = c.binding_check(keys, issuer_id, env) if keys else c.key_problem_check(results)
+    binding = binding_check(keys, issuer_id, env) if keys else c.key_problem_check(results)
     if binding is not None and binding.outcome is Outcome.PASSED and not any(r.ok for r in results):
         binding = Check(CheckName.ISSUER_KEY, Outcome.PASSED, "The signature names the issuer's own key.", binding.detail)
     if binding is not None:
@@ -95,7 +96,7 @@ def verify_linked_data(doc: dict[str, Any], env: VerifyEnvironment, *, nested: b
     checks.append(dates.check_document_dates(doc, env.clock()))
     reports: tuple[Report, ...] = ()
     if not nested:
-        line, reports = endorsements.check(doc, lambda item: _verify(item, env, nested=True))
+        line, reports = endorsements.check(doc, lambda item: _verify(item, env, nested=True), env.clock())
         if line is not None:
             checks.append(line)
     checks.extend(c.environment_checks(doc, issuer_id, env))

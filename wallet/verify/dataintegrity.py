@@ -82,23 +82,57 @@ def proof_config(proof: dict[str, Any], document: dict[str, Any], suite: Suite) 
 
 
 def hash_data(
-    unsecured: dict[str, Any], config: dict[str, Any], suite: Suite, hash_name: str, memo: dict | None = None
+    unsecured: dict[str, Any], config: dict[str, Any], suite: Suite, hash_name: str, memo: dict | None = None,
+    *, safe_mode: bool = False,
 ) -> bytes:
     """hash(canonical proof config) || hash(canonical document), as every suite here signs."""
+    return _joined(canonical_config(config, suite, hash_name, safe_mode=safe_mode),
+                   canonical_document(unsecured, suite, hash_name, memo, safe_mode=safe_mode), hash_name)
+
+
+def _joined(config_bytes: bytes, doc_bytes: bytes, hash_name: str) -> bytes:
     digest = getattr(hashlib, hash_name)
-    if suite.canonical == "jcs":
-        doc_bytes = canon.jcs(unsecured)
-        config_bytes = canon.jcs(config)
-    else:
-        key = (hash_name, id(unsecured))
-        if memo is not None and key in memo:
-            doc_bytes = memo[key]
-        else:
-            doc_bytes = canon.rdfc(unsecured, hash_name)
-            if memo is not None:
-                memo[key] = doc_bytes
-        config_bytes = canon.rdfc(config, hash_name)
     return digest(config_bytes).digest() + digest(doc_bytes).digest()
+
+
+def canonical_config(config: dict[str, Any], suite: Suite, hash_name: str, *, safe_mode: bool = False) -> bytes:
+    """The canonical proof options. ``safe_mode`` also holds a JCS proof to JSON-LD safe
+    mode (RDF canonicalization always is)."""
+    if suite.canonical == "jcs":
+        if safe_mode:
+            _safe_mode(config)
+        return canon.jcs(config)
+    return canon.rdfc(config, hash_name)
+
+
+def canonical_document(
+    unsecured: dict[str, Any], suite: Suite, hash_name: str, memo: dict | None = None, *, safe_mode: bool = False
+) -> bytes:
+    """The canonical document, remembered in ``memo`` across the proofs of one set."""
+    key = (suite.canonical, hash_name, safe_mode, id(unsecured))
+    if memo is not None and key in memo:
+        return memo[key]
+    if suite.canonical == "jcs":
+        if safe_mode:
+            _safe_mode(unsecured)
+        doc_bytes = canon.jcs(unsecured)
+    else:
+        doc_bytes = canon.rdfc(unsecured, hash_name)
+    if memo is not None:
+        memo[key] = doc_bytes
+    return doc_bytes
+
+
+def _safe_mode(doc: dict[str, Any]) -> None:
+    """JSON-LD safe mode for what a JCS proof signs: the bytes are signed whatever they
+    mean, but a term no context defines has no meaning a verifier can show. Unknown
+    contexts are left to the contexts line (the signature does not depend on them)."""
+    if "@context" not in doc:
+        return
+    try:
+        canon.expand(doc)
+    except canon.UnknownContext:
+        return
 
 
 # -- verification
@@ -244,8 +278,14 @@ def _unsecured_for(proof: dict[str, Any], all_proofs: list[Any], base: dict[str,
 
 
 def _hash_or_fail(unsecured, config, suite, hash_name, memo) -> bytes:
+    config_bytes = _or_fail(lambda: canonical_config(config, suite, hash_name, safe_mode=True), in_proof=True)
+    doc_bytes = _or_fail(lambda: canonical_document(unsecured, suite, hash_name, memo, safe_mode=True))
+    return _joined(config_bytes, doc_bytes, hash_name)
+
+
+def _or_fail(canonical, *, in_proof: bool = False) -> bytes:
     try:
-        return hash_data(unsecured, config, suite, hash_name, memo)
+        return canonical()
     except canon.UnknownContext as exc:
         raise ProofFailure(
             Outcome.UNKNOWN,
@@ -254,22 +294,34 @@ def _hash_or_fail(unsecured, config, suite, hash_name, memo) -> bytes:
             "unknown-context",
         ) from None
     except canon.UndefinedTerm as exc:
-        where = _where(exc.term, getattr(exc, "path", "") or "")
-        raise _fail(
-            f"The credential contains “{exc.term}”{where}, which none of its contexts defines.",
-            f"JSON-LD safe mode: term {exc.term!r} at {exc.path}: {exc.detail}",
-            "undefined-term",
-        ) from None
+        raise _fail(undefined_term_message(exc, in_proof=in_proof), undefined_term_detail(exc), "undefined-term") from None
     except canon.JsonLdError as exc:
-        raise _fail(f"The credential {exc.message}.", exc.detail, "invalid-json-ld") from None
+        subject = "The credential's proof" if in_proof else "The credential"
+        raise _fail(f"{subject} {exc.message}.", exc.detail, "invalid-json-ld") from None
     except (ValueError, TypeError) as exc:  # JCS of a non-JSON value
         raise _fail("The credential cannot be put in canonical form.", str(exc), "invalid-json") from None
+
+
+def undefined_term_message(exc: canon.UndefinedTerm, *, in_proof: bool = False) -> str:
+    """The sentence for what safe mode refused: an undefined property or type, or a
+    relative identifier where a full address is required."""
+    subject = "The credential's proof" if in_proof else "The credential"
+    if getattr(exc, "kind", "term") == "id":
+        at = "" if in_proof or exc.path in ("", "(top level)") else f" (at {exc.path})"
+        return (f"{subject} contains “{exc.term}”{at}, a relative link where a full address "
+                "(an absolute identifier) is required.")
+    where = "" if in_proof else _where(exc.term, exc.path or "")
+    return f"{subject} contains “{exc.term}”{where}, which none of its contexts defines."
+
+
+def undefined_term_detail(exc: canon.UndefinedTerm) -> str:
+    return f"JSON-LD safe mode: {getattr(exc, 'kind', 'term')} {exc.term!r} at {exc.path}: {exc.detail}"
 
 
 def _where(term: str, path: str) -> str:
     """ " (in credentialSubject)" for a term found below the top level."""
     parent = path[: -len(term) - 1] if path.endswith("." + term) else path
-    return f" (in {parent})" if parent and parent != term else ""
+    return f" (in {parent})" if parent and parent not in (term, "(top level)") else ""
 
 
 def _check_signature(proof, suite: Suite, key: ResolvedKey, data: bytes, hash_name: str) -> None:

@@ -1,10 +1,15 @@
-"""From a verification method to a public key and the party that controls it, offline.
+"""From a verification method to a public key and where it was published, offline.
 
 did:key and did:jwk carry the key in the identifier, so they resolve here. did:web and
 https key documents live on the network: they resolve only from ``env.documents`` (the
 cache the status-and-trust work fills when the learner allows it); without a cached
 copy the answer is :class:`KeyUnavailable`, which a report shows as "cannot be checked
 offline", never as a failure.
+
+A resolved key says whose identifier or document it was read from (``published_by``)
+and what that document *claims* controls it (``claimed_controller``). The claim is
+written by whoever publishes the key, so it never makes a key the issuer's: that is
+decided from the issuer's side, in :mod:`wallet.verify.binding`.
 """
 
 from __future__ import annotations
@@ -37,24 +42,32 @@ class KeyInvalid(KeyProblem):
     """The verification method is malformed, unsupported or names no usable key."""
 
 
+SIGNING_PURPOSES = frozenset({"assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"})
+
+
 @dataclass(frozen=True)
 class ResolvedKey:
-    """A public key with who controls it and where it came from."""
+    """A public key, whose identifier or document it came from, and what it may sign."""
 
     id: str  # the verification method id as resolved
-    controller: str  # the DID or URL that controls the key
+    published_by: str  # the DID or URL (no fragment) whose document holds the key; "" for a key carried inline
     public_key: k.PublicKey
     source: str  # "did:key", "did:jwk", "did:web (cached ...)", "jwk in header", ...
     self_asserted: bool = False
-    purposes: frozenset[str] = frozenset()  # empty: every purpose allowed (did:key, did:jwk)
+    # The verification relationships the key's own document lists it under. None: a
+    # standalone key document, which cannot say; its controller's listing decides.
+    purposes: frozenset[str] | None = None
     fetched_at: datetime | None = None  # when its (did:web, https) document was saved, for the report
+    claimed_controller: str = ""  # what the key's document says controls it: a claim, never proof
 
     @property
     def key_type(self) -> str:
         return k.key_type(self.public_key)
 
     def allows(self, purpose: str) -> bool:
-        return not self.purposes or purpose in self.purposes
+        """Whether the key's own document lets it sign for ``purpose`` (a key listed
+        under no purpose signs nothing)."""
+        return self.purposes is None or purpose in self.purposes
 
 
 # -- did:key
@@ -85,7 +98,8 @@ def resolve_did_key(did_url: str) -> ResolvedKey:
         key = k.multikey_decode(value)
     except k.KeyError_ as exc:
         raise KeyInvalid("The signing key identifier is not a valid did:key.", f"{did}: {exc}") from None
-    return ResolvedKey(id=f"{did}#{value}", controller=did, public_key=key, source="did:key")
+    return ResolvedKey(id=f"{did}#{value}", published_by=did, public_key=key, source="did:key",
+                       purposes=SIGNING_PURPOSES, claimed_controller=did)
 
 
 def resolve_did_jwk(did_url: str) -> ResolvedKey:
@@ -99,7 +113,10 @@ def resolve_did_jwk(did_url: str) -> ResolvedKey:
         raise KeyInvalid("The signing key identifier is not a valid did:jwk.", f"{did}: {exc}") from None
     if isinstance(jwk, dict) and "d" in jwk:
         raise KeyInvalid("The signing key identifier exposes a private key.", "did:jwk carries 'd'")
-    return ResolvedKey(id=f"{did}#0", controller=did, public_key=key, source="did:jwk")
+    # did:jwk: a key marked for encryption only is listed under keyAgreement, nothing else
+    purposes = frozenset() if isinstance(jwk, dict) and jwk.get("use") == "enc" else SIGNING_PURPOSES
+    return ResolvedKey(id=f"{did}#0", published_by=did, public_key=key, source="did:jwk",
+                       purposes=purposes, claimed_controller=did)
 
 
 # -- documents from the cache
@@ -141,21 +158,34 @@ def _find_method(document: dict[str, Any], vm_id: str) -> dict[str, Any] | None:
     return None
 
 
+def listed_for(document: dict[str, Any], section: str) -> dict[str, dict[str, Any] | None]:
+    """The key ids a document lists under ``section`` (a verification relationship such
+    as ``assertionMethod``, or OB 2.0's ``publicKey``), made absolute, each with the
+    method object when the document embeds it there or in ``verificationMethod``."""
+    base = str(document.get("id", ""))
+    described = {}
+    for entry in _as_list(document.get("verificationMethod")):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            described[_absolute(entry["id"], base)] = entry
+    found: dict[str, dict[str, Any] | None] = {}
+    for entry in _as_list(document.get(section)):
+        ref = entry.get("id") if isinstance(entry, dict) else entry
+        if isinstance(ref, str) and ref:
+            ref = _absolute(ref, base)
+            found[ref] = entry if isinstance(entry, dict) else described.get(ref)
+    return found
+
+
 def _purposes(document: dict[str, Any], vm_id: str) -> frozenset[str]:
-    base = document.get("id", "")
-    found = set()
-    for purpose in ("assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation"):
-        for entry in _as_list(document.get(purpose)):
-            ref = entry.get("id", "") if isinstance(entry, dict) else entry
-            if isinstance(ref, str) and _same_id(ref, vm_id, base):
-                found.add(purpose)
-    return frozenset(found)
+    return frozenset(p for p in sorted(SIGNING_PURPOSES) if vm_id in listed_for(document, p))
+
+
+def _absolute(ref: str, base: str) -> str:
+    return base + ref if ref.startswith("#") else ref
 
 
 def _same_id(candidate: str, wanted: str, base: str) -> bool:
-    if candidate.startswith("#"):
-        candidate = base + candidate
-    return candidate == wanted
+    return _absolute(candidate, base) == wanted
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -176,11 +206,17 @@ def resolve_cached(vm_id: str, env: VerifyEnvironment) -> ResolvedKey:
             f"{vm_id} is not in the local cache of key documents",
         )
     doc = cached.document
+    if doc.get("id") not in (base, vm_id):  # a document kept for another identity vouches for nothing
+        raise KeyInvalid(
+            "The key document kept for this key names a different identity, so it was not used.",
+            f"looked up {base}, document id is {doc.get('id')!r}",
+        )
     when = cached.fetched_at.date().isoformat() if cached.fetched_at else "earlier"
     source = f"{base.split(':')[0] if base.startswith('did:') else 'https'} document cached {when}"
-    if doc.get("id") == vm_id or (doc.get("id") == base and not vm_id.count("#") and "controller" in doc):
-        method, purposes = doc, frozenset()
-        controller = doc.get("controller") or doc.get("owner") or base
+    purposes: frozenset[str] | None
+    if doc.get("id") == vm_id or (not vm_id.count("#") and ("controller" in doc or "owner" in doc)):
+        method, purposes = doc, None  # a standalone key document: its controller's listing decides
+        controller = doc.get("controller") or doc.get("owner") or ""
     else:
         method = _find_method(doc, vm_id)
         if method is None:
@@ -194,9 +230,9 @@ def resolve_cached(vm_id: str, env: VerifyEnvironment) -> ResolvedKey:
     except (k.KeyError_, mb.EncodingError) as exc:
         raise KeyInvalid("The issuer's key document holds no usable key.", f"{vm_id}: {exc}") from None
     if isinstance(controller, dict):
-        controller = controller.get("id", base)
-    return ResolvedKey(id=vm_id, controller=str(controller), public_key=key, source=source, purposes=purposes,
-                       fetched_at=cached.fetched_at)
+        controller = controller.get("id", "")
+    return ResolvedKey(id=vm_id, published_by=base, public_key=key, source=source, purposes=purposes,
+                       fetched_at=cached.fetched_at, claimed_controller=str(controller or ""))
 
 
 def public_key_for(verification_method: Any, env: VerifyEnvironment | None = None) -> ResolvedKey:

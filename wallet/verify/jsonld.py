@@ -84,13 +84,14 @@ class DamagedContext(UnknownContext):
 class UndefinedTerm(JsonLdError):
     """Safe mode: a term or IRI that JSON-LD processing would drop."""
 
-    def __init__(self, term: str, path: str, detail: str = "") -> None:
+    def __init__(self, term: str, path: str, detail: str = "", kind: str = "term") -> None:
         super().__init__(
             f"the term '{term}' at {path} is not defined by the credential's contexts",
             detail or "JSON-LD expansion would drop it, so the signature would not cover it",
         )
         self.term = term
         self.path = path
+        self.kind = kind  # "term" (a property), "type", or "id" (a relative identifier)
 
 
 class InvalidJsonLd(JsonLdError):
@@ -291,7 +292,7 @@ def _unsafe(kind: str, term: str, path: str) -> JsonLdError:
         "type": "the type is not an absolute IRI, so it would be dropped from the signed data",
         "id": "the identifier is a relative IRI, so it would be dropped from the signed data",
     }
-    return UndefinedTerm(term, path, details.get(kind, ""))
+    return UndefinedTerm(term, path, details.get(kind, ""), kind)
 
 
 def _translate(error: PyLdError) -> JsonLdError:

@@ -9,13 +9,15 @@ made the token held that key, and the report says so.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from wallet.verify import checks as c
 from wallet.verify import datamodel, dates, endorsements
 from wallet.verify import keys as k
-from wallet.verify.dids import KeyInvalid, KeyUnavailable, ResolvedKey, key_from_method, public_key_for
+from wallet.verify.binding import binding_check, has_material, own_document
+from wallet.verify.dids import KeyInvalid, KeyProblem, KeyUnavailable, ResolvedKey, key_from_method, listed_for, public_key_for
 from wallet.verify.environment import VerifyEnvironment
 from wallet.verify.jws import CompactJws, JwsError, check_header, parse, verify_signature
 from wallet.verify.report import Check, CheckName, Outcome, Report, overall_status
@@ -46,8 +48,7 @@ def verify_jwt(token: str, env: VerifyEnvironment, *, nested: bool = False) -> R
     key: ResolvedKey | None = None
     try:
         alg = check_header(jws.header)
-        key = key_for(jws, issuer_id, env)
-        verify_signature(jws, alg, key.public_key)
+        key = signing_key(jws, alg, issuer_id, env)
         checks.append(Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid.", f"JWS {alg} by {key.id}"))
     except KeyUnavailable as exc:
         checks.append(Check(
@@ -60,9 +61,15 @@ def verify_jwt(token: str, env: VerifyEnvironment, *, nested: bool = False) -> R
     except JwsError as exc:
         checks.append(Check(CheckName.SIGNATURE, Outcome.FAILED, exc.message, exc.detail, exc.code))
     if key is not None:
-        checks.append(c.binding_check([key], issuer_id, env))
-    if "@context" in credential:
-        checks.append(c.declared_contexts_check(credential))
+        binding = binding_check([key], issuer_id, env)
+        checks.append(binding)
+        if key.self_asserted and binding.outcome is not Outcome.PASSED:
+            checks[0] = replace(checks[0], message=(
+                "The signature is valid for a key carried in the credential itself, "
+                "which is not confirmed as the issuer's."))
+    linked = _linked_data(jws.payload)
+    if "@context" in linked:
+        checks.append(c.linked_data_check(linked))
     claims = _claims_check(jws.payload, credential)
     checks.append(claims if claims.outcome is Outcome.FAILED else datamodel.check(credential))
     checks.append(_dates_check(jws.payload, credential, now))
@@ -70,7 +77,7 @@ def verify_jwt(token: str, env: VerifyEnvironment, *, nested: bool = False) -> R
     if not nested:
         from wallet.verify.credential import _verify
 
-        line, reports = endorsements.check(credential, lambda item: _verify(item, env, nested=True))
+        line, reports = endorsements.check(credential, lambda item: _verify(item, env, nested=True), now)
         if line is not None:
             checks.append(line)
     checks.extend(c.environment_checks(credential, issuer_id, env))
@@ -95,59 +102,97 @@ def _with_claims(vc: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+# Registered JWT claims: in a vc+jwt payload they sit beside the credential's own
+# properties and are not JSON-LD terms.
+_JWT_CLAIMS = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "nonce"})
+
+
+def _linked_data(payload: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-LD document a token carries, as signed: the ``vc`` claim of a VC 1.1
+    JWT, or the payload without its registered claims."""
+    vc = payload.get("vc")
+    return vc if isinstance(vc, dict) else {key: value for key, value in payload.items() if key not in _JWT_CLAIMS}
+
+
 def _failed(exc: JwsError, now: datetime) -> Report:
     check = Check(CheckName.SIGNATURE, Outcome.FAILED, exc.message, exc.detail, exc.code)
     return Report(overall_status([check]), (check,), now)
 
 
-def key_for(jws: CompactJws, issuer_id: str, env: VerifyEnvironment) -> ResolvedKey:
-    """The key named by ``kid`` (absolute, or relative to the issuer), else the issuer's
-    DID, else a header JWK (self-asserted)."""
+def signing_key(jws: CompactJws, alg: str, owner: str, env: VerifyEnvironment, *,
+                purpose: str = "assertionMethod") -> ResolvedKey:
+    """The key whose signature the token carries (a JwsError when none verifies)."""
+    candidates = key_candidates(jws, owner, env, purpose=purpose)
+    first: JwsError | None = None
+    for key in candidates:  # several only when the owner's document lists several keys
+        try:
+            verify_signature(jws, alg, key.public_key)
+            return key
+        except JwsError as exc:
+            first = first or exc
+    assert first is not None
+    raise first
+
+
+def key_candidates(jws: CompactJws, owner: str, env: VerifyEnvironment, *,
+                   purpose: str = "assertionMethod") -> list[ResolvedKey]:
+    """The keys that may have signed: the one ``kid`` names (absolute, or relative to the
+    issuer), else the header JWK (self-asserted: the issuer-key line decides whether it
+    is the issuer's), else the issuer's own key(s)."""
     kid = jws.header.get("kid")
-    iss = jws.payload.get("iss") or issuer_id
+    iss = jws.payload.get("iss") or owner
+    inline = _header_key(jws)
     if isinstance(kid, str) and kid:
         if kid.startswith("#") and isinstance(iss, str):
             kid = iss + kid
-        if ":" in kid:
-            return public_key_for(kid, env)
-        if isinstance(iss, str) and iss.startswith("did:"):
-            return public_key_for(f"{iss}#{kid}", env)
-    jwk = jws.header.get("jwk")
-    if isinstance(jwk, dict):
-        if "d" in jwk:
-            raise KeyInvalid("The token exposes a private key.", "header jwk carries 'd'")
-        try:
-            key = k.jwk_to_key(jwk)
-        except k.KeyError_ as exc:
-            raise KeyInvalid("The key in the token cannot be read.", str(exc)) from None
-        return ResolvedKey(id="jwk in header", controller="", public_key=key, source="jwk in header", self_asserted=True)
+        if ":" in kid or (isinstance(iss, str) and iss.startswith("did:")):
+            named = public_key_for(kid if ":" in kid else f"{iss}#{kid}", env)
+            if inline is not None and not k.same_key(inline.public_key, named.public_key):
+                raise KeyInvalid("The token names one key and carries another.", f"kid {kid} and header jwk differ")
+            return [named]
+    if inline is not None:
+        return [inline]
     if isinstance(iss, str) and iss.startswith(("did:key:", "did:jwk:")):
-        return public_key_for(iss, env)
-    if isinstance(iss, str) and iss.startswith(("did:web:", "https://", "http://")):
-        return _key_from_profile(iss, env)
+        return [public_key_for(iss, env)]
+    if isinstance(iss, str) and iss.startswith(("did:", "https://", "http://")):
+        return _listed_keys(iss, env, purpose)
     raise KeyInvalid("The token does not say which key signed it.", "no kid, jwk or resolvable iss")
 
 
-def _key_from_profile(iss: str, env: VerifyEnvironment) -> ResolvedKey:
-    """An issuer document from the cache that carries exactly one usable key."""
-    cached = env.documents.lookup(iss) if env.documents is not None else None
+def _header_key(jws: CompactJws) -> ResolvedKey | None:
+    jwk = jws.header.get("jwk")
+    if not isinstance(jwk, dict):
+        return None
+    if "d" in jwk:
+        raise KeyInvalid("The token exposes a private key.", "header jwk carries 'd'")
+    try:
+        key = k.jwk_to_key(jwk)
+    except k.KeyError_ as exc:
+        raise KeyInvalid("The key in the token cannot be read.", str(exc)) from None
+    return ResolvedKey(id="jwk in header", published_by="", public_key=key, source="jwk in header", self_asserted=True)
+
+
+def _listed_keys(iss: str, env: VerifyEnvironment, purpose: str) -> list[ResolvedKey]:
+    """The keys the issuer's own cached document lists for ``purpose``."""
+    cached = own_document(iss, env)
     if cached is None:
-        raise KeyUnavailable("The issuer key is not available offline.", f"no cached document for {iss}")
-    doc = cached.document
-    candidates = [doc] + [m for m in _as_list(doc.get("verificationMethod")) + _as_list(doc.get("publicKey")) if isinstance(m, dict)]
-    for method in candidates:
+        raise KeyUnavailable("The issuer key is not available offline.", f"no document of {iss} kept on this computer")
+    found = []
+    for ref, method in listed_for(cached.document, purpose).items():
         try:
-            key = key_from_method(method)
-        except (k.KeyError_, ValueError):
+            if method is None or not has_material(method):
+                found.append(public_key_for(ref, env))
+            else:
+                found.append(ResolvedKey(
+                    id=ref, published_by=iss, public_key=key_from_method(method), source="issuer document (cached)",
+                    purposes=frozenset({purpose}), fetched_at=cached.fetched_at,
+                ))
+        except (KeyProblem, k.KeyError_, ValueError):
             continue
-        return ResolvedKey(id=method.get("id", iss), controller=iss, public_key=key, source="issuer document (cached)")
-    raise KeyInvalid("The issuer's document holds no usable key.", f"{iss}: no key found")
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
+    if not found:
+        raise KeyInvalid("The issuer's document lists no usable key for signing credentials.",
+                         f"{iss}: nothing usable under {purpose}")
+    return found
 
 
 def _claims_check(payload: dict[str, Any], credential: dict[str, Any]) -> Check:

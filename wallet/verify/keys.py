@@ -56,6 +56,12 @@ def raw_public_bytes(key: PublicKey) -> bytes:
     raise KeyError_(f"no raw form for a {key_type(key)} key")
 
 
+def same_key(a: PublicKey, b: PublicKey) -> bool:
+    """Whether two public keys are the same key (compared by their DER encoding)."""
+    der = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    return a.public_bytes(*der) == b.public_bytes(*der)
+
+
 _CODEC_FOR_TYPE = {ED25519: mb.ED25519_PUB, P256: mb.P256_PUB, P384: mb.P384_PUB}
 
 

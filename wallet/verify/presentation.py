@@ -14,10 +14,11 @@ from urllib.parse import unquote
 from wallet.verify import checks as c
 from wallet.verify import dates
 from wallet.verify.credential import verify_credential
+from wallet.verify.binding import binding_check
 from wallet.verify.dataintegrity import verify_proofs
 from wallet.verify.dids import KeyInvalid, KeyUnavailable
 from wallet.verify.environment import VerifyEnvironment
-from wallet.verify.jws import JwsError, check_header, parse, verify_signature
+from wallet.verify.jws import JwsError, check_header, parse
 from wallet.verify.report import Check, CheckName, Outcome, Report, Status, overall_status
 
 ENVELOPE_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+ld+json+jwt,", "data:application/jwt,")
@@ -75,8 +76,8 @@ def verify_presentation(
     checks = [_signature(c.signature_check(results))]
     keys = [r.key for r in results if r.key is not None]
     if keys:
-        holder = holder or keys[0].controller
-        checks.append(_holder(c.binding_check(keys, holder, env, role="holder")))
+        holder = holder or keys[0].published_by
+        checks.append(_holder(binding_check(keys, holder, env, purpose="authentication", role="holder")))
     proofs = [p for p in _as_list(vp.get("proof")) if isinstance(p, dict)]
     checks.append(_expected(CheckName.CHALLENGE, "challenge", challenge, [p.get("challenge") for p in proofs]))
     checks.append(_expected(CheckName.DOMAIN, "domain", domain, [d for p in proofs for d in _as_list(p.get("domain"))]))
@@ -186,7 +187,7 @@ def _unreadable(env: VerifyEnvironment, detail: str) -> PresentationReport:
 
 def _verify_jwt_vp(token: str, env: VerifyEnvironment, challenge: str | None, domain: str | None) -> PresentationReport:
     """A VC 1.1 JWT presentation: ``vp`` claim, iss = holder, nonce = challenge, aud = domain."""
-    from wallet.verify.jwt import key_for
+    from wallet.verify.jwt import signing_key
 
     try:
         jws = parse(token)
@@ -197,10 +198,9 @@ def _verify_jwt_vp(token: str, env: VerifyEnvironment, challenge: str | None, do
     checks: list[Check] = []
     try:
         alg = check_header(jws.header)
-        key = key_for(jws, holder, env)
-        verify_signature(jws, alg, key.public_key)
+        key = signing_key(jws, alg, holder, env, purpose="authentication")
         checks.append(Check(CheckName.PRESENTATION, Outcome.PASSED, "The holder's signature on the bundle is valid.", f"JWS {alg} by {key.id}"))
-        checks.append(_holder(c.binding_check([key], holder or key.controller, env, role="holder")))
+        checks.append(_holder(binding_check([key], holder or key.published_by, env, purpose="authentication", role="holder")))
     except (JwsError, KeyInvalid) as exc:
         checks.append(Check(CheckName.PRESENTATION, Outcome.FAILED, exc.message, exc.detail, getattr(exc, "code", "bad-key")))
     except KeyUnavailable as exc:

@@ -87,13 +87,26 @@ class Report:
     endorsements: tuple["Report", ...] = field(default=())
 
     @property
+    def issuer_confirmed(self) -> bool:
+        """Whether the key that signed was shown to be the issuer's (its issuer-key line
+        passed). Only then may anything say "Signed by" the issuer."""
+        line = self.check(CheckName.ISSUER_KEY)
+        return line is not None and line.outcome is Outcome.PASSED
+
+    @property
+    def vouches(self) -> bool:
+        """Verified (warnings allowed) and signed by the issuer it names: what an
+        "everything verified" answer (the CLI's exit status) requires of a credential."""
+        return self.status in (Status.VERIFIED, Status.WARNINGS) and self.issuer_confirmed
+
+    @property
     def summary(self) -> str:
         """One sentence for the list and the CLI: the first failure, else the status."""
         for wanted in (Outcome.FAILED, Outcome.UNKNOWN, Outcome.WARNING):
             for check in self.checks:
                 if check.outcome is wanted:
                     return check.message
-        if self.signer:
+        if self.signer and self.issuer_confirmed:
             who = self.signer.issuer_name or self.signer.issuer_id
             return f"Signed by {who}"
         return self.status.label

@@ -64,7 +64,7 @@ def sign(
     if chosen.canonical == "jcs" and "@context" in doc:
         proof["@context"] = doc["@context"]  # JCS suites carry it in the proof (vc-di-eddsa 3.3)
     hash_name = chosen.hash_name(k.key_type(private_key))
-    data = hash_data(doc, proof_config(proof, doc, chosen), chosen, hash_name)
+    data = hash_data(doc, proof_config(proof, doc, chosen), chosen, hash_name, safe_mode=True)
     proof["proofValue"] = mb.multibase_encode(k.sign_raw(private_key, data, hash_name=hash_name))
     if existing is None:
         doc["proof"] = proof

@@ -83,10 +83,12 @@ def test_jwt_credential_and_jwt_presentation_files(tmp_path: Path) -> None:
 
 def test_exit_status_for_warnings_and_for_what_cannot_be_checked_offline(interop: Path) -> None:
     edtech = interop / "vectors/1EdTech__digital-credentials-public-validator"
-    # a bare did:key verification method and a urn:uuid issuer: verified with a warning
+    # a bare did:key verification method and a urn:uuid issuer: the signature holds, with a
+    # warning, but nothing shows who issued it, so it is not counted as verified
     code, out, _ = _run(str(edtech / "ob30/simple-did-key-method.json"))
-    assert code == 0, out
-    assert "Verified, with warnings" in out and "cannot be tied to any key" in out
+    assert code == 1, out
+    assert "Verified, with warnings" in out and "not an identifier a key can belong to" in out
+    assert "Not counted as verified" in out and "Signed by" not in out
     # the key sits behind https: not verified here, so not 0, and said in plain words
     code, out, _ = _run(str(edtech / "ob30/simple.json"))
     assert code == 1
@@ -132,3 +134,29 @@ def test_no_argument_is_a_usage_error() -> None:
     with pytest.raises(SystemExit) as exc:
         _run()
     assert exc.value.code == 2
+
+
+def test_warnings_alone_keep_exit_zero_but_a_self_asserted_key_never_does(tmp_path: Path) -> None:
+    from tests.wallet.verify.test_vc_jwt import _signer, _token
+    from tests.wallet.verify.verify_helpers import ed_key, ob3_credential
+    from wallet.verify import keys as k
+    from wallet.verify.dids import did_key_from_public_key, verification_method_for
+
+    key = ed_key(3)
+    did = did_key_from_public_key(key)
+    # an old cryptosuite-free warning: a context the wallet does not know, on a JWT
+    vc = ob3_credential(did)
+    vc["@context"] = vc["@context"] + ["https://example.org/unknown-context.json"]
+    warned = _token({"alg": "EdDSA", "kid": verification_method_for(key)}, {"vc": vc, "iss": did}, _signer(key, "EdDSA"))
+    (tmp_path / "warned.jwt").write_text(warned)
+    code, out, _ = _run(str(tmp_path / "warned.jwt"))
+    assert code == 0 and "Verified, with warnings" in out and "Signed by Example University" in out, out
+    # a key carried in the token, for an issuer no key can belong to
+    issuer = "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164"
+    header = {"alg": "EdDSA", "jwk": k.key_to_jwk(key.public_key())}
+    inline = _token(header, {"vc": ob3_credential(issuer), "iss": issuer}, _signer(key, "EdDSA"))
+    (tmp_path / "inline.jwt").write_text(inline)
+    code, out, _ = _run(str(tmp_path / "inline.jwt"))
+    assert code == 1 and "Signed by" not in out, out
+    code, out, _ = _run("--json", str(tmp_path / "inline.jwt"))
+    assert code == 1 and json.loads(out)["verified"] is False

@@ -91,11 +91,17 @@ def test_https_issuer_with_a_did_key_cannot_be_bound_offline_but_can_with_its_do
     assert report.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
     assert report.status is Status.OFFLINE
     assert report.check(CheckName.ISSUER_KEY).code == "issuer-binding-offline"
-    listed = {"id": "https://example.edu/issuers/1", "verificationMethod": [verification_method_for(key)]}
-    assert verify_credential(signed, env(documents={"https://example.edu/issuers/1": listed})).status is Status.VERIFIED
-    other = {"id": "https://example.edu/issuers/1", "verificationMethod": []}
-    denied = verify_credential(signed, env(documents={"https://example.edu/issuers/1": other}))
-    assert denied.check(CheckName.ISSUER_KEY).code == "wrong-key"
+    listed = {"id": "https://example.edu/issuers/1", "assertionMethod": [verification_method_for(key)]}
+    bound = verify_credential(signed, env(documents={"https://example.edu/issuers/1": listed}))
+    assert bound.status is Status.VERIFIED
+    assert bound.check(CheckName.ISSUER_KEY).message == (
+        "Signed with the issuer's key, listed in its published profile saved on 15 January 2026.")
+    # listed, but not for signing credentials (only as a key, or for logging in): not the issuer's
+    for section in ("verificationMethod", "authentication", "alsoKnownAs"):
+        other = {"id": "https://example.edu/issuers/1", section: [verification_method_for(key)]}
+        denied = verify_credential(signed, env(documents={"https://example.edu/issuers/1": other}))
+        assert denied.check(CheckName.ISSUER_KEY).code == "wrong-key", section
+        assert denied.status is Status.NOT_VERIFIED
 
 
 def test_wrong_proof_purpose_fails() -> None:

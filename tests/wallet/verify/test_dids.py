@@ -33,7 +33,7 @@ def test_did_key_round_trips_with_and_without_fragment(make) -> None:
     did = did_key_from_public_key(key)
     for ref in (did, verification_method_for(key)):
         resolved = resolve_did_key(ref)
-        assert resolved.controller == did
+        assert resolved.published_by == did
         assert k.raw_public_bytes(resolved.public_key) == k.raw_public_bytes(key.public_key())
 
 
@@ -51,7 +51,7 @@ def test_did_jwk_resolves_locally() -> None:
     jwk = k.key_to_jwk(ec_key("P-256").public_key())
     did = "did:jwk:" + mb.b64url_encode(json.dumps(jwk).encode())
     resolved = public_key_for(did + "#0")
-    assert resolved.controller == did and resolved.key_type == k.P256
+    assert resolved.published_by == did and resolved.key_type == k.P256
 
 
 def test_did_web_without_cache_is_unavailable_not_invalid() -> None:
@@ -72,8 +72,31 @@ def test_did_web_from_the_cache() -> None:
         "assertionMethod": ["#key-1"],
     }
     resolved = public_key_for("did:web:example.edu#key-1", env(documents={"did:web:example.edu": doc}))
-    assert resolved.controller == "did:web:example.edu"
+    assert resolved.published_by == "did:web:example.edu"
     assert resolved.allows("assertionMethod") and not resolved.allows("authentication")
+    # listed under no purpose at all: it signs nothing
+    unlisted = {key_: value for key_, value in doc.items() if key_ != "assertionMethod"}
+    resolved = public_key_for("did:web:example.edu#key-1", env(documents={"did:web:example.edu": unlisted}))
+    assert not resolved.allows("assertionMethod") and not resolved.allows("authentication")
+
+
+def test_a_document_kept_for_another_identity_gives_no_key() -> None:
+    key = ed_key(3)
+    doc = {
+        "id": "did:web:attacker.example",
+        "verificationMethod": [{"id": "did:web:example.edu#key-1", "type": "Multikey",
+                                "publicKeyMultibase": k.multikey_encode(key.public_key())}],
+        "assertionMethod": ["did:web:example.edu#key-1"],
+    }
+    with pytest.raises(KeyInvalid, match="different identity"):
+        public_key_for("did:web:example.edu#key-1", env(documents={"did:web:example.edu": doc}))
+
+
+def test_did_jwk_for_encryption_only_signs_nothing() -> None:
+    jwk = dict(k.key_to_jwk(ec_key("P-256").public_key()), use="enc")
+    resolved = public_key_for("did:jwk:" + mb.b64url_encode(json.dumps(jwk).encode()) + "#0")
+    assert not resolved.allows("assertionMethod")
+    assert resolve_did_key(verification_method_for(ed_key())).allows("assertionMethod")
 
 
 @pytest.mark.parametrize(

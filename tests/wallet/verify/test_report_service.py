@@ -11,7 +11,7 @@ from tests.wallet.verify.test_endorsements import _endorsement, _with
 
 
 def test_report_json_round_trip_with_endorsements() -> None:
-    report = verify_credential(_with(_endorsement("https://example.edu/achievements/data-literacy"), "issuer"), env())
+    report = verify_credential(_with(_endorsement("https://example.edu/achievements/data-literacy"), "achievement"), env())
     data = json.loads(json.dumps(report_to_json(report)))
     assert data["status"] == "verified" and data["summary"] == report.summary
     assert report_from_json(data) == report

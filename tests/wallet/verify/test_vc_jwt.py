@@ -55,14 +55,24 @@ def test_vc11_jwt_with_did_key_verifies(alg: str, make) -> None:
     assert verify_credential(".".join(tampered), env()).status is Status.NOT_VERIFIED
 
 
+SELF_ASSERTED = ("The signature is valid for a key carried in the credential itself, "
+                 "which is not confirmed as the issuer's.")
+
+
 @pytest.mark.parametrize("alg", ["RS256", "PS256"])
 def test_rsa_with_a_header_jwk_is_self_asserted(alg: str) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     header = {"alg": alg, "typ": "JWT", "jwk": k.key_to_jwk(key.public_key())}
     report = verify_credential(vc11(key, alg, header=header), env())
-    assert report.status is Status.WARNINGS
+    assert report.status is Status.OFFLINE  # the https issuer's document could say; it is not here
     assert report.check(CheckName.ISSUER_KEY).code == "self-asserted-key"
     assert report.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
+    assert report.check(CheckName.SIGNATURE).message == SELF_ASSERTED
+    assert not report.vouches
+    # with the issuer's profile listing that very key, it is the issuer's
+    bound = verify_credential(vc11(key, alg, header=header), _rsa_issuer_env(key))
+    assert bound.status is Status.VERIFIED and bound.vouches, bound.checks
+    assert bound.check(CheckName.SIGNATURE).message == "The signature is valid."
 
 
 def test_algorithm_must_fit_the_key_type() -> None:
@@ -145,9 +155,11 @@ def test_https_issuer_without_cache_cannot_be_checked_offline() -> None:
     report = verify_credential(token, env())
     assert report.status is Status.OFFLINE
     assert report.check(CheckName.ISSUER_KEY).message == "The issuer key is not available offline."
-    profile = {"id": "https://example.edu/issuers/1", "publicKeyJwk": k.key_to_jwk(key.public_key())}
-    cached = verify_credential(token, env(documents={"https://example.edu/issuers/1": profile}))
+    cached = verify_credential(token, _rsa_issuer_env(key))
     assert cached.status is Status.VERIFIED, cached.checks
+    # a key in the profile that is not listed for signing credentials signs nothing
+    unlisted = {"id": ISSUER, "verificationMethod": _profile(key)["verificationMethod"]}
+    assert verify_credential(token, env(documents={ISSUER: unlisted})).status is Status.NOT_VERIFIED
 
 
 def test_damaged_tokens_are_refused_with_a_sentence() -> None:
@@ -172,9 +184,21 @@ def test_vc11_properties_left_to_the_registered_claims() -> None:
     assert report.signer.issuer_id == did
 
 
+ISSUER = "https://example.edu/issuers/1"
+
+
+def _profile(key) -> dict:
+    """The issuer's own profile (a controller document) listing its key for credentials."""
+    return {
+        "id": ISSUER,
+        "verificationMethod": [{"id": f"{ISSUER}#key-1", "type": "JsonWebKey", "controller": ISSUER,
+                                "publicKeyJwk": k.key_to_jwk(key.public_key())}],
+        "assertionMethod": [f"{ISSUER}#key-1"],
+    }
+
+
 def _rsa_issuer_env(key) -> object:
-    profile = {"id": "https://example.edu/issuers/1", "publicKeyJwk": k.key_to_jwk(key.public_key())}
-    return env(documents={"https://example.edu/issuers/1": profile})
+    return env(documents={ISSUER: _profile(key)})
 
 
 @pytest.mark.parametrize("alg", ["RS256", "PS256"])
@@ -216,10 +240,59 @@ def test_a_header_jwk_is_self_asserted_for_every_key_type() -> None:
     token = _token(header, {"vc": ob3_credential("https://example.edu/issuers/1"), "iss": "https://example.edu/issuers/1"},
                    _signer(key, "EdDSA"))
     report = verify_credential(token, env())
-    assert report.status is Status.WARNINGS
+    assert report.status is Status.OFFLINE
     issuer_key = report.check(CheckName.ISSUER_KEY)
     assert issuer_key.code == "self-asserted-key"
-    assert issuer_key.message == "The key came with the credential itself, so nothing ties it to the issuer."
+    assert issuer_key.message == ("The signature was made with a key carried in the credential itself; "
+                                  "whether it is the issuer's key cannot be checked offline.")
+    assert report.summary != "Signed by Example University" and not report.issuer_confirmed
+
+
+def test_a_header_jwk_with_an_issuer_no_key_can_belong_to_names_no_signer() -> None:
+    key = ed_key(5)
+    header = {"alg": "EdDSA", "typ": "JWT", "jwk": k.key_to_jwk(key.public_key())}
+    issuer = "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164"
+    token = _token(header, {"vc": ob3_credential(issuer), "iss": issuer}, _signer(key, "EdDSA"))
+    report = verify_credential(token, env())
+    assert report.status is Status.WARNINGS and not report.vouches
+    assert report.check(CheckName.ISSUER_KEY).code == "self-asserted-key"
+    assert report.check(CheckName.SIGNATURE).message == SELF_ASSERTED
+    assert "Signed by" not in report.summary
+
+
+@pytest.mark.parametrize("where", ["did:key", "did:web"])
+def test_a_header_jwk_that_is_not_the_issuers_known_key_fails(where: str) -> None:
+    """Reproduction: an issuer whose key is known (its did:key, its cached DID document)
+    and a token signed by another key carried in the header."""
+    issuer_key, mallory = ed_key(1), ed_key(9)
+    if where == "did:key":
+        issuer, documents = did_key_from_public_key(issuer_key), None
+    else:
+        issuer = "did:web:university.example"
+        documents = {issuer: {
+            "id": issuer,
+            "verificationMethod": [{"id": f"{issuer}#k1", "type": "Multikey", "controller": issuer,
+                                    "publicKeyMultibase": k.multikey_encode(issuer_key.public_key())}],
+            "assertionMethod": ["#k1"],
+        }}
+    header = {"alg": "EdDSA", "typ": "JWT", "jwk": k.key_to_jwk(mallory.public_key())}
+    forged = _token(header, {"vc": ob3_credential(issuer), "iss": issuer}, _signer(mallory, "EdDSA"))
+    report = verify_credential(forged, env(documents=documents))
+    line = report.check(CheckName.ISSUER_KEY)
+    assert report.status is Status.NOT_VERIFIED and line.code == "wrong-key"
+    assert line.message == "Signed with a key that is not the issuer's (a key carried in the credential itself)."
+    # the issuer's own key carried the same way is the issuer's
+    header = {"alg": "EdDSA", "typ": "JWT", "jwk": k.key_to_jwk(issuer_key.public_key())}
+    genuine = _token(header, {"vc": ob3_credential(issuer), "iss": issuer}, _signer(issuer_key, "EdDSA"))
+    report = verify_credential(genuine, env(documents=documents))
+    assert report.status is Status.VERIFIED and report.vouches, report.checks
+
+
+def test_a_kid_and_a_different_header_jwk_are_refused() -> None:
+    key, other = ed_key(1), ed_key(2)
+    header = {"alg": "EdDSA", "kid": verification_method_for(key), "jwk": k.key_to_jwk(other.public_key())}
+    report = verify_credential(vc11(key, header=header), env())
+    assert report.status is Status.NOT_VERIFIED and report.check(CheckName.SIGNATURE).code == "bad-key"
 
 
 def test_a_real_rs256_token_with_its_key_in_the_header(interop: Path) -> None:
@@ -229,7 +302,7 @@ def test_a_real_rs256_token_with_its_key_in_the_header(interop: Path) -> None:
     assert report.check(CheckName.SIGNATURE).outcome is Outcome.PASSED
     assert "RS256" in report.check(CheckName.SIGNATURE).detail
     assert report.check(CheckName.ISSUER_KEY).code == "self-asserted-key"
-    assert report.status is Status.WARNINGS
+    assert report.status is Status.OFFLINE and not report.vouches
     head, body, sig = token.strip().split(".")
     changed = b64url_decode(body).replace(b'"name"', b'"Name"', 1)
     assert verify_credential(".".join([head, b64url_encode(changed), sig]), env()).status is Status.NOT_VERIFIED
