@@ -18,6 +18,11 @@ Extraction methods, recorded per entry:
 - ``repository``: no registry package ships the document; the copy is the one
   published in the standard body's repository, pinned here by commit (kept as is).
 
+Variants: one URL may have several documents. ``published`` is what it serves now;
+``edited`` a copy changed after publication (tried when safe mode refuses a term);
+``superseded`` what the URL served before (tried only when a signature fails under
+the published one, and named in the report when it is the one that verifies).
+
 Run: ``.venv/bin/python tools/refresh_contexts.py [--corpus ../shared/interop]``, then
 review the diff and re-pin the manifest hash in tests/wallet/verify/test_contexts.py.
 """
@@ -42,6 +47,8 @@ OB_BASE = "https://purl.imsglobal.org/spec/ob/v3p0/"
 EDTECH = "1EdTech/digital-credentials-public-validator@38254719cf0a490a403c9c812b01e6ab0678f2f3"
 EDTECH_DIR = "inspector-vc/src/main/resources/contexts/"
 W3C_VCDM = "w3c/vc-data-model@979c4af1cfe2224ed7b0ee5ec4d7a009a465812b"
+PYLD_WHITESPACE = ("PyLD 3.3.0 ships the same JSON with other whitespace "
+                   "(pyld/documentloader/frozen/bundled); these are the npm package's bytes")
 
 
 @dataclass(frozen=True)
@@ -54,18 +61,19 @@ class Source:
     package: str  # name@version, or owner/repo@commit for "repository"
     path: str  # path inside the package or repository
     method: str  # file / json-literal / node-json / repository
-    variant: str = "published"
+    variant: str = "published"  # "published", "edited" (after publication), "superseded" (served earlier)
     note: str = ""
     corpus_path: str = ""  # for "repository": where the pinned copy sits in the corpus
+    label: str = ""  # for a superseded variant: how a report names it
 
 
 def _npm(name: str, version: str, path: str, url: str, file: str, method: str = "file", **kw) -> Source:
     return Source(url, file, "npm", f"{name}@{version}", path, method, **kw)
 
 
-def _ob(url_tail: str, module: str, file: str, method: str) -> Source:
+def _ob(url_tail: str, module: str, file: str, method: str, **kw) -> Source:
     name, version = OB_PKG.rsplit("@", 1)
-    return _npm(name, version, f"js/contexts/{module}", OB_BASE + url_tail, file, method)
+    return _npm(name, version, f"js/contexts/{module}", OB_BASE + url_tail, file, method, **kw)
 
 
 SOURCES: tuple[Source, ...] = (
@@ -93,9 +101,9 @@ SOURCES: tuple[Source, ...] = (
     _npm("ed25519-signature-2018-context", "1.1.0", "contexts/ed25519-signature-2018-v1.jsonld",
          "https://w3id.org/security/suites/ed25519-2018/v1", "ed25519-signature-2018-v1.jsonld"),
     _npm("security-context", "4.0.0", "contexts/security-v1.jsonld",
-         "https://w3id.org/security/v1", "security-v1.jsonld"),
+         "https://w3id.org/security/v1", "security-v1.jsonld", note=PYLD_WHITESPACE),
     _npm("security-context", "4.0.0", "contexts/security-v2.jsonld",
-         "https://w3id.org/security/v2", "security-v2.jsonld"),
+         "https://w3id.org/security/v2", "security-v2.jsonld", note=PYLD_WHITESPACE),
     Source("https://w3id.org/security/suites/jws-2020/v1", "jws-2020-v1.jsonld", "pypi", "PyLD@3.3.0",
            "pyld/documentloader/frozen/bundled/security-jws-2020-v1.jsonld", "file"),
     _npm("did-context", "3.1.1", "contexts/did-v1.jsonld", "https://www.w3.org/ns/did/v1", "did-v1.jsonld"),
@@ -108,6 +116,11 @@ SOURCES: tuple[Source, ...] = (
     _npm("@digitalcredentials/dcc-context", "1.0.0", "js/context.js",
          "https://w3id.org/dcc/v1", "dcc-v1.jsonld", "node-json"),
     _ob("context.json", "context-3.0.js", "ob-v3p0-context.json", "node-json"),
+    # what the same URL served until November 2022 (the package's CONTEXT_URL_V3_BETA);
+    # tried only when a signature fails under the document above (wallet.verify.jsonld)
+    _ob("context.json", "context-3.0-beta.js", "ob-v3p0-context-3.0-beta.json", "node-json",
+        variant="superseded", label="the Open Badges 3.0 beta document this address served until November 2022",
+        note="served at the 3.0 URL by 1EdTech until 7 November 2022; credentials signed then verify only with it"),
     _ob("context-3.0.1.json", "context-3.0.1.js", "ob-v3p0-context-3.0.1.json", "node-json"),
     _ob("context-3.0.2.json", "context-3.0.2.js", "ob-v3p0-context-3.0.2.json", "node-json"),
     _ob("context-3.0.3.json", "context-3.0.3.js", "ob-v3p0-context-3.0.3.json", "json-literal"),
@@ -196,6 +209,8 @@ def _entry(src: Source, data: bytes) -> dict:
         "method": src.method,
         "variant": src.variant,
     }
+    if src.label:
+        entry["label"] = src.label
     if src.note:
         entry["note"] = src.note
     return entry

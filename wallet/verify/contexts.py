@@ -5,10 +5,13 @@ credential pull in a context of its issuer's choosing at check time. Every conte
 wallet accepts is a file in ``resources/contexts`` listed in its ``manifest.json`` with
 its SHA-256 and where the copy came from (``tools/refresh_contexts.py`` writes both).
 
-Some URLs have more than one published document (1EdTech edited its OB 3.0.3 copy after
-publication). The manifest lists each one as a *variant*; :func:`load` returns the first
-(the published one), :func:`variants` all of them in manifest order, so the JSON-LD
-layer can decide (see ``wallet.verify.jsonld``).
+Some URLs have more than one published document: 1EdTech edited its OB 3.0.3 copy after
+publication, and the OB 3.0 URL served a beta document until November 2022. The
+manifest lists each one as a *variant* (``published``, ``edited``, ``superseded``);
+:func:`load` returns the published one, :func:`variants` all of them in manifest order,
+:func:`fallback_indices` the edited ones (tried when safe mode refuses a term) and
+:func:`superseded` the earlier ones (tried only when a signature fails), so the JSON-LD
+and proof layers can decide (see ``wallet.verify.jsonld``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ class BundledContext:
     file: str
     sha256: str
     source: str
-    variant: str
+    variant: str  # "published", "edited" (after publication) or "superseded" (served earlier)
+    label: str = ""  # how a report names a superseded variant
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def entries() -> tuple[BundledContext, ...]:
     """Every manifest entry, in manifest order (read once: the bundle is read-only)."""
     raw = json.loads(resources.path("contexts", MANIFEST).read_text(encoding="utf-8"))
     return tuple(
-        BundledContext(e["url"], e["file"], e["sha256"], e["source"], e.get("variant", "published"))
+        BundledContext(e["url"], e["file"], e["sha256"], e["source"], e.get("variant", "published"), e.get("label", ""))
         for e in raw["contexts"]
     )
 
@@ -114,9 +118,18 @@ def load(url: str) -> dict:
     return variants(url)[0]
 
 
-def variant_count(url: str) -> int:
-    """How many bundled documents there are for ``url`` (0 when unknown)."""
-    return len(_by_url().get(url, ()))
+SUPERSEDED = "superseded"
+
+
+def fallback_indices(url: str) -> tuple[int, ...]:
+    """Indices (into :func:`variants`) of the edited copies of ``url``: what safe mode
+    may try when the published document leaves a term undefined."""
+    return tuple(i for i, e in enumerate(_by_url().get(url, ())) if i and e.variant != SUPERSEDED)
+
+
+def superseded(url: str) -> tuple[tuple[int, BundledContext], ...]:
+    """(index, entry) of each document ``url`` served before its published one."""
+    return tuple((i, e) for i, e in enumerate(_by_url().get(url, ())) if e.variant == SUPERSEDED)
 
 
 def check_manifest() -> list[ManifestProblem]:

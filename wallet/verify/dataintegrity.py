@@ -197,21 +197,49 @@ def _verify_one(proof, all_proofs, base, env, purpose, challenge, domain, memo, 
         unsecured = _unsecured_for(proof, all_proofs, base)
         hash_name = suite.hash_name(key.key_type)
         config = proof_config(proof, unsecured, suite)
-        data = _hash_or_fail(unsecured, config, suite, hash_name, memo if unsecured is base else None)
-        _check_signature(proof, suite, key, data, hash_name)
+        earlier = _verify_data(proof, suite, key, unsecured, config, hash_name, memo if unsecured is base else None)
     except ProofFailure as exc:
         return ProofResult(label, exc.outcome, exc.message, exc.detail, exc.code, vm_id, key)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a proof shaped like nothing we know
         log.info("malformed proof: %r", exc)
         return ProofResult(label, Outcome.FAILED, "A signature on this credential is malformed.", repr(exc), "malformed-proof", vm_id, key)
-    warnings = ()
+    warnings: list[tuple[str, str, str]] = []
     if suite.legacy_of:
-        warnings = ((
+        warnings.append((
             f"The signature uses an early name for its method ({suite.name}); it was checked as {suite.legacy_of}.",
             f"pre-standard cryptosuite name {suite.name}",
             "legacy-cryptosuite",
-        ),)
-    return ProofResult(label, Outcome.PASSED, "The signature is valid.", f"{label} by {key.id}", "", vm_id, key, warnings)
+        ))
+    if earlier is not None:
+        url, version = earlier
+        warnings.append((
+            f"The signature is valid with {version} ({url}), not with the document it serves now.",
+            f"context {url} read as its superseded variant: {version}",
+            "superseded-context",
+        ))
+    return ProofResult(label, Outcome.PASSED, "The signature is valid.", f"{label} by {key.id}", "", vm_id, key,
+                       tuple(warnings))
+
+
+def _verify_data(proof, suite: Suite, key: ResolvedKey, unsecured, config, hash_name: str, memo) -> tuple[str, str] | None:
+    """Check the signature over the canonical data: None when it holds with the contexts
+    as published now; (url, which version) when it holds only with a document a context
+    URL served before (the OB 3.0 beta), tried only after the published one failed and
+    only for URLs that have such a document, so everything else stays "tampered"."""
+    try:
+        _check_signature(proof, suite, key, _hash_or_fail(unsecured, config, suite, hash_name, memo), hash_name)
+        return None
+    except ProofFailure as failure:
+        if suite.canonical != "rdfc" or failure.code not in ("tampered", "undefined-term"):
+            raise
+        for url, version, choice in canon.superseded_choices(unsecured):
+            try:
+                data = _joined(canon.rdfc(config, hash_name, choice), canon.rdfc(unsecured, hash_name, choice), hash_name)
+                _check_signature(proof, suite, key, data, hash_name)
+            except (ProofFailure, canon.JsonLdError):
+                continue
+            return url, version
+        raise failure
 
 
 def _check_options(proof, env, purpose, challenge, domain, check_expiry=True) -> None:

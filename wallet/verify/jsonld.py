@@ -12,7 +12,10 @@ processing keeps. Three rules make that safe for a wallet that verifies offline:
    where it is, because dropped data is data the signature does not cover.
 3. Where the bundle holds several published documents for one URL (1EdTech's OB 3.0.3
    copy, edited after publication, adds ``endorsementJwt`` and ``jti``), the published
-   document is tried first and the edited one only when safe mode refuses a term. The
+   document is tried first and the edited one only when safe mode refuses a term.
+   A document the URL served *before* (the OB 3.0 beta, until November 2022) maps terms
+   to other IRIs, so it is never a fallback here; the proof layer tries it only when a
+   signature fails under the published document (:func:`superseded_choices`). The
    edit only *adds* terms, so it cannot change how a term the published copy defines
    expands; and since the published copy is always preferred when it succeeds, a term
    caught by an ``@vocab`` elsewhere keeps that meaning. Tests check on the corpus that
@@ -205,12 +208,22 @@ def _memo(choice: tuple[tuple[str, int], ...]) -> ContextMemo:
 
 
 def _variant_choices(urls: set[str]) -> Iterator[tuple[tuple[str, int], ...]]:
-    """The published choice first, then each further variant of multi-variant URLs."""
+    """The published choice first, then each edited copy of the URLs that have one
+    (superseded documents are not tried here: see :func:`superseded_choices`)."""
     yield ()
-    multi = sorted(url for url in urls if contexts.variant_count(url) > 1)
-    depth = max((contexts.variant_count(url) for url in multi), default=1)
-    for index in range(1, depth):
-        yield tuple((url, index) for url in multi if contexts.variant_count(url) > index)
+    edited = {url: found for url in sorted(urls) if (found := contexts.fallback_indices(url))}
+    depth = max((len(found) for found in edited.values()), default=0)
+    for step in range(depth):
+        yield tuple((url, found[step]) for url, found in edited.items() if len(found) > step)
+
+
+def superseded_choices(doc: dict) -> list[tuple[str, str, dict[str, int]]]:
+    """(url, label, choice) for each document that a context URL named in ``doc`` served
+    before its published one: for a proof layer whose signature failed under the
+    published document, to try with :func:`canonize_with_variants`."""
+    _require_object(doc)
+    return [(url, entry.label or f"an earlier document of {url}", {url: index})
+            for url in sorted(_context_urls(doc)) for index, entry in contexts.superseded(url)]
 
 
 def _context_urls(value: Any) -> set[str]:

@@ -41,7 +41,7 @@ REQUIRED = {
 
 # The manifest's own hash: changing any bundled file or its recorded source must be a
 # deliberate act that updates this pin (run tools/refresh_contexts.py, review, re-pin).
-MANIFEST_SHA256 = "6a46ea9e145bfa3c0d6dc50da7e8cd6d9dbb783c04ae84654d56797379058c1c"
+MANIFEST_SHA256 = "be65dd1af035f3345112e71ce19221fd7b64457b517e3c6ef009216f323ca64a"
 
 
 def _manifest() -> dict:
@@ -188,3 +188,27 @@ def test_a_damaged_copy_is_never_used(tmp_path: Path, monkeypatch: pytest.Monkey
                                     "https://www.w3.org/ns/did/v1")
     assert "did-v1.jsonld" in caught.value.detail
     assert contexts.load("https://www.w3.org/ns/credentials/v2")  # the others still load
+
+
+def test_same_documents_as_pyld_ships() -> None:
+    """Where PyLD bundles a context too, ours is the same document: the same bytes, or
+    (security v1/v2) the same JSON with the bytes of the package the manifest names,
+    pinned by their hash."""
+    from pyld.documentloader.frozen import BUNDLED_CONTEXTS
+
+    notes = {(e["url"], e["file"]): e.get("note", "") for e in _manifest()["contexts"]}
+    published = {e.url: e for e in contexts.entries() if e.variant == "published"}
+    same_bytes, same_json = [], []
+    for url, path in BUNDLED_CONTEXTS.items():
+        entry = published.get(url)
+        if entry is None:  # activitystreams: not a credential context
+            continue
+        ours, theirs = resources.path("contexts", entry.file).read_bytes(), path.read_bytes()
+        if ours == theirs:
+            same_bytes.append(url)
+            continue
+        assert json.loads(ours) == json.loads(theirs), url
+        assert "PyLD" in notes[(url, entry.file)] and entry.source.startswith("npm:"), url
+        assert hashlib.sha256(ours).hexdigest() == entry.sha256, url
+        same_json.append(url)
+    assert len(same_bytes) >= 5 and sorted(same_json) == ["https://w3id.org/security/v1", "https://w3id.org/security/v2"]
