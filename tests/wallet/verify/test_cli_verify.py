@@ -144,7 +144,7 @@ def test_warnings_alone_keep_exit_zero_but_a_self_asserted_key_never_does(tmp_pa
 
     key = ed_key(3)
     did = did_key_from_public_key(key)
-    # an old cryptosuite-free warning: a context the wallet does not know, on a JWT
+    # a warning only: a context the wallet does not know, on a JWT
     vc = ob3_credential(did)
     vc["@context"] = vc["@context"] + ["https://example.org/unknown-context.json"]
     warned = _token({"alg": "EdDSA", "kid": verification_method_for(key)}, {"vc": vc, "iss": did}, _signer(key, "EdDSA"))

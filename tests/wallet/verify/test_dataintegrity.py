@@ -292,3 +292,18 @@ def test_did_web_issuer_signed_with_a_did_key_needs_its_document() -> None:
     assert report.status is Status.OFFLINE
     listing = {"id": "did:web:example.edu", "assertionMethod": [verification_method_for(key)]}
     assert verify_credential(signed, env(documents={"did:web:example.edu": listing})).status is Status.VERIFIED
+
+
+def test_a_status_never_checked_here_is_said_not_left_out() -> None:
+    """A credential that can be revoked, checked where no status service answers (a
+    file checked on its own): the report says so, as a warning, never silence."""
+    doc = signed_ob3(credentialStatus={
+        "id": "https://example.edu/status/1#5", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+        "statusListIndex": "5", "statusListCredential": "https://example.edu/status/1",
+    })
+    report = verify_credential(doc, env())
+    line = report.check(CheckName.STATUS)
+    assert line is not None and line.outcome is Outcome.WARNING and line.code == "status-not-checked"
+    assert line.message == "Status never checked on this computer."
+    assert report.status is Status.WARNINGS
+    assert verify_credential(signed_ob3(), env()).check(CheckName.STATUS) is None  # nothing to check, no line
