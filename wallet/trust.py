@@ -30,6 +30,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, NetworkError, WalletError
+from wallet.verify.dids import listed_for
 from wallet.verify.environment import CachedDocument
 from wallet.verify.report import Check, CheckName, Outcome
 
@@ -71,21 +72,9 @@ def document_key(url: str) -> str:
     return url.partition("#")[0]
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def assertion_methods(document: dict[str, Any]) -> set[str]:
     """The ids of the keys a DID document lists for assertionMethod (absolute)."""
-    base = str(document.get("id", ""))
-    found = set()
-    for entry in _as_list(document.get("assertionMethod")):
-        ref = entry.get("id") if isinstance(entry, dict) else entry
-        if isinstance(ref, str):
-            found.add(base + ref if ref.startswith("#") else ref)
-    return found
+    return set(listed_for(document, "assertionMethod"))
 
 
 def check_document(url: str, document: Any, *, key_id: str = "") -> dict[str, Any]:
