@@ -28,7 +28,6 @@ from wallet.verify.report import Check, CheckName, Outcome, Report, Status, over
 
 log = logging.getLogger(__name__)
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF")
 _CLOCK_SKEW = timedelta(minutes=5)
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
@@ -164,11 +163,11 @@ def load(inputs: Sequence[Path | str]) -> Received:
     for item in inputs:
         path = Path(item)
         try:
-            with path.open("rb") as f:
-                head = f.read(16)
+            with path.open("rb"):
+                pass
         except OSError as exc:
             raise BundleError(f"{path.name} cannot be opened: {exc.strerror or exc}.", str(exc)) from exc
-        (images if head.startswith(_IMAGE_MAGIC) else files).append(path)
+        (images if qr.is_picture(path) else files).append(path)
     if not images:
         if len(files) > 1:
             raise BundleError("Check one bundle file at a time.", f"{len(files)} files")
@@ -372,7 +371,8 @@ def _match_line(what: str, signed: Any, expected: str | None) -> Check:
     if expected is None:
         if not signed_values:
             return Check(name, Outcome.PASSED, words["none"], f"no {what}")
-        return Check(name, Outcome.PASSED, words["unchecked"].format(shown), f"{what} {shown}")
+        return Check(name, Outcome.WARNING, words["unchecked"].format(shown), f"{what} {shown}, not compared",
+                     f"{what}-not-checked")
     if expected in signed_values:
         return Check(name, Outcome.PASSED, words["match"], f"{what} {shown}")
     if not signed_values:
@@ -383,14 +383,14 @@ def _match_line(what: str, signed: Any, expected: str | None) -> Check:
 _WORDS = {
     "challenge": {
         "none": "Not made for a particular request.",
-        "unchecked": "Made for the request {!r}; no request was given to compare it with.",
+        "unchecked": "Made for the request “{}”; not compared with yours, because no challenge was given.",
         "match": "Made for your request (the challenge matches).",
         "missing": "The bundle was not made for your request: it carries no challenge.",
         "wrong": "The bundle was made for a different request: the challenge does not match.",
     },
     "domain": {
         "none": "Not made for a particular receiver.",
-        "unchecked": "Made for {}; no receiver was given to compare it with.",
+        "unchecked": "Made for {}; not compared with yours, because no domain was given.",
         "match": "Made for you (the domain matches).",
         "missing": "The bundle was not made for you: it names no receiver (domain).",
         "wrong": "The bundle was made for a different receiver: the domain does not match.",

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ui.ops import run_op
 from ui.share import camera
 from ui.share.qr_view import QrWidget
+from ui.share.share_page import PICTURES
 from ui.widgets.error_box import DetailsDisclosure, describe_error, show_error
 from ui.widgets.status_badge import StatusBadge, look_for_outcome, look_for_status
 from wallet import bundle, bundle_check, qr
@@ -205,7 +206,7 @@ class CheckBundlePage(QWidget):
 
     def open_images(self) -> None:
         paths = self.ask_open_paths("Open pictures of QR codes (and the bundle file, if the code names one)",
-                                    "Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)")
+                                    PICTURES)
         if paths:
             self.check_paths(paths)
 

@@ -50,6 +50,7 @@ from wallet.verify.dates import human, parse_date
 log = logging.getLogger(__name__)
 
 WAY_FILE, WAY_QR, WAY_SHEET = "file", "qr", "sheet"
+PICTURES = "Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;All files (*)"
 SavePath = Callable[[str, str, str], str | None]  # (caption, suggested name, filter) -> path
 
 
@@ -367,7 +368,7 @@ class SharePage(QWidget):
         self._take_request()
 
     def _request_from_picture(self) -> None:
-        paths = self.ask_open_paths("Open a picture of the request", "Pictures (*.png *.jpg *.jpeg *.gif *.bmp)")
+        paths = self.ask_open_paths("Open a picture of the request", PICTURES)
         if not paths:
             return
 
