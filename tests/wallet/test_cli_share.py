@@ -42,6 +42,11 @@ def test_share_writes_file_codes_and_sheet_then_check_passes(cli, held, tmp_path
     assert vp["proof"]["challenge"] == "ch-42" and vp["proof"]["domain"] == DOMAIN
     pictures = sorted(codes.glob("*.png"))
     assert len(pictures) >= 2 and pdf.read_bytes().startswith(b"%PDF")
+    from tests.wallet.test_sheet import text_of
+
+    summary = text_of(pdf.read_bytes())[0]  # signed by a fresh identity, not the credentials' subject:
+    assert f"Shared by did:key:{vp['holder'][8:16]}…" in summary  # the signer by its DID,
+    assert summary.count("Issued to: Chiara Costa") == 3  # the name per credential
 
     code, out, err = cli("check-bundle", *reversed(pictures), "--challenge", "ch-42", "--domain", DOMAIN)
     assert code == 0, out + err
