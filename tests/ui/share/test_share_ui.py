@@ -146,6 +146,23 @@ def test_warnings_appear_before_sharing_a_failing_credential(qtbot, wallet, inte
     assert page.sign_button.isEnabled()  # the learner may still share it
 
 
+def test_choosing_a_jwt_credential_says_some_receivers_cannot_read_it(qtbot, wallet, interop) -> None:
+    from tests.wallet.verify.test_vc_jwt import vc11
+    from tests.wallet.verify.verify_helpers import ed_key
+
+    wallet.store.add(parse(vc11(ed_key(5)).encode())[0])
+    page = SharePage(wallet)
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, lambda: page.model.rowCount() == 1)
+    assert not page.warnings.isVisible()
+    tick(page, 0)
+    settle(qtbot, lambda: page.warnings.isVisible())
+    assert ("“Data Literacy Foundations” is a JWT credential. Some receivers' apps cannot read JWT credentials "
+            "inside a bundle yet; Learner Wallet can.") in page.warnings.text()
+    assert page.sign_button.isEnabled()
+
+
 def test_back_to_choosing(qtbot, page) -> None:
     tick(page, 0)
     with qtbot.waitSignal(page.signed, timeout=20_000):
