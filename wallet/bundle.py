@@ -253,6 +253,21 @@ def new_challenge() -> str:
     return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
 
 
+def holder_name(holder: str, creds: Sequence[Credential]) -> str:
+    """The name the credentials give their subject, only when every one of them was issued
+    to the identity that signed the bundle (their subject id is the holder's DID) and they
+    agree on it; endorsements, whose subject is what they endorse, are left out.
+
+    Otherwise a bundle's signer is named by its DID and each credential says to whom it
+    was issued: a name the signature does not bind must not read as the signer's.
+    """
+    people = [c for c in creds if c.format is not Format.ENDORSEMENT]
+    if not holder or not people or any(c.summary.subject_id != holder for c in people):
+        return ""
+    names = {c.summary.subject_name for c in people}
+    return names.pop() if len(names) == 1 else ""
+
+
 # ---------------------------------------------------------------- files
 
 def bundle_bytes(presentation: dict[str, Any]) -> bytes:

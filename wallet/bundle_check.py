@@ -94,6 +94,22 @@ class BundleReport:
         return overall_status([line.check for line in self.lines] + [c for r in self.credentials for c in r.checks])
 
     @property
+    def holder_name(self) -> str:
+        """The name the credentials give the one who shared them, only when every one of them
+        was issued to the holder's DID (see :func:`wallet.bundle.holder_name`)."""
+        from wallet.bundle import holder_name
+
+        records = [r.credential for r in self.credentials]
+        return holder_name(self.holder, records) if all(records) else ""
+
+    @property
+    def shared_by(self) -> str:
+        """Who shared the bundle, in words: ``Chiara Costa (did:key:…)``, or the DID alone."""
+        if not self.holder:
+            return "(not named)"
+        return f"{self.holder_name} ({self.holder})" if self.holder_name else self.holder
+
+    @property
     def ok(self) -> bool:
         """Everything holds (warnings allowed): the CLI's exit status 0."""
         return self.status in (Status.VERIFIED, Status.WARNINGS)
@@ -122,6 +138,7 @@ class BundleReport:
             "status": self.status.value,
             "summary": self.summary,
             "holder": self.holder,
+            "holderName": self.holder_name or None,
             "source": self.source,
             "created": _iso(self.created),
             "expires": _iso(self.expires),
@@ -371,7 +388,8 @@ def _match_line(what: str, signed: Any, expected: str | None) -> Check:
     if expected is None:
         if not signed_values:
             return Check(name, Outcome.PASSED, words["none"], f"no {what}")
-        return Check(name, Outcome.WARNING, words["unchecked"].format(shown), f"{what} {shown}, not compared",
+        brief = shown if len(shown) <= 40 else shown[:12] + "…"  # a long random challenge: its start is enough
+        return Check(name, Outcome.WARNING, words["unchecked"].format(brief), f"{what} {shown}, not compared",
                      f"{what}-not-checked")
     if expected in signed_values:
         return Check(name, Outcome.PASSED, words["match"], f"{what} {shown}")
@@ -383,14 +401,14 @@ def _match_line(what: str, signed: Any, expected: str | None) -> Check:
 _WORDS = {
     "challenge": {
         "none": "Not made for a particular request.",
-        "unchecked": "Made for the request “{}”; not compared with yours, because no challenge was given.",
+        "unchecked": "Made for the request “{}”; not compared with yours: no challenge was given.",
         "match": "Made for your request (the challenge matches).",
         "missing": "The bundle was not made for your request: it carries no challenge.",
         "wrong": "The bundle was made for a different request: the challenge does not match.",
     },
     "domain": {
         "none": "Not made for a particular receiver.",
-        "unchecked": "Made for {}; not compared with yours, because no domain was given.",
+        "unchecked": "Made for {}; not compared with yours: no domain was given.",
         "match": "Made for you (the domain matches).",
         "missing": "The bundle was not made for you: it names no receiver (domain).",
         "wrong": "The bundle was made for a different receiver: the domain does not match.",
@@ -458,11 +476,14 @@ def _subject_check(record: Credential | None, holder: str) -> Check | None:
     ids = [s.get("id") for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)]
     if not ids:
         return None
+    name = record.summary.subject_name
     if holder in ids:
-        return Check(CheckName.PRESENTATION, Outcome.PASSED, "Issued to the person who shared it.",
+        return Check(CheckName.PRESENTATION, Outcome.PASSED,
+                     f"Issued to {name}, the person who shared it." if name else "Issued to the person who shared it.",
                      f"credentialSubject.id {holder}", "subject-is-holder")
     return Check(CheckName.PRESENTATION, Outcome.WARNING,
-                 "Issued to another identifier than the one that signed the bundle.",
+                 f"Issued to {name}, under another identifier than the one that signed the bundle." if name
+                 else "Issued to another identifier than the one that signed the bundle.",
                  f"credentialSubject.id {', '.join(ids)}; holder {holder}", "subject-not-holder")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from wallet.bundle import holder_name
 from wallet.credential import Credential
 from wallet.qr import Payload, matrix, png_bytes
 
@@ -98,19 +99,6 @@ def sheet_for(wallet: Any, presentation: dict[str, Any], creds: Sequence[Credent
         holder_name=holder_name(holder, creds), challenge=proof.get("challenge", ""),
         domain=proof.get("domain", ""), file_name=file_name)
     return render_sheet([SheetItem.of(c, *status_of(wallet, c)) for c in creds], payload, header)
-
-
-def holder_name(holder: str, creds: Sequence[Credential]) -> str:
-    """The name the credentials give their subject, only when every one of them was issued
-    to the identity that signs (their subject id is the holder's DID) and they agree on it.
-
-    Otherwise the sheet names the signer by its DID and each credential says to whom it
-    was issued: a name the signature does not bind must not read as the signer's.
-    """
-    if not holder or not creds or any(c.summary.subject_id != holder for c in creds):
-        return ""
-    names = {c.summary.subject_name for c in creds}
-    return names.pop() if len(names) == 1 else ""
 
 
 def short_did(did: str) -> str:

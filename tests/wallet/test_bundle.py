@@ -324,6 +324,18 @@ def test_credential_issued_to_someone_else_is_flagged(wallet, stack_ids) -> None
     report = bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN)
     assert report.status is Status.WARNINGS and report.ok
     assert "subject-not-holder" in report.codes
+    assert report.credentials[0].summary == ("Issued to Chiara Costa, under another identifier than the one "
+                                             "that signed the bundle.")
+    assert report.holder_name == "" and report.shared_by == vp["holder"]  # the name is not the signer's
+
+
+def test_the_holder_is_named_when_every_credential_was_issued_to_them(three) -> None:
+    report = bundle_check.check(three, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.holder_name == "Chiara Costa"
+    assert report.shared_by == f"Chiara Costa ({three['holder']})"
+    assert report.to_json()["holderName"] == "Chiara Costa"
+    said = {c.message for r in report.credentials for c in r.checks if c.code == "subject-is-holder"}
+    assert said == {"Issued to Chiara Costa, the person who shared it."}
 
 
 def test_not_json_file_is_named(tmp_path) -> None:

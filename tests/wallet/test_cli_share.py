@@ -231,9 +231,10 @@ def test_checking_without_the_request_says_what_was_not_compared(cli, held, tmp_
     cli("share", held[0], "--challenge", "abc", "--domain", DOMAIN, "--out", out_file)
     code, out, _ = cli("check-bundle", out_file)
     assert code == 0  # by design: the bundle itself holds
-    assert "[warn] Request: Made for the request “abc”; not compared with yours, because no challenge was given." in out
-    assert f"[warn] Receiver: Made for {DOMAIN}; not compared with yours, because no domain was given." in out
-    assert "did not confirm the bundle was made for you: give your request with --challenge C --domain D" in out
+    assert "[warn] Request: Made for the request “abc”; not compared with yours: no challenge was given." in out
+    assert f"[warn] Receiver: Made for {DOMAIN}; not compared with yours: no domain was given." in out
+    assert (f"did not confirm the bundle was made for you (it carries challenge abc and domain {DOMAIN}): "
+            "give your request with --challenge C --domain D.") in out
     code, out, _ = cli("check-bundle", out_file, "--challenge", "abc", "--domain", DOMAIN)
     assert code == 0 and "not compared" not in out and "did not confirm" not in out
 

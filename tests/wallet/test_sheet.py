@@ -15,7 +15,8 @@ import pytest
 
 from wallet import qr
 from wallet.credential import Credential, CredentialId, Envelope, Format, Summary
-from wallet.sheet import SheetHeader, SheetItem, holder_name, render_sheet
+from wallet.bundle import holder_name
+from wallet.sheet import SheetHeader, SheetItem, render_sheet
 
 WHEN = datetime(2026, 6, 1, tzinfo=timezone.utc)
 HOLDER = "did:key:z6MkfrQzp1wA1yDmuzW4sgTdUyKo2MxntxokoPzYAn2EmqYA"
@@ -124,8 +125,8 @@ def test_a_sheet_names_the_signer_by_its_did_when_the_credentials_do_not(interop
     assert f"Holder: {HOLDER}" in first
 
 
-def _held(subject_id: str, name: str) -> Credential:
-    return Credential(id=CredentialId("0" * 64), raw=b"{}", envelope=Envelope.JSON, format=Format.OB3, signed="{}",
+def _held(subject_id: str, name: str, fmt: Format = Format.OB3) -> Credential:
+    return Credential(id=CredentialId("0" * 64), raw=b"{}", envelope=Envelope.JSON, format=fmt, signed="{}",
                       summary=Summary(title="A badge", subject_id=subject_id, subject_name=name))
 
 
@@ -136,6 +137,9 @@ def test_a_name_is_the_holders_only_when_every_credential_was_issued_to_the_hold
     assert holder_name(HOLDER, [_held(HOLDER, "Chiara Costa"), _held(other, "Chiara Costa")]) == ""
     assert holder_name(HOLDER, [_held(HOLDER, "Chiara Costa"), _held(HOLDER, "C. Costa")]) == ""  # they disagree
     assert holder_name(HOLDER, [_held("", "Chiara Costa")]) == ""  # no subject id at all
+    endorsement = _held("https://college.example/achievements/1", "", Format.ENDORSEMENT)
+    assert holder_name(HOLDER, [_held(HOLDER, "Chiara Costa"), endorsement]) == "Chiara Costa"
+    assert holder_name(HOLDER, [endorsement]) == ""
     assert holder_name("", [_held("", "Chiara Costa")]) == ""
 
 

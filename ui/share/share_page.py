@@ -307,6 +307,9 @@ class SharePage(QWidget):
     # ------------------------------------------------------------------ choosing
 
     def _selection_changed(self) -> None:
+        if self.steps.currentIndex() == 1 and self.model.chosen() != self.flow.selected:
+            self._back()  # the codes on screen are of the bundle signed before: never show them for another choice
+            self.status_message.emit("The choice changed; sign again to share it.")
         self.flow.set_selected(self.model.chosen())
         n = len(self.flow.selected)
         self.chosen_label.setText("Nothing chosen yet." if n == 0 else
@@ -408,7 +411,8 @@ class SharePage(QWidget):
         proof = shared.presentation.get("proof", {})
         expires = parse_date(proof.get("expires")) if proof.get("expires") else None
         until = f", valid until {human(expires)}" if expires else ", with no expiry date"
-        self.result_label.setText(f"Signed a bundle of {n} credential{'s' if n != 1 else ''}{until}.")
+        receiver = f" for {proof['domain']}" if proof.get("domain") else ""
+        self.result_label.setText(f"Signed a bundle of {n} credential{'s' if n != 1 else ''}{receiver}{until}.")
         self.codes.set_codes(shared.matrices)
         self.file_note.setVisible(shared.payload.kind == "hash")
         if shared.payload.kind == "hash":

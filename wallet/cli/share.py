@@ -201,7 +201,7 @@ _MARK = {"passed": "ok  ", "warning": "warn", "failed": "FAIL", "could-not-check
 
 def print_report(report: bundle_check.BundleReport, ctx: Any) -> None:
     ctx.print(f"{report.status.label}: {report.summary}")
-    ctx.print(f"  Shared by  {report.holder or '(not named)'}")
+    ctx.print(f"  Shared by  {report.shared_by}")
     ctx.print(f"  Read from  {report.source}")
     for line in report.lines:
         ctx.print(f"  [{_MARK[line.check.outcome.value]}] {line.label}: {line.check.message}")
@@ -209,7 +209,9 @@ def print_report(report: bundle_check.BundleReport, ctx: Any) -> None:
         ctx.print(f"  {r.index}. {r.title}" + (f" — {r.issuer}" if r.issuer else ""))
         ctx.print(f"     {r.status.label}: {r.summary}")
     if report.codes & {"challenge-not-checked", "domain-not-checked"}:
-        ctx.print("  This check did not confirm the bundle was made for you: "
+        bound = " and ".join(f"{what} {value}" for what, value in (("challenge", report.challenge),
+                                                                    ("domain", report.domain)) if value)
+        ctx.print(f"  This check did not confirm the bundle was made for you (it carries {bound}): "
                   "give your request with --challenge C --domain D.")
 
 
