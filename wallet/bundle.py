@@ -11,13 +11,14 @@ refuses the bundle. Checking a received bundle lives in :mod:`wallet.bundle_chec
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import re
 import secrets
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -116,33 +117,40 @@ def _warnings_for(cred: Credential, report: dict[str, Any] | None, now: datetime
     title = cred.title or "Untitled credential"
     out: list[PreflightWarning] = []
     until = cred.summary.valid_until
-    if until is not None and until < now:
+    expired = until is not None and until < now
+    if expired:
         out.append(PreflightWarning(cred.id, title, "expired",
                                     f"“{title}” expired on {human(until)}; the receiver will see that."))
     if cred.format is Format.OB2:
         out.append(PreflightWarning(cred.id, title, "not-a-vc",
                                     f"“{title}” is an Open Badge 2.0 badge, not a verifiable credential; "
                                     "some receivers' apps cannot check it."))
+    if cred.envelope is Envelope.JWT:
+        out.append(PreflightWarning(cred.id, title, "jwt-in-bundle",
+                                    f"“{title}” is a JWT credential. Some receivers' apps cannot read JWT "
+                                    "credentials inside a bundle yet; Learner Wallet can."))
     status = str((report or {}).get("status", ""))
     if report is None:
         out.append(PreflightWarning(cred.id, title, "not-checked",
                                     f"“{title}” has not been checked yet."))
     elif status == "not-verified":
-        reason = _report_reason(report)
-        out.append(PreflightWarning(cred.id, title, "not-verified",
-                                    f"“{title}” did not pass verification{': ' + reason if reason else ''}. "
-                                    "The receiver will see that too."))
+        reasons = _failed_reasons(report, besides_dates=expired)
+        if reasons or not expired:  # an expired credential's failed date check is said once, above
+            reason = reasons[0] if reasons else ""
+            out.append(PreflightWarning(cred.id, title, "not-verified",
+                                        f"“{title}” did not pass verification{': ' + reason if reason else ''}. "
+                                        "The receiver will see that too."))
     elif status == "cannot-check-offline":
         out.append(PreflightWarning(cred.id, title, "cannot-check-offline",
                                     f"“{title}” could not be fully checked offline."))
     return out
 
 
-def _report_reason(report: dict[str, Any]) -> str:
-    for check in report.get("checks") or ():
-        if isinstance(check, dict) and check.get("outcome") == "failed":
-            return str(check.get("message", "")).rstrip(".")
-    return ""
+def _failed_reasons(report: dict[str, Any], *, besides_dates: bool = False) -> list[str]:
+    """The messages of a saved report's failed checks (without the date checks, if asked)."""
+    return [str(check.get("message", "")).rstrip(".") for check in report.get("checks") or ()
+            if isinstance(check, dict) and check.get("outcome") == "failed"
+            and not (besides_dates and check.get("name") == "dates")]
 
 
 # ---------------------------------------------------------------- making a bundle
@@ -165,7 +173,7 @@ def create_bundle(
     *,
     challenge: str | None = None,
     domain: str | None = None,
-    expires_in_days: float | None = DEFAULT_EXPIRY_DAYS,
+    expires_in_days: int | None = DEFAULT_EXPIRY_DAYS,
     clock: Clock | None = None,
     identities: Identities | None = None,
 ) -> dict[str, Any]:
@@ -183,9 +191,7 @@ def create_bundle(
     challenge, domain = _clean_request(challenge, domain)
     expires = None
     if expires_in_days is not None:
-        if not 0 < expires_in_days <= MAX_EXPIRY_DAYS:
-            raise BundleError(f"A bundle can stay valid from 1 to {MAX_EXPIRY_DAYS} days.", str(expires_in_days))
-        expires = now + timedelta(days=expires_in_days)
+        expires = now + timedelta(days=_whole_days(expires_in_days))
     presentation = {
         "@context": [VC2_CONTEXT],
         "id": f"urn:uuid:{uuid.uuid4()}",
@@ -202,6 +208,28 @@ def create_bundle(
                           "that cannot be signed over.", str(exc)) from exc
     log.info("signed a bundle of %d credentials as %s", len(creds), holder.did)
     return signed
+
+
+EXPIRY_SENTENCE = f"A bundle stays valid for a whole number of days, from 1 to {MAX_EXPIRY_DAYS}."
+
+
+def _whole_days(days: Any) -> int:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXPIRY_DAYS:
+        raise BundleError(EXPIRY_SENTENCE, f"expires in {days!r} days")
+    return days
+
+
+def expiry_days(text: str) -> int | None:
+    """The days a bundle stays valid, as typed (``--expires``): 0 means no expiry date."""
+    try:
+        days = int(text.strip())
+    except ValueError:
+        days = -1
+    if days == 0:
+        return None
+    if not 1 <= days <= MAX_EXPIRY_DAYS:
+        raise BundleError(f"{EXPIRY_SENTENCE[:-1]}, or 0 for no expiry date.", f"--expires {text!r}")
+    return days
 
 
 def _pick_identity(ids: Identities, identity: Identity | str | None) -> Identity:
@@ -225,6 +253,21 @@ def new_challenge() -> str:
     return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
 
 
+def holder_name(holder: str, creds: Sequence[Credential]) -> str:
+    """The name the credentials give their subject, only when every one of them was issued
+    to the identity that signed the bundle (their subject id is the holder's DID) and they
+    agree on it; endorsements, whose subject is what they endorse, are left out.
+
+    Otherwise a bundle's signer is named by its DID and each credential says to whom it
+    was issued: a name the signature does not bind must not read as the signer's.
+    """
+    people = [c for c in creds if c.format is not Format.ENDORSEMENT]
+    if not holder or not people or any(c.summary.subject_id != holder for c in people):
+        return ""
+    names = {c.summary.subject_name for c in people}
+    return names.pop() if len(names) == 1 else ""
+
+
 # ---------------------------------------------------------------- files
 
 def bundle_bytes(presentation: dict[str, Any]) -> bytes:
@@ -239,8 +282,22 @@ def default_file_name(presentation: dict[str, Any], when: datetime) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", name)
 
 
-def write_file(path: Path | str, data: bytes) -> None:
-    """Write durably: a 0600 temporary file, fsync, then rename over the target."""
+def free_path(folder: Path, name: str, *, taken: Callable[[Path], bool] = Path.exists) -> Path:
+    """``folder/name``, else ``stem-2.ext``, ``stem-3.ext``…: the first that is not ``taken``."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for n in range(1, 1000):
+        path = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        if not taken(path):
+            return path
+    raise StoreError(f"There are too many files named {stem}… in {folder.name or folder}; choose a name.",
+                     str(folder / name))
+
+
+def write_file(path: Path | str, data: bytes, *, replace: bool = True) -> None:
+    """Write durably: a 0600 temporary file, fsync, then rename to the target.
+
+    ``replace=False`` never writes over an existing file: it says so instead.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     try:
@@ -249,10 +306,30 @@ def write_file(path: Path | str, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _place_new(tmp, path)
+    except FileExistsError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"{path.name} already exists, so it was left as it was.", str(exc)) from exc
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise StoreError(f"{path.name} could not be saved: {exc.strerror or exc}.", str(exc)) from exc
+
+
+def _place_new(tmp: Path, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` only if no file has it (FileExistsError otherwise)."""
+    try:
+        os.link(tmp, path)  # atomic, and fails when the name is taken
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "file exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
 
 
 def save_bundle(presentation: dict[str, Any], path: Path | str) -> bytes:

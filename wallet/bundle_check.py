@@ -28,7 +28,6 @@ from wallet.verify.report import Check, CheckName, Outcome, Report, Status, over
 
 log = logging.getLogger(__name__)
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF8", b"BM", b"RIFF")
 _CLOCK_SKEW = timedelta(minutes=5)
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
@@ -95,6 +94,22 @@ class BundleReport:
         return overall_status([line.check for line in self.lines] + [c for r in self.credentials for c in r.checks])
 
     @property
+    def holder_name(self) -> str:
+        """The name the credentials give the one who shared them, only when every one of them
+        was issued to the holder's DID (see :func:`wallet.bundle.holder_name`)."""
+        from wallet.bundle import holder_name
+
+        records = [r.credential for r in self.credentials]
+        return holder_name(self.holder, records) if all(records) else ""
+
+    @property
+    def shared_by(self) -> str:
+        """Who shared the bundle, in words: ``Chiara Costa (did:key:…)``, or the DID alone."""
+        if not self.holder:
+            return "(not named)"
+        return f"{self.holder_name} ({self.holder})" if self.holder_name else self.holder
+
+    @property
     def ok(self) -> bool:
         """Everything holds (warnings allowed): the CLI's exit status 0."""
         return self.status in (Status.VERIFIED, Status.WARNINGS)
@@ -123,6 +138,7 @@ class BundleReport:
             "status": self.status.value,
             "summary": self.summary,
             "holder": self.holder,
+            "holderName": self.holder_name or None,
             "source": self.source,
             "created": _iso(self.created),
             "expires": _iso(self.expires),
@@ -164,11 +180,11 @@ def load(inputs: Sequence[Path | str]) -> Received:
     for item in inputs:
         path = Path(item)
         try:
-            with path.open("rb") as f:
-                head = f.read(16)
+            with path.open("rb"):
+                pass
         except OSError as exc:
             raise BundleError(f"{path.name} cannot be opened: {exc.strerror or exc}.", str(exc)) from exc
-        (images if head.startswith(_IMAGE_MAGIC) else files).append(path)
+        (images if qr.is_picture(path) else files).append(path)
     if not images:
         if len(files) > 1:
             raise BundleError("Check one bundle file at a time.", f"{len(files)} files")
@@ -372,7 +388,9 @@ def _match_line(what: str, signed: Any, expected: str | None) -> Check:
     if expected is None:
         if not signed_values:
             return Check(name, Outcome.PASSED, words["none"], f"no {what}")
-        return Check(name, Outcome.PASSED, words["unchecked"].format(shown), f"{what} {shown}")
+        brief = shown if len(shown) <= 40 else shown[:12] + "…"  # a long random challenge: its start is enough
+        return Check(name, Outcome.WARNING, words["unchecked"].format(brief), f"{what} {shown}, not compared",
+                     f"{what}-not-checked")
     if expected in signed_values:
         return Check(name, Outcome.PASSED, words["match"], f"{what} {shown}")
     if not signed_values:
@@ -383,14 +401,14 @@ def _match_line(what: str, signed: Any, expected: str | None) -> Check:
 _WORDS = {
     "challenge": {
         "none": "Not made for a particular request.",
-        "unchecked": "Made for the request {!r}; no request was given to compare it with.",
+        "unchecked": "Made for the request “{}”; not compared with yours: no challenge was given.",
         "match": "Made for your request (the challenge matches).",
         "missing": "The bundle was not made for your request: it carries no challenge.",
         "wrong": "The bundle was made for a different request: the challenge does not match.",
     },
     "domain": {
         "none": "Not made for a particular receiver.",
-        "unchecked": "Made for {}; no receiver was given to compare it with.",
+        "unchecked": "Made for {}; not compared with yours: no domain was given.",
         "match": "Made for you (the domain matches).",
         "missing": "The bundle was not made for you: it names no receiver (domain).",
         "wrong": "The bundle was made for a different receiver: the domain does not match.",
@@ -458,11 +476,14 @@ def _subject_check(record: Credential | None, holder: str) -> Check | None:
     ids = [s.get("id") for s in subjects if isinstance(s, dict) and isinstance(s.get("id"), str)]
     if not ids:
         return None
+    name = record.summary.subject_name
     if holder in ids:
-        return Check(CheckName.PRESENTATION, Outcome.PASSED, "Issued to the person who shared it.",
+        return Check(CheckName.PRESENTATION, Outcome.PASSED,
+                     f"Issued to {name}, the person who shared it." if name else "Issued to the person who shared it.",
                      f"credentialSubject.id {holder}", "subject-is-holder")
     return Check(CheckName.PRESENTATION, Outcome.WARNING,
-                 "Issued to another identifier than the one that signed the bundle.",
+                 f"Issued to {name}, under another identifier than the one that signed the bundle." if name
+                 else "Issued to another identifier than the one that signed the bundle.",
                  f"credentialSubject.id {', '.join(ids)}; holder {holder}", "subject-not-holder")
 
 

@@ -31,7 +31,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.util import MODE_ALPHA_NUM, QRData
 
-from wallet.errors import BundleError, InputTooLarge
+from wallet.errors import BundleError, InputTooLarge, WalletError
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ PREFIX_PART = "LW1P:"
 PREFIX_HASH = "LW1H:"
 PREFIX_REQUEST = "LW1R:"
 
-#: The longest text one code carries: fits QR version 25 at level M (1,435 chars).
+#: The longest text one code carries: fits QR version 25 at level M (1,451 chars).
 MAX_CODE_CHARS = 1400
 #: Beyond this many parts the code carries only the file's SHA-256.
 MAX_PARTS = 24
@@ -48,6 +48,10 @@ MAX_PARTS = 24
 MAX_DECOMPRESSED = 1024 * 1024
 #: Images read at once when decoding (a sheet page holds several codes).
 MAX_IMAGES = 64
+#: Codes put together at once: room for repeated scans of every part.
+MAX_CODES = MAX_PARTS * 4
+#: zlib's level for the minified JSON.
+ZLIB_LEVEL = 9
 CHECK_CHARS = 16  # hex digits of SHA-256 that tie parts to their whole
 
 _MASK = 2  # columns pattern: (x mod 3) == 0
@@ -98,7 +102,7 @@ def b45decode(text: str) -> bytes:
 
 def compress(document: dict[str, Any]) -> bytes:
     minified = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return zlib.compress(minified, 9)
+    return zlib.compress(minified, ZLIB_LEVEL)
 
 
 def inflate(data: bytes, limit: int = MAX_DECOMPRESSED) -> bytes:
@@ -176,10 +180,11 @@ def decode_request(text: str) -> tuple[str, str]:
                           f"expected prefix {PREFIX_REQUEST}")
     raw = b45decode(text[len(PREFIX_REQUEST):].upper())
     try:
-        body = json.loads(raw)
+        body = _json_of(raw)
         challenge, domain = body["challenge"], body["domain"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BundleError("This request is damaged and cannot be read.", str(exc)) from exc
+    except (WalletError, KeyError, TypeError) as exc:
+        detail = exc.detail if isinstance(exc, WalletError) else str(exc)
+        raise BundleError("This request is damaged and cannot be read.", detail) from exc
     if not isinstance(challenge, str) or not isinstance(domain, str) or not challenge or not domain:
         raise BundleError("This request is damaged and cannot be read.", "challenge/domain not strings")
     return challenge, domain
@@ -206,15 +211,29 @@ def matrix(text: str, *, border: int = 4) -> QrMatrix:
     while scoring all eight costs five times as long as building the symbol. The
     version is computed from the text's length rather than searched for.
     """
+    code = symbol(text, border=border)
+    return QrMatrix(code.version, tuple(tuple(bool(v) for v in row) for row in code.get_matrix()))
+
+
+def symbol(text: str, *, border: int = 4) -> qrcode.QRCode:
+    """The ``qrcode`` symbol behind :func:`matrix` (its data segments say which mode)."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border, mask_pattern=_MASK)
-    if all(c in _B45_INDEX for c in text):
-        code.version = _alnum_version(len(text))
-        code.add_data(QRData(text, mode=MODE_ALPHA_NUM))
-        code.make(fit=False)
-    else:
+    if not all(c in _B45_INDEX for c in text):
         code.add_data(text)
         code.make(fit=True)
-    return QrMatrix(code.version, tuple(tuple(bool(v) for v in row) for row in code.get_matrix()))
+        return code
+    code.add_data(QRData(text, mode=MODE_ALPHA_NUM))
+    for version in range(_alnum_version(len(text)), 41):
+        code.version = version
+        try:
+            code.make(fit=False)
+            return code
+        except ValueError:
+            # qrcode 8.2 fails on a block whose data bytes are all zero (its issue 330, fixed
+            # after that release); a larger version cuts the data into other blocks.
+            log.info("QR version %d has a block of zero bytes; trying the next", version)
+    raise BundleError("This data cannot be drawn as a QR code.", f"{len(text)} characters; a block of zero bytes "
+                      "in every version")
 
 
 def _alnum_version(chars: int) -> int:
@@ -276,8 +295,7 @@ def read_images(paths: Iterable[Path | str]) -> list[str]:
     for path in paths:
         try:
             with Image.open(path) as image:
-                image.load()
-                found = texts_in_picture(image)
+                found = [text for frame in _frames(image) for text in texts_in_picture(frame)]
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
             raise BundleError(f"{Path(path).name} is not a picture that can be read.", str(exc)) from exc
         if not found:
@@ -289,6 +307,34 @@ def read_images(paths: Iterable[Path | str]) -> list[str]:
     if empty:
         log.info("no QR code in %s", ", ".join(empty))
     return texts
+
+
+def is_picture(path: Path | str) -> bool:
+    """Whether the file is a picture Pillow can open (PNG, JPEG, TIFF, WebP, GIF, BMP...).
+
+    Only the header is read. A bundle file (JSON, a JWT, pasted codes) is never taken
+    for one; a picture too large to open still counts, so that its sentence names it.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path):
+            return True
+    except Image.DecompressionBombError:
+        return True
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False
+
+
+def _frames(image: Any) -> Iterable[Any]:
+    """Each page of a picture: a scanned sheet can be one multi-page TIFF."""
+    from PIL import ImageSequence
+
+    for number, frame in enumerate(ImageSequence.Iterator(image)):
+        if number >= MAX_IMAGES:
+            raise InputTooLarge(f"That picture has too many pages; give at most {MAX_IMAGES}.", str(number))
+        frame.load()
+        yield frame
 
 
 def texts_in_picture(image: Any) -> list[str]:
@@ -304,7 +350,7 @@ def decode_texts(texts: Sequence[str]) -> Decoded:
     texts = [t.strip() for t in texts if t and t.strip()]
     if not texts:
         raise BundleError("No QR code was given.", "empty input")
-    if len(texts) > MAX_PARTS * 4:
+    if len(texts) > MAX_CODES:
         raise InputTooLarge("That is too many QR codes for one bundle.", f"{len(texts)} codes")
     kinds = {_kind(t) for t in texts}
     if kinds == {"request"}:
@@ -354,7 +400,10 @@ def _part_header(text: str) -> tuple[int, int, str, str]:
     if not m:
         raise BundleError("One of the QR codes is damaged: its part number cannot be read.", text[:40])
     index, total, check, data = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-    if total > MAX_PARTS or total < 2:
+    if total < 2:
+        raise BundleError("One of the QR codes is damaged: it says its bundle has fewer than two parts.",
+                          f"part count {total} < 2: {text[:40]}")
+    if total > MAX_PARTS:
         raise InputTooLarge(f"A bundle in QR codes has at most {MAX_PARTS} parts; this one claims {total}.",
                             text[:40])
     if not 1 <= index <= total:
@@ -393,12 +442,19 @@ def _decode_parts(texts: list[str]) -> Decoded:
 
 def _load(data: bytes) -> dict[str, Any]:
     try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BundleError("The QR codes hold something that is not a bundle.", str(exc)) from exc
+        document = _json_of(data)
+    except WalletError as exc:
+        raise BundleError("The QR codes hold something that is not a bundle.", exc.detail) from exc
     if not isinstance(document, dict):
         raise BundleError("The QR codes hold something that is not a bundle.", "JSON is not an object")
     return document
+
+
+def _json_of(data: bytes) -> Any:
+    """Decoded JSON, through the importer's bounded reader (nesting depth capped)."""
+    from wallet.formats.detect import load_json
+
+    return load_json(data, what="The QR code")
 
 
 def match_file(decoded: Decoded, file_bytes: bytes) -> bool:

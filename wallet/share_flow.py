@@ -47,7 +47,7 @@ class ShareFlow:
         self.selected: list[CredentialId] = []
         self.challenge: str | None = None
         self.domain: str | None = None
-        self.expires_in_days: float | None = bundle.DEFAULT_EXPIRY_DAYS
+        self.expires_in_days: int | None = bundle.DEFAULT_EXPIRY_DAYS
         self.identity: str | None = None  # a did; None for the default identity
         self.shared: Shared | None = None
 

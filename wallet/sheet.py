@@ -19,6 +19,7 @@ from typing import Any
 
 from fpdf import FPDF
 
+from wallet.bundle import holder_name
 from wallet.credential import Credential
 from wallet.qr import Payload, matrix, png_bytes
 
@@ -91,13 +92,20 @@ def sheet_for(wallet: Any, presentation: dict[str, Any], creds: Sequence[Credent
     from wallet.verify.dates import parse_date
 
     proof = presentation.get("proof") or {}
-    names = {c.summary.subject_name for c in creds if c.summary.subject_name}
+    holder = presentation.get("holder", "")
     header = SheetHeader(
-        holder=presentation.get("holder", ""), created=parse_date(proof.get("created")) or wallet.clock(),
+        holder=holder, created=parse_date(proof.get("created")) or wallet.clock(),
         expires=parse_date(proof.get("expires")) if proof.get("expires") else None,
-        holder_name=names.pop() if len(names) == 1 else "", challenge=proof.get("challenge", ""),
+        holder_name=holder_name(holder, creds), challenge=proof.get("challenge", ""),
         domain=proof.get("domain", ""), file_name=file_name)
     return render_sheet([SheetItem.of(c, *status_of(wallet, c)) for c in creds], payload, header)
+
+
+def short_did(did: str) -> str:
+    """The holder's DID as people can compare it by eye (the full one is printed too)."""
+    from wallet.identity import Identity, IdentityId
+
+    return Identity(IdentityId(did), "", None).short if did.startswith("did:key:") else did
 
 
 def render_sheet(items: Sequence[SheetItem], payload: Payload, header: SheetHeader) -> bytes:
@@ -139,7 +147,9 @@ class _Sheet(FPDF):
         return False  # core Helvetica: Latin-1 only, others shown as "?"
 
     def text_of(self, text: str) -> str:
-        return text if self._unicode else text.encode("latin-1", "replace").decode("latin-1")
+        if self._unicode:
+            return text
+        return text.replace("…", "...").encode("latin-1", "replace").decode("latin-1")
 
     def font(self, size: float, bold: bool = False, color: tuple[int, int, int] = _INK) -> None:
         self.set_font("Sheet" if self._unicode else "Helvetica", "B" if bold else "", size)
@@ -162,7 +172,8 @@ class _Sheet(FPDF):
         self.add_page()
         self.line_text("Shared credentials", 20, bold=True, height=9)
         h = self.head
-        who = f"Shared by {h.holder_name}" if h.holder_name else "Shared by the holder"
+        signer = short_did(h.holder) if h.holder else "the holder"
+        who = f"Shared by {h.holder_name} ({signer})" if h.holder_name else f"Shared by {signer}"
         self.line_text(f"{who} on {_date(h.created)}", 11, color=_MUTED)
         if h.expires:
             self.line_text(f"The bundle can be checked until {_date(h.expires)}.", 10, color=_MUTED)
@@ -171,14 +182,14 @@ class _Sheet(FPDF):
         self.line_text(f"Holder: {h.holder}", 7.5, color=_MUTED, height=4)
         self.ln(4)
         for number, item in enumerate(items, 1):
-            self._item(number, item)
+            self._item(number, item, issued_to=not h.holder_name)
         self.ln(2)
         where = "the next page" if codes <= 4 else "the following pages"  # four codes fit on a page
         self.line_text(f"{len(items)} credential{'s' if len(items) != 1 else ''}. Scan the "
                        f"code{'' if codes == 1 else 's'} on {where} to check the signatures yourself.",
                        9, color=_MUTED)
 
-    def _item(self, number: int, item: SheetItem) -> None:
+    def _item(self, number: int, item: SheetItem, *, issued_to: bool) -> None:
         if self.will_page_break(30):
             self.add_page()
         top = self.get_y()
@@ -190,10 +201,11 @@ class _Sheet(FPDF):
             facts.append(f"on {_date(item.issued)}")
         lines = [" ".join(facts)]
         details = [d for d in (item.kind, _credits(item.credits, item.credits_unit),
-                               f"Valid until {_date(item.valid_until)}" if item.valid_until else "",
-                               f"Awarded to {item.subject}" if item.subject else "") if d]
+                               f"Valid until {_date(item.valid_until)}" if item.valid_until else "") if d]
         if details:
             lines.append(" · ".join(details) if self._unicode else " - ".join(details))
+        if issued_to and item.subject:
+            lines.append(f"Issued to: {item.subject}")
         for line in lines:
             self.set_x(self.l_margin + 4)
             self.line_text(line, 10)

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from wallet import bundle, bundle_check, qr
 from wallet.clock import fixed_clock
 from wallet.credential import Envelope
-from wallet.errors import BundleError
+from wallet.errors import BundleError, StoreError
 from wallet.formats import parse
 from wallet.identity import Identities
 from wallet.verify import multibase as mb
@@ -85,8 +85,20 @@ def test_bundle_is_a_vc2_presentation_signed_by_the_holder(wallet, stack_ids) ->
 def test_expiry_can_be_set_or_left_out(wallet, stack_ids) -> None:
     assert make(wallet, stack_ids[:1], expires_in_days=7)["proof"]["expires"] == "2026-06-08T09:30:00Z"
     assert "expires" not in make(wallet, stack_ids[:1], expires_in_days=None)["proof"]
-    with pytest.raises(BundleError, match="from 1 to"):
-        make(wallet, stack_ids[:1], expires_in_days=-3)
+    for days in (-3, 0, 0.5, 3651, True):
+        with pytest.raises(BundleError, match="whole number of days, from 1 to 3650"):
+            make(wallet, stack_ids[:1], expires_in_days=days)
+
+
+@pytest.mark.parametrize("text, days", [("7", 7), (" 30 ", 30), ("0", None), ("3650", 3650)])
+def test_expiry_days_as_typed(text: str, days: int | None) -> None:
+    assert bundle.expiry_days(text) == days
+
+
+@pytest.mark.parametrize("text", ["0.5", "1.0", "-1", "3651", "a week", ""])
+def test_expiry_days_are_whole_and_in_range(text: str) -> None:
+    with pytest.raises(BundleError, match="whole number of days"):
+        bundle.expiry_days(text)
 
 
 def test_without_request_there_is_no_challenge_or_domain(wallet, stack_ids) -> None:
@@ -120,6 +132,66 @@ def test_jwt_credential_goes_in_enveloped_and_comes_back_verbatim(wallet, intero
     report = bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN)
     assert report.lines[0].check.outcome is Outcome.PASSED
     assert report.credentials[0].credential.signed.strip() == cred.signed.strip()
+
+
+def _jwt_credential(wallet, interop: Path) -> str:
+    """A JWT credential (VC 1.1, EdDSA by a did:key issuer) issued to the corpus holder."""
+    from tests.wallet.verify.test_vc_jwt import vc11
+    from tests.wallet.verify.verify_helpers import ed_key
+
+    cred = parse(vc11(ed_key(7)).encode(), source="test")[0]
+    assert cred.envelope is Envelope.JWT
+    wallet.store.add(cred)
+    return cred.id
+
+
+def test_a_jwt_credential_in_a_bundle_is_checked_fully(wallet, interop, stack_ids, chiara, tmp_path) -> None:
+    jwt_id = _jwt_credential(wallet, interop)
+    vp = make(wallet, [stack_ids[2], jwt_id], chiara)
+    pictures = []
+    for i, text in enumerate(qr.encode_presentation(vp).texts):
+        pictures.append(tmp_path / f"part-{i}.png")
+        pictures[-1].write_bytes(qr.png_bytes(qr.matrix(text)))
+    report = bundle_check.check_inputs(pictures, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.status is Status.VERIFIED, report.summary
+    jwt = report.credentials[1]
+    assert jwt.title == "Data Literacy Foundations" and jwt.credential.envelope is Envelope.JWT
+    assert "subject-is-holder" in {c.code for c in jwt.checks}  # read from inside the JWT
+    # the holder's signature covers the envelope: a JWT changed inside the bundle is caught
+    changed = copy.deepcopy(vp)
+    head, body, sig = changed["verifiableCredential"][1]["id"].split(".")
+    changed["verifiableCredential"][1]["id"] = ".".join((head, body[:-4] + "AAAA", sig))
+    caught = bundle_check.check(changed, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert caught.lines[0].check.outcome is Outcome.FAILED and not caught.ok
+
+
+def test_sharing_a_jwt_credential_says_some_receivers_cannot_read_it(wallet, interop, stack_ids) -> None:
+    jwt_id = _jwt_credential(wallet, interop)
+    warnings = bundle.preflight(wallet, [stack_ids[2], jwt_id], clock=fixed_clock(NOW))
+    [said] = [w for w in warnings if w.code == "jwt-in-bundle"]
+    assert said.credential_id == jwt_id
+    assert said.message == ("“Data Literacy Foundations” is a JWT credential. Some receivers' apps cannot read "
+                            "JWT credentials inside a bundle yet; Learner Wallet can.")
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_a_free_name_is_found_beside_existing_files(tmp_path) -> None:
+    assert bundle.free_path(tmp_path, "credentials-2026-06-01-3.json") == tmp_path / "credentials-2026-06-01-3.json"
+    (tmp_path / "credentials-2026-06-01-3.json").write_text("mine")
+    (tmp_path / "credentials-2026-06-01-3-2.json").write_text("mine too")
+    assert bundle.free_path(tmp_path, "credentials-2026-06-01-3.json").name == "credentials-2026-06-01-3-3.json"
+
+
+def test_a_new_file_never_replaces_one_that_is_there(tmp_path) -> None:
+    path = tmp_path / "b.json"
+    bundle.write_file(path, b"first", replace=False)
+    with pytest.raises(StoreError, match="b.json already exists, so it was left as it was"):
+        bundle.write_file(path, b"second", replace=False)
+    assert path.read_bytes() == b"first" and [p.name for p in tmp_path.iterdir()] == ["b.json"]
+    bundle.write_file(path, b"third")  # the learner named it: replaced
+    assert path.read_bytes() == b"third"
 
 
 # ---------------------------------------------------------------- round trips through QR pictures
@@ -252,6 +324,18 @@ def test_credential_issued_to_someone_else_is_flagged(wallet, stack_ids) -> None
     report = bundle_check.check(vp, env_at(), challenge=CHALLENGE, domain=DOMAIN)
     assert report.status is Status.WARNINGS and report.ok
     assert "subject-not-holder" in report.codes
+    assert report.credentials[0].summary == ("Issued to Chiara Costa, under another identifier than the one "
+                                             "that signed the bundle.")
+    assert report.holder_name == "" and report.shared_by == vp["holder"]  # the name is not the signer's
+
+
+def test_the_holder_is_named_when_every_credential_was_issued_to_them(three) -> None:
+    report = bundle_check.check(three, env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.holder_name == "Chiara Costa"
+    assert report.shared_by == f"Chiara Costa ({three['holder']})"
+    assert report.to_json()["holderName"] == "Chiara Costa"
+    said = {c.message for r in report.credentials for c in r.checks if c.code == "subject-is-holder"}
+    assert said == {"Issued to Chiara Costa, the person who shared it."}
 
 
 def test_not_json_file_is_named(tmp_path) -> None:
@@ -295,7 +379,7 @@ def test_preflight_warns_about_failed_and_expired_credentials(wallet, interop, s
     warnings = bundle.preflight(wallet, [stack_ids[1], tampered, expired], clock=fixed_clock(NOW))
     codes = {(w.credential_id, w.code) for w in warnings}
     assert (tampered, "not-verified") in codes
-    assert (expired, "expired") in codes
+    assert [w.code for w in warnings if w.credential_id == expired] == ["expired"]  # said once, not twice
     assert not any(w.credential_id == stack_ids[1] for w in warnings)
     # the learner may still share them
     vp = make(wallet, [tampered, expired])

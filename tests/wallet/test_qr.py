@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+import qrcode
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
 
 from wallet import qr
 from wallet.errors import BundleError, InputTooLarge
@@ -91,6 +95,21 @@ def test_past_the_part_limit_the_code_carries_the_file_fingerprint(interop: Path
     assert not qr.match_file(decoded, file_bytes + b" ")
 
 
+def test_parts_are_written_in_alphanumeric_mode(interop: Path) -> None:
+    """Base45 text in alphanumeric mode: 5.5 bits a character, so a part fits version 23
+    where byte mode (8 bits) would need a version past the 25 that scans from a screen."""
+    texts = qr.encode_presentation(fake_vp(interop, 10)).texts
+    for text in texts:
+        code = qr.symbol(text)
+        assert [segment.mode for segment in code.data_list] == [MODE_ALPHA_NUM]
+        assert code.version == qr.matrix(text).version <= 25
+    longest = max(texts, key=len)
+    as_bytes = qrcode.QRCode(error_correction=ERROR_CORRECT_M)
+    as_bytes.add_data(QRData(longest, mode=MODE_8BIT_BYTE))
+    as_bytes.make(fit=True)
+    assert as_bytes.version > 25 >= qr.symbol(longest).version
+
+
 def test_matrix_is_square_booleans_with_quiet_zone() -> None:
     m = qr.matrix("LW1:ABC")
     assert m.size == len(m.rows[0]) == 21 + 8
@@ -128,6 +147,30 @@ def test_repeated_scans_of_a_part_are_fine(interop: Path) -> None:
     payload = qr.encode_presentation(fake_vp(interop, 3))
     texts = list(payload.texts) + [payload.texts[0]]
     assert qr.decode_texts(texts).document == fake_vp(interop, 3)
+
+
+@pytest.mark.parametrize("fmt, mode", [("TIFF", "1"), ("WEBP", "RGB"), ("GIF", "P"), ("BMP", "RGB")])
+def test_other_picture_formats_read(tmp_path: Path, fmt: str, mode: str) -> None:
+    png = tmp_path / "code.png"
+    png.write_bytes(qr.png_bytes(qr.matrix("LW1:HELLO WORLD")))
+    other = tmp_path / f"code.{fmt.lower()}"
+    Image.open(png).convert(mode).save(other, format=fmt)
+    assert qr.is_picture(other) and qr.read_images([other]) == ["LW1:HELLO WORLD"]
+
+
+def test_every_page_of_a_scanned_tiff_is_read(interop: Path, tmp_path: Path) -> None:
+    vp = fake_vp(interop, 3)
+    pages = [Image.open(path).convert("L") for path in write_pngs(qr.encode_presentation(vp), tmp_path)]
+    scan = tmp_path / "scan.tiff"
+    pages[0].save(scan, format="TIFF", save_all=True, append_images=pages[1:])
+    assert qr.decode_texts(qr.read_images([scan])).document == vp
+
+
+def test_bundle_files_are_not_taken_for_pictures(tmp_path: Path) -> None:
+    for name, text in (("b.json", '{"type": ["VerifiablePresentation"]}'), ("t.jwt", "eyJhbGciOi.eyJ4Ijox.c2ln"),
+                       ("codes.txt", "LW1:ABC\nLW1P:1:2:0123456789ABCDEF:AAA"), ("empty.json", "")):
+        (tmp_path / name).write_text(text)
+        assert not qr.is_picture(tmp_path / name)
 
 
 def test_an_image_without_a_code_is_named(tmp_path: Path) -> None:
@@ -183,6 +226,44 @@ def test_part_count_is_capped() -> None:
         qr.decode_texts(["LW1P:1:500:0123456789ABCDEF:AAA"])
 
 
+@pytest.mark.parametrize("total", [0, 1])
+def test_a_part_count_below_two_is_a_damaged_code(total: int) -> None:
+    with pytest.raises(BundleError, match="damaged: it says its bundle has fewer than two parts") as caught:
+        qr.decode_texts([f"LW1P:1:{total}:0123456789ABCDEF:AAA"])
+    assert not isinstance(caught.value, InputTooLarge)
+
+
+#: A small code whose JSON nests 60,000 arrays deep: it must not exhaust the stack.
+NESTED = "LW1:" + qr.b45encode(zlib.compress(b"[" * 60_000, 9))
+
+
+def test_a_code_with_a_run_of_zero_bytes_is_still_drawn(tmp_path: Path) -> None:
+    """qrcode 8.2 cannot draw a symbol one of whose blocks is all zero bytes (the nested
+    code compresses to such a run); a larger version splits the data otherwise."""
+    picture = tmp_path / "nested.png"
+    picture.write_bytes(qr.png_bytes(qr.matrix(NESTED)))
+    assert qr.read_images([picture]) == [NESTED]
+    with pytest.raises(BundleError, match="cannot be drawn as a QR code"):
+        qr.matrix("LW1:" + "0" * 600)  # zeros across every block of every version
+
+
+def test_deeply_nested_json_in_a_code_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    assert len(NESTED) < 600
+    with pytest.raises(BundleError, match="not a bundle") as caught:
+        qr.decode_texts([NESTED])
+    assert "nesting depth" in caught.value.detail
+    packed = zlib.compress(b"{" * 60_000, 9)
+    check = hashlib.sha256(packed).hexdigest()[:16].upper()
+    data = qr.b45encode(packed)
+    cut = len(data) // 6 * 3  # about half, in whole Base45 triples
+    parts = [f"LW1P:1:2:{check}:{data[:cut]}", f"LW1P:2:2:{check}:{data[cut:]}"]
+    with pytest.raises(BundleError, match="not a bundle"):
+        qr.decode_texts(parts)
+    request = qr.PREFIX_REQUEST + qr.b45encode(b"[" * 60_000)
+    with pytest.raises(BundleError, match="request is damaged"):
+        qr.decode_request(request)
+
+
 def test_decompression_is_capped_at_one_megabyte() -> None:
     bomb = zlib.compress(b"[" + b" " * (2 * 1024 * 1024) + b"]", 9)
     text = "LW1:" + qr.b45encode(bomb)
@@ -227,6 +308,8 @@ _ALPHABET = qr._B45 + "LWPHR0123456789:"
 
 
 @given(st.lists(st.text(alphabet=_ALPHABET, max_size=120).map(lambda t: "LW1" + t), min_size=1, max_size=6))
+@example([NESTED])
+@example(["LW1P:1:1:0123456789ABCDEF:AAA"])
 @settings(max_examples=300, deadline=None)
 def test_any_scanned_text_gives_a_bundle_or_a_plain_sentence(texts: list[str]) -> None:
     from wallet.errors import WalletError
@@ -287,3 +370,87 @@ def test_collector_single_code_and_a_part_that_does_not_fit(interop: Path) -> No
     assert collector.complete
     with pytest.raises(BundleError, match="a part was changed or damaged"):
         collector.result()
+
+
+# ---------------------------------------------------------------- the format document
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "qr-payload.md"
+
+
+def _number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def _limit(doc: str, name: str) -> str:
+    """The value cell of a row of the document's limits table."""
+    found = re.search(rf"^\| {re.escape(name)} \| ([^|]+) \|", doc, re.M)
+    assert found, f"no limits row {name!r} in {DOC.name}"
+    return found.group(1).strip()
+
+
+def test_the_format_document_states_the_codes_constants() -> None:
+    from wallet.formats.detect import MAX_JSON_DEPTH
+
+    doc = DOC.read_text(encoding="utf-8")
+    assert _number(_limit(doc, "characters in one code")) == qr.MAX_CODE_CHARS
+    assert _number(_limit(doc, "parts")) == qr.MAX_PARTS
+    assert _limit(doc, "decompressed size") == f"{qr.MAX_DECOMPRESSED // (1024 * 1024)} MiB"
+    assert _limit(doc, "JSON nesting") == f"{MAX_JSON_DEPTH} levels"
+    assert _number(_limit(doc, "codes read at once").split()[0]) == qr.MAX_CODES
+    assert _number(_limit(doc, "pictures read at once")) == qr.MAX_IMAGES
+    capacity = re.search(r"fits QR version (\d+) at level M \(capacity ([\d,]+) alphanumeric", doc)
+    version, chars = int(capacity.group(1)), _number(capacity.group(2))
+    assert qr._alnum_version(qr.MAX_CODE_CHARS) == version
+    assert qr._alnum_version(chars) == version < qr._alnum_version(chars + 1)  # the exact capacity
+    assert f"first {qr.CHECK_CHARS} hex digits" in doc and f"level {qr.ZLIB_LEVEL})" in doc
+    prefixes = re.findall(r"^\| `(LW1[A-Z]?:)` \|", doc, re.M)
+    assert prefixes == [qr.PREFIX_WHOLE, qr.PREFIX_PART, qr.PREFIX_HASH, qr.PREFIX_REQUEST]
+    whole = qr.MAX_CODE_CHARS - len(qr.PREFIX_WHOLE)
+    assert f"at most {whole:,} Base45 characters, that is {whole // 3 * 2} bytes" in doc
+
+
+def test_the_format_documents_request_example_decodes_as_it_says() -> None:
+    doc = DOC.read_text(encoding="utf-8")
+    said = re.search(r"The request for challenge `([^`]+)` and domain `([^`]+)` is\s+```\s+(LW1R:\S+)", doc)
+    assert qr.decode_request(said.group(3)) == (said.group(1), said.group(2))
+    assert qr.encode_request(said.group(1), said.group(2)) == said.group(3)
+
+
+def test_the_format_documents_enveloped_credential_is_what_bundles_embed(interop: Path) -> None:
+    from wallet import bundle
+    from wallet.formats import parse
+
+    doc = DOC.read_text(encoding="utf-8")
+    shown = json.loads(re.search(r"```json\n(\{.*?\})\n```", doc, re.S).group(1))
+    jwt = parse((interop / "vectors" / "1EdTech__digital-credentials-public-validator" / "ob30"
+                 / "simple.jwt").read_bytes())[0]
+    embedded = bundle.embed(jwt)
+    assert list(embedded) == list(shown)  # the same members, in the same order
+    assert embedded["@context"] == shown["@context"] and embedded["type"] == shown["type"]
+    assert embedded["id"].startswith(shown["id"].split("<")[0])
+
+
+def test_the_format_documents_example_bundle_is_measured(wallet, interop: Path) -> None:
+    """The worked example: names the corpus files, and how many parts of which version."""
+    from wallet import bundle
+    from wallet.formats import parse
+    from wallet.identity import Identities
+
+    doc = DOC.read_text(encoding="utf-8")
+    example = doc[doc.index("A three-credential bundle of the interop corpus"):]
+    names = re.findall(r"`([\w-]+\.json)`", example)
+    words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+    said = re.search(r"goes in (\w+) parts of QR version (\d+)", example)
+    Identities(wallet.store).default()
+    ids = []
+    for name in names:
+        cred = parse((interop / "peer-vcjs" / "stack" / name).read_bytes())[0]
+        wallet.store.add(cred)
+        ids.append(cred.id)
+    vp = bundle.create_bundle(wallet, ids, challenge="b780383b", domain="https://verifier.example.org")
+    payload = qr.encode_presentation(vp)
+    assert len(names) == 3 and payload.count == words[said.group(1)]
+    assert {qr.matrix(t).version for t in payload.texts} == {int(said.group(2))}
+    assert all(t.startswith(f"LW1P:{i}:{payload.count}:") for i, t in enumerate(payload.texts, 1))
+    assert f"LW1P:{payload.count}:{payload.count}:" in example

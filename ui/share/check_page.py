@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from ui.ops import run_op
 from ui.share import camera
 from ui.share.qr_view import QrWidget
+from ui.share.share_page import PICTURES
 from ui.widgets.error_box import DetailsDisclosure, describe_error, show_error
 from ui.widgets.status_badge import StatusBadge, look_for_outcome, look_for_status
 from wallet import bundle, bundle_check, qr
@@ -205,7 +206,7 @@ class CheckBundlePage(QWidget):
 
     def open_images(self) -> None:
         paths = self.ask_open_paths("Open pictures of QR codes (and the bundle file, if the code names one)",
-                                    "Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)")
+                                    PICTURES)
         if paths:
             self.check_paths(paths)
 
@@ -285,7 +286,7 @@ class CheckBundlePage(QWidget):
         self.recheck_button.setEnabled(True)
         self.badge.set_look(look_for_status(report.status))
         self.summary_label.setText(report.summary)
-        self.holder_label.setText(f"Shared by {report.holder or '(not named)'}\nRead from {report.source}")
+        self.holder_label.setText(f"Shared by {report.shared_by}\nRead from {report.source}")
         self._fill_tree(report)
         self.result.show()
         self.checked.emit(report)
@@ -297,7 +298,7 @@ class CheckBundlePage(QWidget):
         for line in report.lines:
             child = QTreeWidgetItem(bundle_item, [line.label, line.check.message])
             child.setIcon(1, look_for_outcome(line.check.outcome).icon)
-            child.setToolTip(1, line.check.detail or line.check.message)
+            child.setToolTip(1, _tip(line.check))
         bundle_item.setExpanded(True)
         for r in report.credentials:
             item = QTreeWidgetItem(self.tree, [f"{r.index}. {r.title}", f"{r.status.label}: {r.summary}"])
@@ -307,7 +308,7 @@ class CheckBundlePage(QWidget):
             for c in r.checks:
                 child = QTreeWidgetItem(item, [c.name.value.replace("-", " ").capitalize(), c.message])
                 child.setIcon(1, look_for_outcome(c.outcome).icon)
-                child.setToolTip(1, c.detail or c.message)
+                child.setToolTip(1, _tip(c))
                 child.setData(0, Qt.ItemDataRole.UserRole, r.index)
             item.setExpanded(r.status.value != "verified")
         metrics = self.tree.fontMetrics()  # whole titles, within reason
@@ -336,3 +337,8 @@ class CheckBundlePage(QWidget):
         op.on_success(lambda added: self.status_message.emit(
             f"Added “{chosen.title}” to your wallet." if added else f"“{chosen.title}” is already in your wallet."))
         op.on_failure(lambda exc: show_error(self, exc))
+
+
+def _tip(check: Any) -> str:
+    """A row's whole sentence (the column may cut it short) and its technical detail."""
+    return f"{check.message}\n{check.detail}" if check.detail else check.message

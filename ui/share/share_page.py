@@ -50,6 +50,7 @@ from wallet.verify.dates import human, parse_date
 log = logging.getLogger(__name__)
 
 WAY_FILE, WAY_QR, WAY_SHEET = "file", "qr", "sheet"
+PICTURES = "Pictures (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;All files (*)"
 SavePath = Callable[[str, str, str], str | None]  # (caption, suggested name, filter) -> path
 
 
@@ -306,6 +307,9 @@ class SharePage(QWidget):
     # ------------------------------------------------------------------ choosing
 
     def _selection_changed(self) -> None:
+        if self.steps.currentIndex() == 1 and self.model.chosen() != self.flow.selected:
+            self._back()  # the codes on screen are of the bundle signed before: never show them for another choice
+            self.status_message.emit("The choice changed; sign again to share it.")
         self.flow.set_selected(self.model.chosen())
         n = len(self.flow.selected)
         self.chosen_label.setText("Nothing chosen yet." if n == 0 else
@@ -367,7 +371,7 @@ class SharePage(QWidget):
         self._take_request()
 
     def _request_from_picture(self) -> None:
-        paths = self.ask_open_paths("Open a picture of the request", "Pictures (*.png *.jpg *.jpeg *.gif *.bmp)")
+        paths = self.ask_open_paths("Open a picture of the request", PICTURES)
         if not paths:
             return
 
@@ -407,7 +411,8 @@ class SharePage(QWidget):
         proof = shared.presentation.get("proof", {})
         expires = parse_date(proof.get("expires")) if proof.get("expires") else None
         until = f", valid until {human(expires)}" if expires else ", with no expiry date"
-        self.result_label.setText(f"Signed a bundle of {n} credential{'s' if n != 1 else ''}{until}.")
+        receiver = f" for {proof['domain']}" if proof.get("domain") else ""
+        self.result_label.setText(f"Signed a bundle of {n} credential{'s' if n != 1 else ''}{receiver}{until}.")
         self.codes.set_codes(shared.matrices)
         self.file_note.setVisible(shared.payload.kind == "hash")
         if shared.payload.kind == "hash":

@@ -9,6 +9,7 @@ request (challenge and domain) as text and, optionally, a QR picture.
 from __future__ import annotations
 
 import argparse
+import glob
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a receiver's request as text (LW1R:...), or @FILE (a text file or a picture of its QR code)")
     p.add_argument("--challenge", help="the receiver's challenge")
     p.add_argument("--domain", help="the receiver's domain (who the bundle is for)")
-    p.add_argument("--expires", type=float, default=bundle.DEFAULT_EXPIRY_DAYS, metavar="DAYS",
-                   help=f"days the bundle stays valid (default {bundle.DEFAULT_EXPIRY_DAYS}; 0 for no expiry)")
+    p.add_argument("--expires", default=str(bundle.DEFAULT_EXPIRY_DAYS), metavar="DAYS",
+                   help=f"whole days the bundle stays valid, 1 to {bundle.MAX_EXPIRY_DAYS} "
+                        f"(default {bundle.DEFAULT_EXPIRY_DAYS}; 0 for no expiry date)")
     p.add_argument("--identity", metavar="DID|NAME", help="sign as this identity (default: your default identity)")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(func=cmd_share)
@@ -66,14 +68,16 @@ def cmd_share(args: argparse.Namespace, ctx: Any) -> int:
     if not refs:
         raise BundleError("Name at least one credential (or a stack with --stack) to share.", "no ids")
     challenge, domain = _request_of(args)
+    expires = bundle.expiry_days(args.expires)
     creds = bundle.resolve(wallet, refs)
     for warning in bundle.preflight(wallet, creds):
         ctx.err.write(f"warning: {warning.message}\n")
     vp = bundle.create_bundle(wallet, creds, args.identity, challenge=challenge, domain=domain,
-                              expires_in_days=args.expires or None)
-    out = Path(args.out) if args.out else Path(bundle.default_file_name(vp, wallet.clock()))
-    data = bundle.save_bundle(vp, out)
-    written: dict[str, Any] = {"bundle": str(out), "credentials": len(creds), "holder": vp["holder"]}
+                              expires_in_days=expires)
+    data = bundle.bundle_bytes(vp)
+    out, replaced = _save(args, vp, data, wallet.clock())
+    written: dict[str, Any] = {"bundle": str(out), "replaced": replaced, "credentials": len(creds),
+                               "holder": vp["holder"]}
     payload = qr.encode_presentation(vp, file_bytes=data) if (args.qr or args.pdf) else None
     if args.qr and payload is not None:
         written["qr"] = write_codes(payload, Path(args.qr), out.stem)
@@ -84,12 +88,32 @@ def cmd_share(args: argparse.Namespace, ctx: Any) -> int:
     if args.json:
         ctx.print_json(written)
     else:
-        ctx.print(f"Signed a bundle of {len(creds)} credential{'s' if len(creds) != 1 else ''}: {out}")
+        ctx.print(f"Signed a bundle of {len(creds)} credential{'s' if len(creds) != 1 else ''}: {out}"
+                  + (" (replaced the file that was there)" if replaced else ""))
         if "qr" in written:
             ctx.print(_qr_sentence(payload, written["qr"], Path(args.qr)))
         if args.pdf:
             ctx.print(f"Printable sheet: {args.pdf}")
     return 0
+
+
+def _save(args: argparse.Namespace, vp: dict[str, Any], data: bytes, now: Any) -> tuple[Path, bool]:
+    """Write the bundle: over a file only when ``--out`` names it; else under a new name
+    (``credentials-DATE-N.json``, then ``-2``, ``-3``…) whose QR pictures are new too."""
+    if args.out:
+        out = Path(args.out)
+        replaced = out.exists()
+        bundle.write_file(out, data)
+        return out, replaced
+    codes = Path(args.qr) if args.qr else None
+
+    def taken(path: Path) -> bool:
+        return path.exists() or codes is not None and (
+            (codes / f"{path.stem}.png").exists() or any(codes.glob(f"{glob.escape(path.stem)}-part-*.png")))
+
+    out = bundle.free_path(Path.cwd(), bundle.default_file_name(vp, now), taken=taken)
+    bundle.write_file(out, data, replace=False)
+    return out, False
 
 
 def _request_of(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -99,10 +123,11 @@ def _request_of(args: argparse.Namespace) -> tuple[str | None, str | None]:
     if text.startswith("@"):  # a text file, or a picture of the request's QR code
         path = Path(text[1:])
         try:
-            head = path.read_bytes()[:8]
+            with path.open("rb"):
+                pass
         except OSError as exc:
             raise BundleError(f"{path.name} cannot be opened: {exc.strerror or exc}.", str(exc)) from exc
-        if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
+        if qr.is_picture(path):
             found = [t for t in qr.read_images([path]) if t.startswith(qr.PREFIX_REQUEST)]
             if not found:
                 raise BundleError(f"{path.name} holds no request for a bundle.", str(path))
@@ -153,14 +178,22 @@ def cmd_check(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def environment_of(ctx: Any) -> Any:
-    """The receiver's verification environment; checking needs no wallet of one's own."""
+    """The receiver's verification environment: their wallet's, as the app's Check page
+    uses (its clock, saved status lists, key documents and registries); checking needs
+    no wallet of one's own, and a wallet that stays locked is not needed either."""
     from wallet import vault
     from wallet.cli.unlocking import wallet_home
+    from wallet.errors import LockedError
     from wallet.verify.environment import VerifyEnvironment
 
     if not vault.exists(wallet_home(ctx.args)):  # a receiver needs no wallet of their own
         return VerifyEnvironment()
-    return ctx.wallet.verify_environment()
+    try:
+        return ctx.wallet.verify_environment()
+    except LockedError as exc:
+        ctx.err.write(f"note: {exc.message} This check goes on without the status lists and keys "
+                      "your wallet keeps.\n")
+        return VerifyEnvironment()
 
 
 _MARK = {"passed": "ok  ", "warning": "warn", "failed": "FAIL", "could-not-check": "??  "}
@@ -168,13 +201,18 @@ _MARK = {"passed": "ok  ", "warning": "warn", "failed": "FAIL", "could-not-check
 
 def print_report(report: bundle_check.BundleReport, ctx: Any) -> None:
     ctx.print(f"{report.status.label}: {report.summary}")
-    ctx.print(f"  Shared by  {report.holder or '(not named)'}")
+    ctx.print(f"  Shared by  {report.shared_by}")
     ctx.print(f"  Read from  {report.source}")
     for line in report.lines:
         ctx.print(f"  [{_MARK[line.check.outcome.value]}] {line.label}: {line.check.message}")
     for r in report.credentials:
         ctx.print(f"  {r.index}. {r.title}" + (f" — {r.issuer}" if r.issuer else ""))
         ctx.print(f"     {r.status.label}: {r.summary}")
+    if report.codes & {"challenge-not-checked", "domain-not-checked"}:
+        bound = " and ".join(f"{what} {value}" for what, value in (("challenge", report.challenge),
+                                                                    ("domain", report.domain)) if value)
+        ctx.print(f"  This check did not confirm the bundle was made for you (it carries {bound}): "
+                  "give your request with --challenge C --domain D.")
 
 
 # ---------------------------------------------------------------- request

@@ -86,7 +86,7 @@ def test_select_sign_and_see_the_codes_on_screen(qtbot, page, tmp_path) -> None:
     page.way_buttons["qr"].setChecked(True)
     with qtbot.waitSignal(page.signed, timeout=20_000):
         page.sign_button.click()
-    assert page.steps.currentIndex() == 1 and "2 credentials" in page.result_label.text()
+    assert page.result_label.text().startswith(f"Signed a bundle of 2 credentials for {DOMAIN}, valid until ")
     assert page.challenge_edit.text() == "ch-7" and page.domain_edit.text() == DOMAIN
     # what the screen shows, read back as a phone would, in the order shown
     texts = []
@@ -144,6 +144,35 @@ def test_warnings_appear_before_sharing_a_failing_credential(qtbot, wallet, inte
     settle(qtbot, lambda: page.warnings.isVisible())
     assert "did not pass verification" in page.warnings.text()
     assert page.sign_button.isEnabled()  # the learner may still share it
+
+
+def test_choosing_a_jwt_credential_says_some_receivers_cannot_read_it(qtbot, wallet, interop) -> None:
+    from tests.wallet.verify.test_vc_jwt import vc11
+    from tests.wallet.verify.verify_helpers import ed_key
+
+    wallet.store.add(parse(vc11(ed_key(5)).encode())[0])
+    page = SharePage(wallet)
+    qtbot.addWidget(page)
+    page.show()
+    settle(qtbot, lambda: page.model.rowCount() == 1)
+    assert not page.warnings.isVisible()
+    tick(page, 0)
+    settle(qtbot, lambda: page.warnings.isVisible())
+    assert ("“Data Literacy Foundations” is a JWT credential. Some receivers' apps cannot read JWT credentials "
+            "inside a bundle yet; Learner Wallet can.") in page.warnings.text()
+    assert page.sign_button.isEnabled()
+
+
+def test_changing_the_choice_after_signing_takes_the_old_codes_away(qtbot, page) -> None:
+    tick(page, 0)
+    with qtbot.waitSignal(page.signed, timeout=20_000):
+        page.sign_button.click()
+    assert page.steps.currentIndex() == 1 and page.codes.count() >= 1
+    with qtbot.waitSignal(page.status_message) as blocker:
+        tick(page, 1)
+    assert blocker.args[0] == "The choice changed; sign again to share it."
+    assert page.steps.currentIndex() == 0 and page.codes.count() == 0 and page.flow.shared is None
+    assert page.flow.selected == page.model.chosen() and len(page.flow.selected) == 2
 
 
 def test_back_to_choosing(qtbot, page) -> None:
