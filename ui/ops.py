@@ -59,6 +59,7 @@ class Op(QObject):
         self._success: list[Callable[[Any], None]] = []
         self._failure: list[Callable[[BaseException], None]] = []
         self._progress: list[Callable[[int, int, str], None]] = []
+        self._pending_steps: list[tuple[int, int, str]] = []
         self._done_callbacks: list[Callable[[], None]] = []
         self.running = False
         self.result: Any = None
@@ -127,6 +128,9 @@ class Op(QObject):
 
     @Slot(object)
     def _deliver_success(self, result: Any) -> None:
+        if self._pending_steps:  # progress is still being handed out: the result comes after it
+            QTimer.singleShot(0, functools.partial(self._deliver_success, result))
+            return
         self.running = False
         self.result = result
         for cb in self._success:
@@ -135,6 +139,9 @@ class Op(QObject):
 
     @Slot(object)
     def _deliver_failure(self, exc: BaseException) -> None:
+        if self._pending_steps:
+            QTimer.singleShot(0, functools.partial(self._deliver_failure, exc))
+            return
         self.running = False
         self.error = exc
         if not self._failure:
@@ -146,8 +153,20 @@ class Op(QObject):
 
     @Slot(int, int, str)
     def _deliver_progress(self, done: int, total: int, text: str) -> None:
-        for cb in self._progress:
-            cb(done, total, text)
+        # A callback may spin the event loop (a modal QProgressDialog's setValue does), which
+        # would hand the next step to the other callbacks before this one reached them all:
+        # steps that arrive meanwhile wait their turn, so every callback sees them in order.
+        self._pending_steps.append((done, total, text))
+        if len(self._pending_steps) > 1:
+            return
+        try:
+            while self._pending_steps:
+                step = self._pending_steps[0]
+                for cb in list(self._progress):
+                    cb(*step)
+                self._pending_steps.pop(0)
+        finally:
+            self._pending_steps.clear()  # a callback that raised drops the steps queued behind it
 
     def _finish(self) -> None:
         for cb in self._done_callbacks:

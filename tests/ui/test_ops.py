@@ -82,3 +82,29 @@ def test_any_result_type(qtbot, value):
     run_op(None, lambda: value).on_success(got.append)
     settle(qtbot, lambda: got)
     assert got == [value]
+
+
+def test_progress_reaches_every_callback_in_order_when_one_spins_the_event_loop(qtbot):
+    """A modal progress dialog's setValue spins the event loop; the steps queued behind
+    the one being delivered must still reach the later callbacks in order."""
+    all_queued = threading.Event()
+
+    def work(progress):
+        for done in range(1, 21):
+            progress.update(done, 20, f"{done}.json")
+        all_queued.set()
+        return "done"
+
+    first, second = [], []
+
+    def spinning(done, _total, _text):
+        first.append(done)
+        all_queued.wait(5)
+        QApplication.processEvents()  # what QProgressDialog.setValue does when modal
+
+    op = run_op(None, work, progress=True).on_progress(spinning)
+    op.on_progress(lambda done, _total, _text: second.append(done))
+    results = []
+    op.on_success(results.append)
+    settle(qtbot, lambda: results)
+    assert first == second == list(range(1, 21))
