@@ -31,7 +31,7 @@ def v1_home(tmp_path: Path) -> Path:
 
 
 def test_fixture_really_is_version_1():
-    db = sqlite3.connect(f"file:{V1}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{V1}?mode=ro&immutable=1", uri=True)  # no -wal beside the fixture
     try:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -90,3 +90,60 @@ def test_a_newer_schema_is_refused_with_a_clear_message(v1_home: Path):
     with pytest.raises(StoreError, match="newer version of Learner Wallet"):
         S.Store.open(path, bytes.fromhex(SECRETS["data_key_hex"]), create=False)
     assert path.exists()
+
+
+# ---------------------------------------------------------------- an exported backup file of format 1
+
+BACKUP_V1 = FIXTURES / "backup-v1.lwbackup"
+BACKUP_SECRETS = json.loads((FIXTURES / "backup-v1.key.json").read_text())
+
+
+def _check_backup_contents(wallet) -> None:
+    first, trashed, third = BACKUP_SECRETS["credential_ids"]
+    assert sorted(c.id for c in wallet.credentials()) == sorted([first, third])
+    assert [c.summary.title for c in wallet.credentials(trashed=True)] == ["Statistics I"]
+    assert wallet.get(first).summary.credits == 5.0
+    assert wallet.store.report(first) == {"status": "valid"}
+    assert wallet.store.fetch("stacks", "ab" * 32)["name"] == "Data basics"
+    assert wallet.store.fetch("documents", "trusted-issuer:did:web:example.edu")["name"] == "Example University"
+    from wallet.identity import Identities
+
+    identities = Identities(wallet.store)
+    assert identities.default().id == BACKUP_SECRETS["identity"]
+    identities.signing_key(BACKUP_SECRETS["identity"])  # the private key came back too
+
+
+def test_an_exported_backup_of_format_1_installs_on_a_fresh_machine(tmp_path: Path):
+    from wallet import restore
+    from wallet.backup_file import open_backup, read_header
+
+    header, _, _ = read_header(BACKUP_V1)
+    assert header["version"] == 1 and header["schema"] == 2
+    opened = open_backup(BACKUP_V1, BACKUP_SECRETS["recovery_key"])
+    restore.install(tmp_path / "fresh", opened)
+    wallet = open_wallet(tmp_path / "fresh", Unlocker(secret=BACKUP_SECRETS["passphrase"]))
+    try:
+        assert wallet.store.schema_version() == S.SCHEMA_VERSION
+        _check_backup_contents(wallet)
+    finally:
+        wallet.close()
+    open_wallet(tmp_path / "fresh", Unlocker(secret=BACKUP_SECRETS["recovery_key"])).close()
+
+
+def test_an_exported_backup_of_format_1_merges_into_another_wallet(tmp_path: Path):
+    from wallet import restore, vault
+    from wallet.backup_file import open_backup
+    from wallet.keys import FAST_TEST_KDF
+    from wallet.service import Wallet
+
+    created = vault.create_store(tmp_path / "other", passphrase="another passphrase", kdf=FAST_TEST_KDF)
+    theirs = open_backup(BACKUP_V1, BACKUP_SECRETS["recovery_key"]).open_store()
+    try:
+        restore.merge(created.store, theirs)
+    finally:
+        theirs.close()
+    wallet = Wallet(tmp_path / "other", created.store)
+    try:
+        _check_backup_contents(wallet)
+    finally:
+        wallet.close()
