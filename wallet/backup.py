@@ -353,6 +353,7 @@ def salvage_into(store: Store, damaged: Path) -> int:
 
 
 def _salvage_tables(store: Store, db: sqlite3.Connection) -> int:
+    schema = db.execute("PRAGMA user_version").fetchone()[0]
     total = 0
     for table, cols in CLEAR_COLUMNS.items():
         present = store.row_keys(table)
@@ -360,13 +361,8 @@ def _salvage_tables(store: Store, db: sqlite3.Connection) -> int:
             rows = db.execute(f"SELECT {', '.join(cols)}, blob FROM {table}").fetchall()
         except sqlite3.DatabaseError:
             continue
-        good = []
-        for row in rows:
-            if row[0] in present:
-                continue
-            plain = store.try_open(table, row[0], row["blob"])
-            if plain is not None:
-                good.append((tuple(row)[:-1], plain))
+        intact = (store.open_stored_row(table, tuple(row)[:-1], row["blob"], schema=schema) for row in rows)
+        good = [row for row in intact if row is not None and row[0][0] not in present]
         if good:
             total += store.write_rows(table, good)
     return total

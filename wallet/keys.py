@@ -163,13 +163,29 @@ def _seal_key(kind: str, wallet_id: str, kek: bytes, data_key: bytes, kdf: dict[
 
 
 def _parse_wrap(blob: bytes) -> dict[str, Any]:
+    """A wrapping document, every field checked: damage is WalletCorrupt, never a traceback."""
     try:
         doc = json.loads(blob)
         if doc.get("version") != 1:
             raise ValueError(f"wrapping version {doc.get('version')!r}")
+        kdf = doc["kdf"]
+        for text in (doc["nonce"], doc["wrapped"], kdf["salt"]):
+            _unb64(text)
+        if kdf.get("name") == "scrypt":
+            doc["params"] = KdfParams(n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]))
+        if not isinstance(doc["kind"], str):
+            raise ValueError("kind is not text")
         return doc
-    except (ValueError, AttributeError) as exc:
-        raise WalletCorrupt("The wallet's key information is damaged.", f"bad key wrapping: {exc}") from exc
+    except (ValueError, AttributeError, KeyError, TypeError) as exc:
+        raise WalletCorrupt("The wallet's key information is damaged.", f"bad key wrapping: {exc!r}") from exc
+
+
+def wallet_id_of(meta: Mapping[str, bytes]) -> str:
+    """The wallet id from the clear meta table ('' when there is none)."""
+    try:
+        return meta.get(META_WALLET_ID, b"").decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise WalletCorrupt("The wallet's key information is damaged.", "the wallet id is not text") from exc
 
 
 def _open_key(doc: dict[str, Any], wallet_id: str, kek: bytes) -> bytes | None:
@@ -210,8 +226,7 @@ def unwrap_with_passphrase(blob: bytes, wallet_id: str, passphrase: str) -> byte
     kdf = doc["kdf"]
     if kdf.get("name") != "scrypt":
         raise WalletCorrupt("The wallet's key information is damaged.", f"unknown KDF {kdf.get('name')!r}")
-    params = KdfParams(n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]))
-    return _open_key(doc, wallet_id, scrypt_key(passphrase, _unb64(kdf["salt"]), params))
+    return _open_key(doc, wallet_id, scrypt_key(passphrase, _unb64(kdf["salt"]), doc["params"]))
 
 
 def unwrap_with_secret(meta: Mapping[str, bytes], secret: str) -> bytes | None:
@@ -219,7 +234,7 @@ def unwrap_with_secret(meta: Mapping[str, bytes], secret: str) -> bytes | None:
 
     Raises WrongSecret for a recovery key with a typo (its checksum fails).
     """
-    wallet_id = meta.get(META_WALLET_ID, b"").decode()
+    wallet_id = wallet_id_of(meta)
     secret = secret.strip("\r\n")
     if META_RECOVERY in meta and parse_recovery_key(secret) is not None:
         key = unwrap_with_recovery(meta[META_RECOVERY], wallet_id, secret)
@@ -380,7 +395,7 @@ def unlock(meta: Mapping[str, bytes], unlocker: Unlocker) -> Unlocked:
     Order: the keyring, then the secret given up front, then asking. A key found by
     a secret is put (back) in the keyring, so a wiped keyring heals itself.
     """
-    wallet_id = meta.get(META_WALLET_ID, b"").decode()
+    wallet_id = wallet_id_of(meta)
     slot = unlocker.keyring if wallet_id else None
     if slot is not None:
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from wallet import store as S
-from wallet.errors import StoreError
+from wallet.errors import StoreError, WalletCorrupt, WrongSecret
 from wallet.keys import Unlocker
 from wallet.service import open_wallet
 from wallet.settings import NETWORK_POLICY, NetworkPolicy
@@ -71,8 +71,41 @@ def test_v1_wallet_opens_after_every_upgrade(v1_home: Path, secret: str):
         again.close()
 
 
+def test_after_the_upgrade_no_natural_key_is_left_in_clear_and_every_column_is_sealed(v1_home: Path):
+    path = v1_home / S.WALLET_FILENAME
+    assert b"did:key:zFixture" in path.read_bytes()  # version 1 kept holder DIDs and URLs in clear
+    open_wallet(v1_home, Unlocker(secret=SECRETS["passphrase"])).close()
+    data = path.read_bytes()
+    for natural in (b"did:key:zFixture", b"https://example.org/ctx", b"data-basics"):
+        assert natural not in data, natural
+    db = sqlite3.connect(path)
+    try:
+        keys = [r[0] for t in ("identities", "stacks", "documents") for r in db.execute(f"SELECT * FROM {t}")]
+        assert len(keys) == 3 and all(len(k) == 64 and int(k, 16) >= 0 for k in keys)
+        db.execute("UPDATE credentials SET trashed_at=NULL")  # bring the trashed one back by hand
+        db.commit()
+    finally:
+        db.close()
+    store = S.Store.open(path, bytes.fromhex(SECRETS["data_key_hex"]), create=False, check_hash=False)
+    try:
+        with pytest.raises(WalletCorrupt):
+            store.verify_records()
+    finally:
+        store.close()
+
+
+def test_a_wrong_key_during_an_upgrade_is_a_wrong_key_not_damage(v1_home: Path):
+    with pytest.raises(WrongSecret):
+        S.Store.open(v1_home / S.WALLET_FILENAME, bytes(32), create=False)
+    store = S.Store.open(v1_home / S.WALLET_FILENAME, bytes.fromhex(SECRETS["data_key_hex"]), create=False)
+    try:
+        assert store.schema_version() == S.SCHEMA_VERSION
+    finally:
+        store.close()
+
+
 def test_each_migration_step_is_registered():
-    assert sorted(S._MIGRATIONS) == list(range(S.SCHEMA_VERSION))
+    assert sorted(S.MIGRATIONS) == list(range(S.SCHEMA_VERSION))
 
 
 def test_fixture_bytes_are_unchanged_by_opening_a_copy(v1_home: Path):

@@ -170,3 +170,44 @@ def test_files_are_0600_and_folders_0700_even_while_open(cli):
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     for folder in [cli.home] + [p for p in cli.home.rglob("*") if p.is_dir()]:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder.name
+
+
+def test_row_keys_in_the_file_name_no_issuer_holder_or_address(tmp_path: Path):
+    """Holder DIDs, trusted issuers' DIDs, status list and did:web addresses and stack
+    ids are used as row keys by their modules; on disk the keys are opaque, while the
+    modules keep using the natural ones."""
+    issuer = "did:web:canary-college.example"
+    status_url = "https://canary-college.example/status/3"
+    home = tmp_path / "home"
+    created = vault.create_store(home, passphrase=PASSPHRASE, kdf=FAST_TEST_KDF)
+    store = created.store
+    wallet = Wallet(home, store)
+    holder = Identities(store).create("Me", default=True).id
+    store.put("documents", "trusted-issuer:" + issuer, {"id": issuer}, kind="trusted-issuer")  # as wallet.trust does
+    store.put("documents", status_url, {"url": status_url}, kind="status-list")
+    store.put("stacks", "https://canary-college.example/programme", {"name": "Programme"})
+    store.add(_canary_credential(1))
+    backup.make_backup(store, home)
+    wallet.close()
+    for path in _all_files(home):
+        data = path.read_bytes()
+        for natural in (holder, issuer, status_url, "canary-college"):
+            assert natural.encode() not in data, f"{natural} is in clear in {path.name}"
+
+    wallet = open_wallet(home, Unlocker(secret=PASSPHRASE))
+    try:
+        store = wallet.store
+        assert Identities(store).default().id == holder
+        assert [k for k, _ts, _v in store.items("documents", kind="trusted-issuer")] == ["trusted-issuer:" + issuer]
+        assert [k for k, _ts, _v in store.items("documents", kind="status-list")] == [status_url]
+        assert store.fetch("stacks", "https://canary-college.example/programme") == {"name": "Programme"}
+        assert store.delete("documents", status_url) and store.fetch("documents", status_url) is None
+        other = vault.create_store(tmp_path / "other", passphrase=PASSPHRASE, kdf=FAST_TEST_KDF).store
+        other.put("identities", holder, {"label": "Same DID elsewhere"})
+        assert set(other.row_keys("identities")) == {holder}
+        stored_here = {r[0] for r in store._read("SELECT id FROM identities")}
+        stored_there = {r[0] for r in other._read("SELECT id FROM identities")}
+        assert stored_here.isdisjoint(stored_there), "the row key is keyed by the wallet, not a plain hash"
+        other.close()
+    finally:
+        wallet.close()
