@@ -273,14 +273,25 @@ class KeyringSlot:
     call from a worker thread (a keyring unlock dialog can take that long).
     """
 
-    def __init__(self, backend: Any = None, *, timeout: float = 10.0) -> None:
+    def __init__(self, backend: Any = None, *, timeout: float = 10.0,
+                 lookup: Callable[[], Any] = default_keyring_backend) -> None:
         self._backend = backend
+        self._lookup = lookup  # finds the backend when none is given (a seam for tests)
+        self._lookup_failed: KeyringUnavailable | None = None
         self.timeout = timeout
 
     @property
     def backend(self) -> Any:
+        """The backend, found on first use within the time bound; KeyringUnavailable when
+        it cannot be found (an unknown PYTHON_KEYRING_BACKEND, a lookup that hangs)."""
         if self._backend is None:
-            self._backend = default_keyring_backend()
+            if self._lookup_failed is not None:
+                raise self._lookup_failed
+            try:
+                self._backend = self._call("lookup", self._lookup)
+            except KeyringUnavailable as exc:
+                self._lookup_failed = exc
+                raise
         return self._backend
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:

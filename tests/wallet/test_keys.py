@@ -291,3 +291,36 @@ def test_cli_settings_are_typed(cli):
     assert code == 1 and "must be one of" in err
     code, _, err = cli("settings", "no.such.setting")
     assert code == 1 and "no setting called" in err
+
+
+def test_a_slow_keyring_lookup_is_bounded_in_time_too(tmp_path: Path, memory_keyring):
+    release = threading.Event()
+
+    def slow_lookup():
+        release.wait(3)  # a keyring daemon that takes seconds to answer D-Bus
+        return memory_keyring
+
+    home = tmp_path / "home"
+    _create(home)
+    slot = KeyringSlot(lookup=slow_lookup, timeout=0.2)
+    started = time.monotonic()
+    try:
+        wallet = open_wallet(home, Unlocker(keyring=slot, secret=PASS))
+        wallet.close()
+        assert not vault.keyring_works(slot)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.5
+
+
+def test_an_unknown_keyring_backend_falls_back_to_the_passphrase(cli, monkeypatch, tmp_path: Path):
+    secret_file = tmp_path / "passphrase"
+    secret_file.write_text(cli.passphrase + "\n")
+    monkeypatch.delenv("LEARNER_WALLET_PASSPHRASE")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.nonexistent.Keyring")
+    code, out, err = cli("--passphrase-file", secret_file, "settings")
+    assert code == 0, err
+    assert "Traceback" not in err and "network.policy" in out
+    home = tmp_path / "new-home"
+    code, _, err = cli("--home", home, "--passphrase-file", secret_file, "settings")
+    assert "Traceback" not in err and "ModuleNotFoundError" not in err
