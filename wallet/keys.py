@@ -400,11 +400,12 @@ class Unlocked:
     keyring_ok: bool  # the keyring holds the key now
 
 
-def unlock(meta: Mapping[str, bytes], unlocker: Unlocker) -> Unlocked:
+def unlock(meta: Mapping[str, bytes], unlocker: Unlocker, *, hint: str | None = None) -> Unlocked:
     """Find the data key for the wallet described by ``meta`` (its clear meta table).
 
-    Order: the keyring, then the secret given up front, then asking. A key found by
-    a secret is put (back) in the keyring, so a wiped keyring heals itself.
+    Order: the keyring, then the secret given up front, then asking (with ``hint`` as
+    the first question, when given). A key found by a secret is put (back) in the
+    keyring, so a wiped keyring heals itself.
     """
     wallet_id = wallet_id_of(meta)
     slot = unlocker.keyring if wallet_id else None
@@ -431,14 +432,14 @@ def unlock(meta: Mapping[str, bytes], unlocker: Unlocker) -> Unlocked:
             "The wallet is locked: give its passphrase or recovery key.",
             "no keyring entry, no secret and no way to ask",
         )
-    key = _ask_until_right(meta, unlocker)
+    key = _ask_until_right(meta, unlocker, hint)
     return Unlocked(key, "prompt", _remember(slot, wallet_id, key))
 
 
-def _ask_until_right(meta: Mapping[str, bytes], unlocker: Unlocker) -> bytes:
+def _ask_until_right(meta: Mapping[str, bytes], unlocker: Unlocker, hint: str | None) -> bytes:
     assert unlocker.ask is not None
     has_pass = META_PASSPHRASE in meta
-    message = "Enter your wallet passphrase or recovery key" if has_pass else "Enter your recovery key"
+    message = hint or ("Enter your wallet passphrase or recovery key" if has_pass else "Enter your recovery key")
     for attempt in range(1, unlocker.attempts + 1):
         answer = unlocker.ask(Prompt(message, attempt, has_pass))
         if answer is None:

@@ -65,6 +65,7 @@ from wallet.storefile import (  # re-exported: callers know them as wallet.store
     connect,
     file_digest,
     legacy_header,
+    load_image,
     meta_from_image,
     peek_meta,
     read_error,
@@ -218,7 +219,7 @@ class Store:
         db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         db.row_factory = sqlite3.Row
         try:
-            db.deserialize(legacy_header(image))
+            load_image(db, image)
             ok = db.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             db.close()
@@ -501,6 +502,12 @@ class Store:
         trash = self._read("SELECT count(*) FROM credentials WHERE trashed_at IS NOT NULL")[0][0]
         stacks = self._read("SELECT count(*) FROM stacks")[0][0]
         return {"credentials": held, "trash": trash, "stacks": stacks}
+
+    def rows_in(self, table: str) -> int:
+        """How many rows a sealed table holds (nothing decrypted)."""
+        if table not in CLEAR_COLUMNS:
+            raise ValueError(f"unknown table {table}")
+        return int(self._read(f"SELECT count(*) FROM {table}")[0][0])
 
     def trash(self, cred_id: str, *, when: datetime | None = None) -> None:
         """Move a credential (and those it carries) to the trash."""

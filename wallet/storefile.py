@@ -213,6 +213,14 @@ def legacy_header(image: bytes) -> bytes:
     return image
 
 
+def load_image(db: sqlite3.Connection, image: bytes) -> None:
+    """Load a wallet image into an in-memory connection (sqlite3.DatabaseError when it
+    is not a database: an empty image would otherwise raise MemoryError)."""
+    if len(image) < 512:
+        raise sqlite3.DatabaseError("file is not a database (too short)")
+    db.deserialize(legacy_header(image))
+
+
 def write_error(exc: sqlite3.DatabaseError) -> StoreError:
     text = str(exc).lower()
     if "full" in text:
@@ -253,7 +261,7 @@ def meta_from_image(image: bytes) -> dict[str, bytes]:
     """The clear meta table of a wallet image (a backup) held in memory, checked."""
     db = sqlite3.connect(":memory:")
     try:
-        db.deserialize(legacy_header(image))
+        load_image(db, image)
         return _checked_meta(db)
     except sqlite3.DatabaseError as exc:
         raise WalletCorrupt("The backup is damaged and cannot be read.", str(exc)) from exc

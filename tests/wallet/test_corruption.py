@@ -263,7 +263,8 @@ def test_a_backup_that_fails_to_open_makes_way_for_the_next(tmp_path: Path):
         assert sorted(c.summary.title for c in wallet.credentials()) == ["Course 0", "Course 1"]
     finally:
         wallet.close()
-    assert newest.exists() and len(vault.damaged_files(home)) == 1
+    assert newest.exists(), "a backup that does not open is never removed or set aside"
+    assert len(vault.set_aside_files(home)) == 1  # the file that was in the wallet's place is kept
 
 
 # ---------------------------------------------------------------- clear columns are authenticated too
