@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.icons import app_icon, icon
-from ui.widgets.clipboard import ClipboardHelper
+from ui.widgets.clipboard import app_clipboard
 from wallet.keys import Prompt
 
 MIN_PASSPHRASE = 8
@@ -127,7 +127,7 @@ class RecoveryKeyDialog(QDialog):
     def __init__(self, recovery_key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._key = recovery_key
-        self.clipboard = ClipboardHelper(self)
+        self.clipboard = app_clipboard()  # the clearing outlives this dialog
         self.setWindowTitle("Your recovery key")
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(660)  # the key fits on one line
@@ -153,6 +153,7 @@ class RecoveryKeyDialog(QDialog):
         copy = QPushButton(icon("copy"), "Copy", self)
         copy.setToolTip("Copy the key; it is cleared from the clipboard after 30 seconds")
         copy.clicked.connect(lambda: self.clipboard.copy(self._key, sensitive=True))
+        self.copy_button = copy
         print_button = QPushButton(icon("print"), "Print…", self)
         print_button.clicked.connect(self.print_key)
         row.addWidget(copy)

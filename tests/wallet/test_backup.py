@@ -95,6 +95,20 @@ def test_automatic_backup_runs_after_changes_at_most_hourly(tmp_path: Path):
     assert len(backup.find_backups(home)) == 2
 
 
+def test_imports_are_backed_up_within_minutes_not_hours(tmp_path: Path):
+    home = tmp_path / "home"
+    now = [T0]
+    wallet, _ = _wallet(home, 0, clock=lambda: now[0])
+    made = []
+    for minutes, n in ((0, 1), (3, 2), (6, 3), (8, 4)):
+        now[0] = T0 + timedelta(minutes=minutes)
+        wallet.store.add(_cred(n))
+        made.append(backup.backup_after_import(wallet.store, home, clock=wallet.clock) is not None)
+    assert made == [True, False, True, False]  # the first import at once, then every five minutes at most
+    assert backup.find_backups(home)[0].credentials == 3
+    wallet.store.close()
+
+
 def test_a_tampered_backup_is_not_offered(tmp_path: Path):
     home = tmp_path / "home"
     wallet, _ = _wallet(home)
