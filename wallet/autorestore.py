@@ -47,8 +47,6 @@ def restore_newest(home: Path, unlocker: Unlocker, *, clock: Clock = system_cloc
     when there is none to restore, WrongSecret / LockedError (nothing changed) when the
     secret given does not open the newest.
     """
-    from wallet.service import Wallet
-
     home = Path(home)
     path = vault.wallet_path(home)
     earlier = path if path.exists() else next(iter(vault.damaged_files(home)), None)
@@ -65,7 +63,7 @@ def restore_newest(home: Path, unlocker: Unlocker, *, clock: Clock = system_cloc
             continue
         aside = _put_in_place(home, image, clock)
         try:
-            store = vault.open_with_key(home, data_key, clock=clock)
+            wallet = open_with_known_key(home, data_key, clock=clock)
         except vault.DamagedWallet as exc:  # the copy, not the backup, failed (a disk error)
             if exc.set_aside is not None:
                 vault.remove_with_companions(exc.set_aside)
@@ -73,11 +71,19 @@ def restore_newest(home: Path, unlocker: Unlocker, *, clock: Clock = system_cloc
         log.info("restored backup %s", chosen.path.name)
         source = aside or next(iter(vault.damaged_files(home)), None)
         if source is not None:
-            salvage_into(store, source)
-        wallet = Wallet(home, store, clock=clock)
-        backup_if_due(store, home, clock=clock)
+            salvage_into(wallet.store, source)
         return Restored(wallet, chosen)
     raise BackupError("None of the backups of this wallet could be opened.", f"{len(candidates)} tried")
+
+
+def open_with_known_key(home: Path, data_key: bytes, *, clock: Clock = system_clock) -> Any:
+    """Open the wallet in ``home`` (a Wallet) with a data key already proven on it (a
+    backup just restored or installed): the checks of every open, and a backup when due."""
+    from wallet.service import Wallet
+
+    store = vault.open_with_key(home, data_key, clock=clock)
+    backup_if_due(store, home, clock=clock)
+    return Wallet(home, store, clock=clock)
 
 
 def _candidates(home: Path, earlier: Path | None) -> list[BackupInfo]:

@@ -242,6 +242,8 @@ def read_error(exc: sqlite3.DatabaseError) -> StoreError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StoreError("The wallet is busy in another window or program; close it there and try again.", str(exc))
+    if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):  # a closed wallet, not a damaged one
+        return StoreError("The wallet was closed before this could be read.", str(exc))
     return WalletCorrupt("The wallet file is damaged.", str(exc))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 
 from ui.unlock import RecoveryKeyDialog, UnlockDialog, WelcomeDialog
@@ -24,6 +24,15 @@ def test_welcome_requires_a_passphrase_without_a_keyring(qtbot):
     dialog.repeat.setText("long enough pass")
     assert dialog.ok_button.isEnabled()
     assert dialog.chosen_passphrase() == "long enough pass"
+
+
+def test_welcome_offers_a_backup_file_for_a_new_computer(qtbot):
+    dialog = WelcomeDialog(keyring_ok=False)
+    qtbot.addWidget(dialog)
+    assert dialog.restore_button.text() == "Restore from a backup file…"
+    assert dialog.restore_button.isEnabled()  # no passphrase needed to get there
+    QTimer.singleShot(0, dialog.restore_button.click)
+    assert dialog.choice().action == "restore"
 
 
 def test_welcome_passphrase_is_optional_with_a_keyring(qtbot):
