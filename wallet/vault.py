@@ -130,7 +130,7 @@ def create_store(
             keyring_ok = True
         except KeyringUnavailable as exc:
             log.info("new wallet not stored in the keyring: %s", exc.detail)
-    log.info("created a new wallet in %s", home)
+    log.info("created a new wallet")
     return Created(Store.open(path, data_key, create=False), recovery, keyring_ok)
 
 
