@@ -44,7 +44,7 @@ from wallet.credential import (
     Summary,
 )
 from wallet.errors import NotFound, StoreError, WalletCorrupt, WrongSecret
-from wallet.storeschema import (  # re-exported: callers know them as wallet.store names
+from wallet.storeschema import (  # CLEAR_COLUMNS, SCHEMA_VERSION, RecordCipher: also known as wallet.store names
     CLEAR_COLUMNS,
     MIGRATIONS,
     OPAQUE_TABLES,
@@ -64,7 +64,6 @@ from wallet.storefile import (  # re-exported: callers know them as wallet.store
     check_file_hash,
     connect,
     file_digest,
-    legacy_header,
     load_image,
     meta_from_image,
     peek_meta,

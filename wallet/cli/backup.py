@@ -107,7 +107,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     if args.json:
         ctx.print_json([
             {"file": str(b.path), "created": b.created.isoformat(), "sha256": b.sha256, "size": b.size,
-             "credentials": b.credentials, "ok": b.ok, "problem": b.problem}
+             "credentials": b.credentials, "ok": b.ok, "problem": b.problem, "wallet_id": b.wallet_id}
             for b in found
         ])
         return 0
