@@ -246,7 +246,6 @@ class Startup(QObject):
         return Unlocker(keyring=self.keyring_slot(), secret=given_secret(self.args), ask=self.asker.ask)
 
     def _unlock(self) -> None:
-        from wallet import vault
         from wallet.service import open_wallet
 
         try:

@@ -26,7 +26,7 @@ from wallet import vault
 from wallet.backup import BackupInfo, backup_dir, backup_if_due, file_wallet_id, find_backups, write_private_file
 from wallet.clock import Clock, system_clock
 from wallet.errors import BackupError, LockedError, WalletCorrupt, WrongSecret
-from wallet.keys import META_PASSPHRASE, META_RECOVERY, Unlocker, unlock
+from wallet.keys import META_PASSPHRASE, META_RECOVERY, Unlocker, unlock, wallet_id_of
 from wallet.store import CLEAR_COLUMNS, WALLET_FILENAME, Store
 from wallet.storefile import load_image, meta_from_image
 
@@ -51,12 +51,15 @@ def restore_newest(home: Path, unlocker: Unlocker, *, clock: Clock = system_cloc
     path = vault.wallet_path(home)
     earlier = path if path.exists() else next(iter(vault.damaged_files(home)), None)
     candidates = _candidates(home, earlier)
-    data_key = None
+    current = _reference_meta(earlier)
+    keys: dict[str, bytes] = {}  # by wallet id: asked for once, not once per backup
     for chosen in candidates:
         image = chosen.path.read_bytes()
         try:
             meta = meta_from_image(image)
-            data_key = data_key or _key_for(meta, unlocker, chosen, _reference_meta(earlier))
+            wallet_id = wallet_id_of(meta)
+            data_key = keys.get(wallet_id) or _key_for(meta, unlocker, chosen, current)
+            keys[wallet_id] = data_key
             _check_image(image, data_key)
         except WalletCorrupt as exc:
             log.warning("backup %s does not open: %s", chosen.path.name, exc.detail)
