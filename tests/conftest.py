@@ -19,6 +19,15 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+@pytest.fixture(autouse=True)
+def _recovery_key_file(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A CLI run that creates a wallet writes its recovery key here (no test has a
+    terminal, and the key is never printed to an output that may be logged)."""
+    target = tmp_path_factory.mktemp("recovery-key") / "recovery-key.txt"
+    monkeypatch.setenv("LEARNER_WALLET_RECOVERY_KEY_FILE", str(target))
+    return target
+
+
 @pytest.fixture
 def interop() -> Path:
     """The shared interop corpus; under CI a missing folder fails instead of skipping."""

@@ -1,11 +1,13 @@
 """The desktop app's entry point: ``learner-wallet`` with no subcommand.
 
 ``run_app`` sets up logging and Qt, then opens the wallet in steps that never block the
-window: on the first run it creates the wallet and shows the recovery key once; later
-it unlocks through the keyring off the GUI thread, asking for the passphrase or
-recovery key only when needed; a wallet that fails its checks is set aside by the core
-and the app offers the newest good backup. ``--demo`` opens a throwaway wallet filled
-with signed example credentials.
+window: on the first run it creates the wallet and shows the recovery key once (or,
+on a new computer, brings back a backup file the learner exported); later it unlocks
+through the keyring off the GUI thread, asking for the passphrase or recovery key only
+when needed. A wallet that fails its checks is set aside by the core, and a folder
+with backups but no wallet file is never taken for a first run: either way the app
+offers the newest good backup. ``--demo`` opens a throwaway wallet filled with signed
+example credentials.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from ui.icons import app_icon
 from ui.ops import run_op
 from ui.theme import apply_theme
-from ui.unlock import GuiAsker, OpeningSplash, RecoveryKeyDialog, WelcomeDialog
+from ui.unlock import GuiAsker, OpeningSplash, RecoveryKeyDialog, WelcomeChoice, WelcomeDialog
 from ui.widgets.error_box import ErrorBox, describe_error
 from wallet.errors import StoreError, WalletError
 from wallet.paths import ensure_private_dir
@@ -133,8 +135,16 @@ class Startup(QObject):
         if problem is not None:
             self._fatal(problem)
             return
-        if vault.exists(self.home) or vault.damaged_files(self.home):
+        if vault.exists(self.home):
             self._unlock()
+            return
+        self.splash.say("Looking for your wallet…")
+        run_op(self, lambda: _earlier_wallet(self.home)).on_success(self._missing_wallet).on_failure(self._fatal)
+
+    def _missing_wallet(self, earlier: str) -> None:
+        """No wallet file: a first run only when there is no earlier wallet to bring back."""
+        if earlier:
+            self._offer_restore(None, earlier)
         else:
             self._first_run()
 
@@ -154,12 +164,17 @@ class Startup(QObject):
 
     # -- what the learner is asked (methods, so a test can answer them)
 
-    def ask_welcome(self, keyring_ok: bool) -> tuple[bool, str | None]:
-        """(go ahead?, passphrase or None)."""
-        welcome = WelcomeDialog(keyring_ok)
-        if welcome.exec() != WelcomeDialog.DialogCode.Accepted:
-            return False, None
-        return True, welcome.chosen_passphrase()
+    def ask_welcome(self, keyring_ok: bool) -> WelcomeChoice:
+        return WelcomeDialog(keyring_ok).choice()
+
+    def restore_backup_file(self, keyring: Any) -> bytes | None:
+        """A fresh machine: install a backup file the learner exported; its data key
+        (None when they went back)."""
+        from ui.backup.dialogs import RestoreBackupDialog
+
+        dialog = RestoreBackupDialog(None, keyring=keyring, home=self.home)
+        dialog.exec()
+        return None if dialog.installed is None else dialog.installed.data_key
 
     def show_recovery_key(self, recovery_key: str) -> None:
         RecoveryKeyDialog(recovery_key).exec()
@@ -188,17 +203,33 @@ class Startup(QObject):
 
     def _welcome(self, keyring_ok: bool) -> None:
         self.splash.hide()
-        go, passphrase = self.ask_welcome(bool(keyring_ok))
-        if not go:
+        choice = self.ask_welcome(bool(keyring_ok))
+        slot = self.slot if keyring_ok else None
+        if choice.action == "restore":
+            self._restore_file(keyring_ok, slot)
+            return
+        if choice.action != "create":
             self._quit(0)
             return
         self.splash.say("Creating your wallet…")
         self.splash.show()
         from wallet.service import create_wallet
 
-        slot = self.slot if keyring_ok else None
+        passphrase = choice.passphrase
         run_op(self, lambda: create_wallet(self.home, keyring=slot, passphrase=passphrase)).on_success(
             self._created).on_failure(self._fatal)
+
+    def _restore_file(self, keyring_ok: bool, slot: Any) -> None:
+        data_key = self.restore_backup_file(slot)
+        if data_key is None:  # went back: the welcome again
+            self._welcome(keyring_ok)
+            return
+        from wallet.autorestore import open_with_known_key
+
+        self.splash.say("Opening your restored wallet…")
+        self.splash.show()
+        run_op(self, lambda: open_with_known_key(self.home, data_key)).on_success(self._show).on_failure(
+            self._open_failed)
 
     def _created(self, result: tuple[Any, str]) -> None:
         wallet, recovery_key = result
@@ -215,12 +246,8 @@ class Startup(QObject):
         return Unlocker(keyring=self.keyring_slot(), secret=given_secret(self.args), ask=self.asker.ask)
 
     def _unlock(self) -> None:
-        from wallet import vault
         from wallet.service import open_wallet
 
-        if not vault.exists(self.home):  # only a damaged file set aside: go to the backups
-            self._offer_restore(None)
-            return
         try:
             unlocker = self._unlocker()
         except WalletError as exc:  # an unreadable --passphrase-file
@@ -232,17 +259,23 @@ class Startup(QObject):
         from wallet.vault import DamagedWallet
 
         if isinstance(exc, DamagedWallet):
-            self._offer_restore(exc)
+            run_op(self, lambda: _earlier_wallet(self.home)).on_success(
+                lambda earlier: self._offer_restore(exc, earlier)).on_failure(self._fatal)
         else:
             self._fatal(exc)
 
-    def _offer_restore(self, exc: BaseException | None) -> None:
-        from wallet.backup import find_backups
-
+    def _offer_restore(self, exc: BaseException | None, earlier: str) -> None:
+        """``earlier``: "backups" when there are good backups, "set-aside" when there is
+        only a set-aside wallet file, "" when neither."""
         self.splash.hide()
-        message = describe_error(exc)[0] if exc else "Your wallet file was set aside as damaged."
-        if not find_backups(self.home):
-            self._fatal(exc or StoreError("Your wallet file was set aside as damaged.", str(self.home)),
+        if exc is not None:
+            message = describe_error(exc)[0]
+        elif earlier == "backups":
+            message = "There is no wallet file in your wallet folder, but there are backups of your wallet."
+        else:
+            message = "Your wallet file was set aside as damaged."
+        if earlier != "backups":
+            self._fatal(exc or StoreError(message, str(self.home)),
                         extra=" There is no backup to restore. The damaged file is kept in your wallet folder.")
             return
         if not self.ask_restore(message):
@@ -294,6 +327,17 @@ class Startup(QObject):
                 log.exception("closing the wallet failed")
         if self.demo_home is not None:
             shutil.rmtree(self.demo_home, ignore_errors=True)
+
+
+def _earlier_wallet(home: Path) -> str:
+    """What is left of an earlier wallet in a folder without a wallet file (hashing the
+    backups: a worker's job): "backups", "set-aside" or ""."""
+    from wallet import vault
+    from wallet.backup import find_backups
+
+    if find_backups(home):
+        return "backups"
+    return "set-aside" if vault.set_aside_files(home) else ""
 
 
 def _quit_on_signals(app: QApplication) -> None:

@@ -35,7 +35,7 @@ from ui.bridge import WalletBridge
 from ui.credentials.importing import accepts_mime, paths_from_mime
 from ui.credentials.page import CredentialsPage
 from ui.icons import app_icon, icon
-from ui.widgets.clipboard import ClipboardHelper
+from ui.widgets.clipboard import app_clipboard
 from ui.widgets.error_box import DetailsDisclosure
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.wallet = wallet
         self.bridge = WalletBridge(wallet.events, self)
-        self.clipboard = ClipboardHelper(self)
+        self.clipboard = app_clipboard()
         self.setWindowTitle("Learner Wallet")
         self.setWindowIcon(app_icon())
         self.resize(1280, 800)

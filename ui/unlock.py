@@ -9,6 +9,7 @@ cleared again after 30 seconds.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.icons import app_icon, icon
-from ui.widgets.clipboard import ClipboardHelper
+from ui.widgets.clipboard import app_clipboard
 from wallet.keys import Prompt
 
 MIN_PASSPHRASE = 8
@@ -46,12 +47,23 @@ def _text(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+@dataclass(frozen=True)
+class WelcomeChoice:
+    """What the learner chose on the welcome dialog."""
+
+    action: str  # "create" (a new wallet), "restore" (from a backup file) or "quit"
+    passphrase: str | None = field(default=None, repr=False)
+
+
 class WelcomeDialog(QDialog):
     """First run: what the wallet does with the learner's data, and an optional passphrase.
 
     Without a working system keyring a passphrase is required, or the learner would
-    have to type the recovery key every time.
+    have to type the recovery key every time. A learner on a new computer can instead
+    bring back a backup file they exported (the dialog then ends with ``RESTORE``).
     """
+
+    RESTORE = 2
 
     def __init__(self, keyring_ok: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +102,9 @@ class WelcomeDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Create my wallet")
         self.ok_button.setProperty("primary", True)
+        self.restore_button = buttons.addButton("Restore from a backup file…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setToolTip("On a new computer: bring back a wallet you exported to a backup file")
+        self.restore_button.clicked.connect(lambda: self.done(self.RESTORE))
         buttons.accepted.connect(self._try_accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -120,6 +135,15 @@ class WelcomeDialog(QDialog):
     def chosen_passphrase(self) -> str | None:
         return self.passphrase.text() or None
 
+    def choice(self) -> WelcomeChoice:
+        """Show the dialog; what the learner chose."""
+        result = self.exec()
+        if result == self.RESTORE:
+            return WelcomeChoice("restore")
+        if result != QDialog.DialogCode.Accepted:
+            return WelcomeChoice("quit")
+        return WelcomeChoice("create", self.chosen_passphrase())
+
 
 class RecoveryKeyDialog(QDialog):
     """Shows the recovery key once, with Copy and Print, and asks the learner to keep it."""
@@ -127,7 +151,7 @@ class RecoveryKeyDialog(QDialog):
     def __init__(self, recovery_key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._key = recovery_key
-        self.clipboard = ClipboardHelper(self)
+        self.clipboard = app_clipboard()  # the clearing outlives this dialog
         self.setWindowTitle("Your recovery key")
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(660)  # the key fits on one line
@@ -153,6 +177,7 @@ class RecoveryKeyDialog(QDialog):
         copy = QPushButton(icon("copy"), "Copy", self)
         copy.setToolTip("Copy the key; it is cleared from the clipboard after 30 seconds")
         copy.clicked.connect(lambda: self.clipboard.copy(self._key, sensitive=True))
+        self.copy_button = copy
         print_button = QPushButton(icon("print"), "Print…", self)
         print_button.clicked.connect(self.print_key)
         row.addWidget(copy)

@@ -5,7 +5,9 @@ API into ``<home>/backups/``. Their records stay sealed under the data key and t
 meta table carries the same key wrappings, so a backup opens with the wallet's
 keyring entry, passphrase or recovery key and with nothing else. Each copy is
 integrity-checked before (the source) and after (the copy) and recorded with its
-SHA-256 in ``backups/manifest.json``; the newest ``backup.kept`` (7) are kept.
+SHA-256 and the wallet's id in ``backups/manifest.json``; the newest ``backup.kept``
+(7) *of each wallet* are kept, so a new wallet started in the same folder never rotates
+out the last backups of an earlier one.
 
 An *exported backup* is one file the learner keeps wherever they like, encrypted
 under their recovery key or a passphrase of their choice; see docs/backup-format.md.
@@ -26,10 +28,11 @@ from typing import Any
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import BackupError, StoreError, WalletCorrupt
+from wallet.keys import META_WALLET_ID, wallet_id_of
 from wallet.paths import ensure_private_dir
 from wallet.settings import AUTO_BACKUP, BACKUPS_KEPT, Settings
-from wallet.store import CLEAR_COLUMNS, WALLET_FILENAME, Store
-from wallet.storefile import file_digest, legacy_header
+from wallet.store import Store
+from wallet.storefile import file_digest
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ MANIFEST_FORMAT = "learner-wallet-backups"
 _NAME = re.compile(r"wallet-(\d{8}T\d{6}(?:\d{6})?Z)\.sqlite3")
 AT_OPEN = timedelta(hours=24)  # back up at open when the newest copy is older than this
 AT_CLOSE = timedelta(hours=1)  # ... and at close, after changes, at most this often
+AFTER_IMPORT = timedelta(minutes=5)  # ... and after an import that added, at most this often
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class BackupInfo:
     credentials: int
     ok: bool = True  # the file exists and matches its recorded SHA-256
     problem: str = ""
+    wallet_id: str | None = None  # the wallet it is a copy of (None: not known)
 
 
 def backup_dir(home: Path) -> Path:
@@ -125,6 +130,7 @@ def _entry_info(folder: Path, entry: dict[str, Any], *, verify: bool) -> BackupI
         size=int(entry.get("size", 0)),
         generation=int(entry.get("generation", 0)),
         credentials=int(entry.get("credentials", 0)),
+        wallet_id=entry.get("wallet_id"),
     )
     if not verify:
         return info
@@ -165,9 +171,23 @@ def _unlisted_info(path: Path) -> BackupInfo:
     assert match is not None
     stamp = match.group(1)
     created = datetime.strptime(stamp[:15], "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
-    info = BackupInfo(path, created, file_digest(path), path.stat().st_size, 0, 0)
+    info = BackupInfo(path, created, file_digest(path), path.stat().st_size, 0, 0, wallet_id=file_wallet_id(path))
     problem = _sqlite_problem(path)
     return _bad(info, problem) if problem else info
+
+
+def file_wallet_id(path: Path) -> str | None:
+    """The wallet id recorded inside a wallet file or backup ('' for a wallet without
+    one), or None when it cannot be read."""
+    try:  # immutable: reading a set-aside WAL-mode file must not create a -wal beside it
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key=?", (META_WALLET_ID,)).fetchone()
+        finally:
+            db.close()
+        return "" if row is None else bytes(row[0]).decode("ascii")
+    except (sqlite3.DatabaseError, UnicodeDecodeError, TypeError):
+        return None
 
 
 def _sqlite_problem(path: Path) -> str:
@@ -218,11 +238,15 @@ def make_backup(store: Store, home: Path, *, clock: Clock = system_clock, keep: 
         "generation": store.generation(),
         "schema": store.schema_version(),
         "credentials": store.count()["credentials"],
+        "wallet_id": wallet_id_of(store.all_meta()),
     }
     entries = [e for e in _read_manifest(folder) if (folder / e["file"]).exists()]
     entries += _adopt_unlisted(folder, {e["file"] for e in entries} | {name}) + [entry]
+    for old in entries:
+        if "wallet_id" not in old:  # listed before backups recorded their wallet
+            old["wallet_id"] = file_wallet_id(folder / old["file"])
     kept = keep if keep is not None else Settings(store).get(BACKUPS_KEPT)
-    entries = _rotate(folder, entries, kept)
+    entries = _rotate(folder, entries, kept, entry["wallet_id"])
     _write_manifest(folder, entries)
     log.info("backup made: %s", name)
     return _entry_info(folder, entry, verify=False)
@@ -240,40 +264,63 @@ def _adopt_unlisted(folder: Path, listed: set[str]) -> list[dict[str, Any]]:
             path.unlink(missing_ok=True)
             continue
         adopted.append({"file": path.name, "created": info.created.isoformat(), "sha256": info.sha256,
-                        "size": info.size, "generation": 0, "schema": 0, "credentials": 0})
+                        "size": info.size, "generation": 0, "schema": 0, "credentials": 0,
+                        "wallet_id": info.wallet_id})
     return adopted
 
 
-def _rotate(folder: Path, entries: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+def _rotate(folder: Path, entries: list[dict[str, Any]], keep: int, wallet_id: str) -> list[dict[str, Any]]:
+    """Remove all but the newest ``keep`` backups of this wallet; never another's (nor
+    one whose wallet cannot be told)."""
     entries.sort(key=lambda e: e["created"])
-    old, entries = entries[:-keep], entries[-keep:]
-    for entry in old:
-        (folder / entry["file"]).unlink(missing_ok=True)
-    return entries
+    mine = [e for e in entries if e.get("wallet_id") == wallet_id]
+    old = {e["file"] for e in mine[: max(len(mine) - keep, 0)]}
+    for name in old:
+        (folder / name).unlink(missing_ok=True)
+    return [e for e in entries if e["file"] not in old]
 
 
 def backup_if_due(store: Store, home: Path, *, clock: Clock = system_clock, max_age: timedelta = AT_OPEN) -> BackupInfo | None:
-    """Back up when the wallet changed since the newest backup and that is older than
+    """Back up when the wallet changed since its newest backup and that is older than
     ``max_age``. Never raises: a failed automatic backup is logged, not fatal."""
+    def due() -> bool:
+        if _is_empty(store):
+            return False
+        newest = _newest_recorded(home, wallet_id_of(store.all_meta()))
+        return newest is None or (newest.generation != store.generation() and clock() - newest.created >= max_age)
+
+    return _quietly(store, home, clock, due)
+
+
+def backup_after_import(store: Store, home: Path, *, clock: Clock = system_clock) -> BackupInfo | None:
+    """After an import that added credentials: the first import is backed up at once,
+    later ones when the newest backup is more than a few minutes old (AFTER_IMPORT), so
+    an import of many files makes one copy, not one per file."""
+    return backup_if_due(store, home, clock=clock, max_age=AFTER_IMPORT)
+
+
+def backup_now(store: Store, home: Path, *, clock: Clock = system_clock) -> BackupInfo | None:
+    """Back up now (after a passphrase or recovery key change), unless automatic backups
+    are turned off. Never raises."""
+    return _quietly(store, home, clock, lambda: True)
+
+
+def _quietly(store: Store, home: Path, clock: Clock, due: Any) -> BackupInfo | None:
     try:
-        if not Settings(store).get(AUTO_BACKUP) or _is_empty(store):
+        if not Settings(store).get(AUTO_BACKUP) or not due():
             return None
-        newest = _newest_recorded(home)
-        if newest is not None:
-            if newest.generation == store.generation():
-                return None
-            if clock() - newest.created < max_age:
-                return None
         return make_backup(store, home, clock=clock)
-    except Exception as exc:  # noqa: BLE001 - backups must never break opening or closing
+    except Exception as exc:  # noqa: BLE001 - backups must never break opening, closing or a change
         log.warning("automatic backup skipped: %s", exc)
         return None
 
 
-def _newest_recorded(home: Path) -> BackupInfo | None:
-    """The newest backup the manifest lists (not re-hashed: this runs at every open)."""
+def _newest_recorded(home: Path, wallet_id: str) -> BackupInfo | None:
+    """The newest backup of this wallet the manifest lists (not re-hashed: this runs at
+    every open)."""
     folder = backup_dir(home)
-    entries = [e for e in _read_manifest(folder) if (folder / e["file"]).is_file()]
+    entries = [e for e in _read_manifest(folder)
+               if (folder / e["file"]).is_file() and e.get("wallet_id", wallet_id) == wallet_id]
     if not entries:
         return None
     return _entry_info(folder, max(entries, key=lambda e: e["created"]), verify=False)
@@ -281,92 +328,15 @@ def _newest_recorded(home: Path) -> BackupInfo | None:
 
 def _is_empty(store: Store) -> bool:
     """A wallet with nothing of the learner's in it yet needs no backup."""
-    return not any(store.row_keys(t) for t in ("credentials", "stacks", "identities"))
+    counts = store.count()
+    return not (counts["credentials"] or counts["trash"] or counts["stacks"] or store.rows_in("identities"))
 
 
 # ---------------------------------------------------------------- restoring the newest good backup
 
 def restore_latest(home: Path, unlocker: Any, *, clock: Clock = system_clock) -> Any:
-    """Put the newest good automatic backup in place and open it (a Wallet).
+    """Put the newest good automatic backup in place and open it (a Wallet); see
+    wallet.autorestore, which checks the secret on the backup before changing anything."""
+    from wallet.autorestore import restore_newest
 
-    A wallet file still present is set aside first, never deleted; then records that
-    can still be read from the wallet set aside most recently (the damaged one) and
-    that the backup lacks are merged back in, so changes since the backup survive
-    whenever their records are intact.
-    """
-    from wallet import vault
-    from wallet.service import open_wallet
-
-    home = Path(home)
-    good = find_backups(home)
-    if not good:
-        raise BackupError("There is no good backup of this wallet to restore.", str(backup_dir(home)))
-    path = vault.wallet_path(home)
-    if path.exists():
-        vault.set_aside(path, clock)
-    damaged = next(iter(vault.damaged_files(home)), None)
-    for chosen in good:  # newest first; a copy that fails to open makes way for the next
-        _put_in_place(home, chosen.path, clock)
-        try:
-            wallet = open_wallet(home, unlocker, clock=clock)
-        except vault.DamagedWallet as exc:
-            log.warning("backup %s did not open: %s", chosen.path.name, exc.detail)
-            if exc.set_aside is not None:
-                vault.remove_with_companions(exc.set_aside)  # only a copy; the backup file stays
-            continue
-        log.info("restored backup %s", chosen.path.name)
-        if damaged is not None:
-            salvage_into(wallet.store, damaged)
-        return wallet
-    raise BackupError("None of the backups of this wallet could be opened.", f"{len(good)} tried")
-
-
-def _put_in_place(home: Path, source: Path, clock: Clock) -> None:
-    from wallet import vault
-
-    path = home / WALLET_FILENAME
-    tmp = home / f".{WALLET_FILENAME}.restoring"
-    write_private_file(tmp, source.read_bytes())
-    vault.make_room(path, clock)  # a left-over log or state file must not meet the copy
-    os.replace(tmp, path)
-
-
-def salvage_into(store: Store, damaged: Path) -> int:
-    """Merge into ``store`` the records of a damaged wallet file that still decrypt
-    and are missing from ``store``; returns how many. Best effort: never raises."""
-    recovered = 0
-    try:
-        with open(damaged, "rb") as fh:
-            image = fh.read()
-        db = sqlite3.connect(":memory:")
-        try:
-            db.deserialize(legacy_header(image))
-            db.row_factory = sqlite3.Row
-            recovered = _salvage_tables(store, db)
-        finally:
-            db.close()
-    except Exception as exc:  # noqa: BLE001 - salvage is a bonus, the backup is already in place
-        log.info("nothing more salvaged from %s: %s", damaged.name, type(exc).__name__)
-    if recovered:
-        log.info("salvaged %d records from %s", recovered, damaged.name)
-    return recovered
-
-
-def _salvage_tables(store: Store, db: sqlite3.Connection) -> int:
-    total = 0
-    for table, cols in CLEAR_COLUMNS.items():
-        present = store.row_keys(table)
-        try:
-            rows = db.execute(f"SELECT {', '.join(cols)}, blob FROM {table}").fetchall()
-        except sqlite3.DatabaseError:
-            continue
-        good = []
-        for row in rows:
-            if row[0] in present:
-                continue
-            plain = store.try_open(table, row[0], row["blob"])
-            if plain is not None:
-                good.append((tuple(row)[:-1], plain))
-        if good:
-            total += store.write_rows(table, good)
-    return total
+    return restore_newest(home, unlocker, clock=clock).wallet

@@ -32,13 +32,13 @@ from wallet.clock import Clock, system_clock
 from wallet.errors import BackupError, WalletCorrupt, WrongSecret
 from wallet.keys import (
     META_RECOVERY,
-    META_WALLET_ID,
     PASSPHRASE_KDF,
     KdfParams,
     hkdf_key,
     parse_recovery_key,
     scrypt_key,
     unwrap_with_recovery,
+    wallet_id_of,
 )
 from wallet.store import Store, meta_from_image
 
@@ -120,7 +120,7 @@ def export_backup(
     if check != "ok":
         raise WalletCorrupt("The wallet is damaged, so it was not exported.", check)
     meta = store.all_meta()
-    wallet_id = meta.get(META_WALLET_ID, b"").decode()
+    wallet_id = wallet_id_of(meta)
     if kind == "recovery":
         parse_recovery_key(secret)  # a typo is reported as one
         wrapped = meta.get(META_RECOVERY)
@@ -220,6 +220,6 @@ def _unpack(header: dict[str, Any], packed: bytes, size: int) -> OpenedBackup:
     if hashlib.sha256(image).hexdigest() != header["payload"].get("sha256"):
         raise BackupError("The backup file is damaged.", "image SHA-256 differs from the header")
     meta = meta_from_image(image)
-    if meta.get(META_WALLET_ID, b"").decode() != header.get("wallet_id"):
+    if wallet_id_of(meta) != header.get("wallet_id"):
         raise BackupError("The backup file is damaged.", "wallet id in image differs from the header")
     return OpenedBackup(header, data_key, image)

@@ -206,7 +206,7 @@ def create_bundle(
     except ValueError as exc:  # includes the JSON-LD errors: a term no context defines
         raise BundleError("This bundle could not be signed: one of the credentials uses terms "
                           "that cannot be signed over.", str(exc)) from exc
-    log.info("signed a bundle of %d credentials as %s", len(creds), holder.did)
+    log.info("signed a bundle of %d credentials", len(creds))  # not the holder's DID: personal
     return signed
 
 

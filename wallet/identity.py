@@ -129,7 +129,7 @@ class Identities:
         if default and not first:
             self._clear_default()
         self._store.put(TABLE, did, record, stamp=self._clock())
-        log.info("created holder identity %s", did)
+        log.info("created a holder identity")  # its DID is personal: not in logs
         return self.get(did)
 
     def rename(self, did: str, label: str) -> Identity:

@@ -117,7 +117,7 @@ def import_bytes(wallet: "Wallet", data: bytes, *, name: str = "", source: str =
     try:
         creds = parse(data, name=label, source=source)
     except InputError as exc:
-        log.info("import of %s refused: %s", label, type(exc).__name__)  # no content in logs
+        log.info("an import was refused: %s", type(exc).__name__)  # no file name or content in logs
         return ImportResult(name=label, path=path, error=exc)
     return _store_all(wallet, creds, label, path, held or _Held(wallet))
 
@@ -145,7 +145,7 @@ def _store_all(wallet: "Wallet", creds: list[Credential], label: str, path: Path
             else:
                 duplicates.append(held)
         except WalletError as exc:  # the disk is full, the wallet file is damaged, ...
-            log.warning("storing a credential from %s failed: %s", label, exc.detail or exc.message)
+            log.warning("storing an imported credential failed: %s", exc.detail or exc.message)
             error = exc
             break
     return ImportResult(name=label, path=path, added=tuple(added), duplicates=tuple(duplicates),

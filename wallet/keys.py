@@ -163,13 +163,29 @@ def _seal_key(kind: str, wallet_id: str, kek: bytes, data_key: bytes, kdf: dict[
 
 
 def _parse_wrap(blob: bytes) -> dict[str, Any]:
+    """A wrapping document, every field checked: damage is WalletCorrupt, never a traceback."""
     try:
         doc = json.loads(blob)
         if doc.get("version") != 1:
             raise ValueError(f"wrapping version {doc.get('version')!r}")
+        kdf = doc["kdf"]
+        for text in (doc["nonce"], doc["wrapped"], kdf["salt"]):
+            _unb64(text)
+        if kdf.get("name") == "scrypt":
+            doc["params"] = KdfParams(n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]))
+        if not isinstance(doc["kind"], str):
+            raise ValueError("kind is not text")
         return doc
-    except (ValueError, AttributeError) as exc:
-        raise WalletCorrupt("The wallet's key information is damaged.", f"bad key wrapping: {exc}") from exc
+    except (ValueError, AttributeError, KeyError, TypeError) as exc:
+        raise WalletCorrupt("The wallet's key information is damaged.", f"bad key wrapping: {exc!r}") from exc
+
+
+def wallet_id_of(meta: Mapping[str, bytes]) -> str:
+    """The wallet id from the clear meta table ('' when there is none)."""
+    try:
+        return meta.get(META_WALLET_ID, b"").decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise WalletCorrupt("The wallet's key information is damaged.", "the wallet id is not text") from exc
 
 
 def _open_key(doc: dict[str, Any], wallet_id: str, kek: bytes) -> bytes | None:
@@ -210,8 +226,7 @@ def unwrap_with_passphrase(blob: bytes, wallet_id: str, passphrase: str) -> byte
     kdf = doc["kdf"]
     if kdf.get("name") != "scrypt":
         raise WalletCorrupt("The wallet's key information is damaged.", f"unknown KDF {kdf.get('name')!r}")
-    params = KdfParams(n=int(kdf["n"]), r=int(kdf["r"]), p=int(kdf["p"]))
-    return _open_key(doc, wallet_id, scrypt_key(passphrase, _unb64(kdf["salt"]), params))
+    return _open_key(doc, wallet_id, scrypt_key(passphrase, _unb64(kdf["salt"]), doc["params"]))
 
 
 def unwrap_with_secret(meta: Mapping[str, bytes], secret: str) -> bytes | None:
@@ -219,7 +234,7 @@ def unwrap_with_secret(meta: Mapping[str, bytes], secret: str) -> bytes | None:
 
     Raises WrongSecret for a recovery key with a typo (its checksum fails).
     """
-    wallet_id = meta.get(META_WALLET_ID, b"").decode()
+    wallet_id = wallet_id_of(meta)
     secret = secret.strip("\r\n")
     if META_RECOVERY in meta and parse_recovery_key(secret) is not None:
         key = unwrap_with_recovery(meta[META_RECOVERY], wallet_id, secret)
@@ -258,14 +273,25 @@ class KeyringSlot:
     call from a worker thread (a keyring unlock dialog can take that long).
     """
 
-    def __init__(self, backend: Any = None, *, timeout: float = 10.0) -> None:
+    def __init__(self, backend: Any = None, *, timeout: float = 10.0,
+                 lookup: Callable[[], Any] = default_keyring_backend) -> None:
         self._backend = backend
+        self._lookup = lookup  # finds the backend when none is given (a seam for tests)
+        self._lookup_failed: KeyringUnavailable | None = None
         self.timeout = timeout
 
     @property
     def backend(self) -> Any:
+        """The backend, found on first use within the time bound; KeyringUnavailable when
+        it cannot be found (an unknown PYTHON_KEYRING_BACKEND, a lookup that hangs)."""
         if self._backend is None:
-            self._backend = default_keyring_backend()
+            if self._lookup_failed is not None:
+                raise self._lookup_failed
+            try:
+                self._backend = self._call("lookup", self._lookup)
+            except KeyringUnavailable as exc:
+                self._lookup_failed = exc
+                raise
         return self._backend
 
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
@@ -374,13 +400,14 @@ class Unlocked:
     keyring_ok: bool  # the keyring holds the key now
 
 
-def unlock(meta: Mapping[str, bytes], unlocker: Unlocker) -> Unlocked:
+def unlock(meta: Mapping[str, bytes], unlocker: Unlocker, *, hint: str | None = None) -> Unlocked:
     """Find the data key for the wallet described by ``meta`` (its clear meta table).
 
-    Order: the keyring, then the secret given up front, then asking. A key found by
-    a secret is put (back) in the keyring, so a wiped keyring heals itself.
+    Order: the keyring, then the secret given up front, then asking (with ``hint`` as
+    the first question, when given). A key found by a secret is put (back) in the
+    keyring, so a wiped keyring heals itself.
     """
-    wallet_id = meta.get(META_WALLET_ID, b"").decode()
+    wallet_id = wallet_id_of(meta)
     slot = unlocker.keyring if wallet_id else None
     if slot is not None:
         try:
@@ -405,14 +432,14 @@ def unlock(meta: Mapping[str, bytes], unlocker: Unlocker) -> Unlocked:
             "The wallet is locked: give its passphrase or recovery key.",
             "no keyring entry, no secret and no way to ask",
         )
-    key = _ask_until_right(meta, unlocker)
+    key = _ask_until_right(meta, unlocker, hint)
     return Unlocked(key, "prompt", _remember(slot, wallet_id, key))
 
 
-def _ask_until_right(meta: Mapping[str, bytes], unlocker: Unlocker) -> bytes:
+def _ask_until_right(meta: Mapping[str, bytes], unlocker: Unlocker, hint: str | None) -> bytes:
     assert unlocker.ask is not None
     has_pass = META_PASSPHRASE in meta
-    message = "Enter your wallet passphrase or recovery key" if has_pass else "Enter your recovery key"
+    message = hint or ("Enter your wallet passphrase or recovery key" if has_pass else "Enter your recovery key")
     for attempt in range(1, unlocker.attempts + 1):
         answer = unlocker.ask(Prompt(message, attempt, has_pass))
         if answer is None:

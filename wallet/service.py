@@ -70,24 +70,29 @@ class Wallet:
         return self.store.children(cred.id)
 
     def import_bytes(self, data: bytes, *, name: str = "", source: str = "") -> "ImportResult":
-        """Store the credentials in ``data`` (a paste, a dropped buffer); see wallet.importer."""
+        """Store the credentials in ``data`` (a paste, a dropped buffer); see wallet.importer.
+        A backup follows as after import_paths."""
         from wallet import importer
+        from wallet.backup import backup_after_import
 
-        return importer.import_bytes(self, data, name=name, source=source)
+        result = importer.import_bytes(self, data, name=name, source=source)
+        if result.added or result.restored:
+            backup_after_import(self.store, self.home, clock=self.clock)
+        return result
 
     def import_paths(self, paths: "Iterable[str | PathLike[str]]", *, progress: "Progress | None" = None,
                      cancelled: "Cancelled | None" = None) -> "list[ImportResult]":
         """Import files and folders, one result per file; see wallet.importer.
 
         An import is the moment a wallet gains the most, so when it added anything a
-        backup is taken if the newest is over an hour old (as at close; never raises).
+        backup follows (wallet.backup.backup_after_import; never raises).
         """
         from wallet import importer
-        from wallet.backup import AT_CLOSE, backup_if_due
+        from wallet.backup import backup_after_import
 
         results = importer.import_paths(self, paths, progress=progress, cancelled=cancelled)
         if any(r.added or r.restored for r in results):
-            backup_if_due(self.store, self.home, clock=self.clock, max_age=AT_CLOSE)
+            backup_after_import(self.store, self.home, clock=self.clock)
         return results
 
     @property

@@ -1,20 +1,22 @@
 """The wallet file: one SQLite database, every personal record encrypted.
 
-Each row keeps in clear only its id and timestamps; the rest is a JSON object sealed
-with AES-GCM under the data key, with ``"<table>:<id>"`` as associated data, so a
-record cannot be moved to another row or table without detection. Search runs in
-memory after unlock.
+Each row keeps in clear only its key and timestamps; the rest is a JSON object sealed
+with AES-GCM under the data key. The associated data is the table and every clear
+column of the row, so neither a record nor a date, a trash mark or a parent link can
+be changed or moved without detection; rows whose natural key says something about the
+learner (holder DIDs, issuer DIDs, URLs) are stored under an opaque keyed hash of it.
+Both are described in :mod:`wallet.storeschema`. Search runs in memory after unlock.
 
 The database runs in WAL mode with ``synchronous=FULL``; every write is one
 transaction. The schema has a version in ``PRAGMA user_version``; each step up has one
-migration function in ``_MIGRATIONS``.
+migration function in ``wallet.storeschema.MIGRATIONS``.
 
 Damage is looked for in layers: ``quick_check`` on open; a *generation* counter bumped
 by every write transaction and mirrored in a small sidecar file (``<wallet>.state``),
 so a lost write-ahead log shows as a wallet older than its sidecar; on a clean close
 the sidecar also records the SHA-256 of the whole file, so any changed byte of a
 wallet at rest is noticed; and :meth:`Store.verify_records` authenticates every
-sealed record.
+sealed row with its clear columns.
 """
 
 from __future__ import annotations
@@ -33,9 +35,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from wallet.credential import (
     Alignment,
     Credential,
@@ -45,15 +44,30 @@ from wallet.credential import (
     Summary,
 )
 from wallet.errors import NotFound, StoreError, WalletCorrupt, WrongSecret
+from wallet.storeschema import (  # CLEAR_COLUMNS, SCHEMA_VERSION, RecordCipher: also known as wallet.store names
+    CLEAR_COLUMNS,
+    MIGRATIONS,
+    OPAQUE_TABLES,
+    SCHEMA_VERSION,
+    RecordCipher,
+    Row,
+    check_meta,
+    meta_from_rows,
+    open_row,
+    parse_stamp,
+    seal_row,
+    update_meta_sum,
+)
 from wallet.storefile import (  # re-exported: callers know them as wallet.store names
     GenerationMark,
     check_file,
     check_file_hash,
     connect,
     file_digest,
-    legacy_header,
+    load_image,
     meta_from_image,
     peek_meta,
+    read_error,
     read_sidecar,
     sidecar_path,
     withdraw_clean,
@@ -75,9 +89,7 @@ __all__ = [
     "sidecar_path",
 ]
 
-SCHEMA_VERSION = 2
 WALLET_FILENAME = "wallet.sqlite3"
-_NONCE = 12
 
 
 def _now() -> datetime:
@@ -88,112 +100,7 @@ def _iso(dt: datetime | None) -> str | None:
     return dt.astimezone(timezone.utc).isoformat() if dt else None
 
 
-def _from_iso(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-class RecordCipher:
-    """AES-256-GCM per record; the associated data binds a record to its place."""
-
-    def __init__(self, data_key: bytes) -> None:
-        if len(data_key) != 32:
-            raise ValueError("the data key must be 32 bytes")
-        self._aead = AESGCM(data_key)
-        self.data_key = data_key  # kept for re-wrapping and exports; never logged
-
-    def seal(self, place: str, value: Any) -> bytes:
-        return self.seal_bytes(place, json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
-
-    def seal_bytes(self, place: str, plain: bytes) -> bytes:
-        nonce = os.urandom(_NONCE)
-        return nonce + self._aead.encrypt(nonce, plain, place.encode())
-
-    def check(self, place: str, blob: bytes) -> None:
-        """Authenticate a sealed record without parsing it."""
-        self.open_bytes(place, blob)
-
-    def open_bytes(self, place: str, blob: bytes) -> bytes:
-        try:
-            return self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], place.encode())
-        except InvalidTag as exc:
-            raise WalletCorrupt(
-                "Part of the wallet could not be decrypted: it was changed or damaged.",
-                f"AES-GCM authentication failed for {place}",
-            ) from exc
-
-    def open(self, place: str, blob: bytes) -> Any:
-        return json.loads(self.open_bytes(place, blob))
-
-
-# ---------------------------------------------------------------- schema and migrations
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run DDL statements inside the caller's transaction (executescript would commit)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _migrate_0_to_1(db: sqlite3.Connection) -> None:
-    _run_script(
-        db,
-        """
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-        CREATE TABLE credentials (
-            id TEXT PRIMARY KEY,
-            added_at TEXT NOT NULL,
-            trashed_at TEXT,
-            parent_id TEXT,
-            blob BLOB NOT NULL
-        );
-        CREATE INDEX credentials_parent ON credentials(parent_id);
-        CREATE TABLE reports (
-            credential_id TEXT PRIMARY KEY,
-            checked_at TEXT NOT NULL,
-            blob BLOB NOT NULL
-        );
-        CREATE TABLE settings (key TEXT PRIMARY KEY, blob BLOB NOT NULL);
-        CREATE TABLE stacks (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, blob BLOB NOT NULL);
-        CREATE TABLE identities (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, blob BLOB NOT NULL);
-        CREATE TABLE documents (
-            key TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            fetched_at TEXT NOT NULL,
-            blob BLOB NOT NULL
-        );
-        """
-    )
-
-
-def _migrate_1_to_2(db: sqlite3.Connection) -> None:
-    """Version 2 adds the write generation (see the module docstring)."""
-    _run_script(
-        db,
-        """
-        CREATE TABLE state (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
-        INSERT INTO state(id, generation) VALUES (1, 0);
-        """,
-    )
-
-
-_MIGRATIONS = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
-# The clear columns of each sealed table (the first is the row's key), then "blob".
-CLEAR_COLUMNS = {
-    "credentials": ("id", "added_at", "trashed_at", "parent_id"),
-    "reports": ("credential_id", "checked_at"),
-    "settings": ("key",),
-    "stacks": ("id", "added_at"),
-    "identities": ("id", "created_at"),
-    "documents": ("key", "kind", "fetched_at"),
-}
-_SEALED_TABLES = {
-    "credentials": "id",
-    "reports": "credential_id",
-    "settings": "key",
-    "stacks": "id",
-    "identities": "id",
-    "documents": "key",
-}
+_from_iso = parse_stamp
 
 
 # ---------------------------------------------------------------- record (de)serialisation
@@ -236,20 +143,21 @@ def _raw_text(raw: bytes) -> str | None:
         return None
 
 
-def _credential_from_row(row: sqlite3.Row, data: dict[str, Any]) -> Credential:
+def _credential_from(clear: tuple[Any, ...], data: dict[str, Any]) -> Credential:
+    cred_id, added_at, trashed_at, parent_id = clear
     raw = binascii.a2b_base64(data["raw"])
     signed = data["signed"] if data.get("signed") is not None else raw.decode("utf-8")
     return Credential(
-        id=CredentialId(row["id"]),
+        id=CredentialId(cred_id),
         raw=raw,
         envelope=Envelope(data["envelope"]),
         format=Format(data["format"]),
         signed=signed,
         summary=_summary_from_json(data["summary"]),
-        parent_id=CredentialId(row["parent_id"]) if row["parent_id"] else None,
+        parent_id=CredentialId(parent_id) if parent_id else None,
         source=data.get("source", ""),
-        added_at=_from_iso(row["added_at"]),
-        trashed_at=_from_iso(row["trashed_at"]),
+        added_at=_from_iso(added_at),
+        trashed_at=_from_iso(trashed_at),
     )
 
 
@@ -297,6 +205,7 @@ class Store:
         try:
             store._upgrade()
             store._check_key()
+            check_meta(store.all_meta(), store.schema_version())
             store._check_generation(sidecar)
         except BaseException:
             db.close()
@@ -309,7 +218,7 @@ class Store:
         db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         db.row_factory = sqlite3.Row
         try:
-            db.deserialize(legacy_header(image))
+            load_image(db, image)
             ok = db.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             db.close()
@@ -321,6 +230,7 @@ class Store:
         try:
             store._upgrade()
             store._check_key()
+            check_meta(store.all_meta(), store.schema_version())
         except BaseException:
             db.close()
             raise
@@ -353,9 +263,11 @@ class Store:
                     "This wallet was saved by a newer version of Learner Wallet; update the app to open it.",
                     f"schema version {version} > {SCHEMA_VERSION}",
                 )
+            if 0 < version < SCHEMA_VERSION:
+                self._check_key()  # a wrong key must say so, not fail half way as "damage"
             while version < SCHEMA_VERSION:
                 with self.transaction() as db:
-                    _MIGRATIONS[version](db)
+                    MIGRATIONS[version](db, self._cipher)
                     version += 1
                     db.execute(f"PRAGMA user_version={version}")
                 log.info("wallet schema upgraded to %d", version)
@@ -364,13 +276,14 @@ class Store:
     def _check_key(self) -> None:
         """A sealed known value proves the data key is the wallet's own."""
         with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key='key-check'").fetchone()
+            row = next(iter(self._read("SELECT value FROM meta WHERE key='key-check'")), None)
             if row is None:
                 with self.transaction() as db:
                     db.execute(
                         "INSERT INTO meta(key, value) VALUES ('key-check', ?)",
                         (self._cipher.seal("meta:key-check", "learner-wallet"),),
                     )
+                    update_meta_sum(db)
                 return
             try:
                 self._cipher.open("meta:key-check", row[0])
@@ -442,18 +355,51 @@ class Store:
             log.warning("rollback failed: %s", exc)
 
     def verify_records(self) -> int:
-        """Authenticate every sealed record; raise WalletCorrupt at the first bad one.
+        """Authenticate every sealed row with its clear columns; raise WalletCorrupt at
+        the first bad one (a changed record, key, date or trash mark, or a date that
+        cannot be read).
 
         Returns how many records were checked. Cheap (AES-GCM only, no parsing), so
         opening a wallet runs it: a damaged record is found before the learner trusts it.
         """
         checked = 0
         with self._lock:
-            for table, col in _SEALED_TABLES.items():
-                for key, blob in self._db.execute(f"SELECT {col}, blob FROM {table}"):
-                    self._cipher.check(f"{table}:{key}", blob)
+            for table in CLEAR_COLUMNS:
+                for row in self._select(table):
+                    self._open_row(table, row)
                     checked += 1
         return checked
+
+    # -- sealing rows (wallet.storeschema)
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Rows of a query; a file that cannot be read is WalletCorrupt (or busy), never
+        a bare sqlite3 error."""
+        with self._lock:
+            try:
+                return self._db.execute(sql, args).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise read_error(exc) from exc
+
+    def _select(self, table: str, where: str = "", args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return self._read(f"SELECT {', '.join(CLEAR_COLUMNS[table])}, blob FROM {table} {where}", args)
+
+    def _open_row(self, table: str, row: sqlite3.Row) -> Row:
+        values = tuple(row)
+        return open_row(self._cipher, table, values[:-1], values[-1])
+
+    def _seal_row(self, table: str, clear: tuple[Any, ...], plain: bytes) -> tuple[Any, ...]:
+        """The values of an INSERT: stored clear columns, then the blob."""
+        stored, blob = seal_row(self._cipher, table, clear, plain)
+        return (*stored, blob)
+
+    def _stored_key(self, table: str, key: str) -> str:
+        return self._cipher.row_key(table, key) if table in OPAQUE_TABLES else key
+
+    def _insert(self, db: sqlite3.Connection, table: str, values: list[tuple[Any, ...]]) -> None:
+        cols = CLEAR_COLUMNS[table]
+        marks = ", ".join("?" * (len(cols) + 1))
+        db.executemany(f"INSERT OR REPLACE INTO {table}({', '.join(cols)}, blob) VALUES ({marks})", values)
 
     def image(self) -> bytes:
         """A consistent copy of the whole database (through SQLite's backup API)."""
@@ -483,9 +429,7 @@ class Store:
     # -- meta (clear values: schema details, wrapped keys)
 
     def get_meta(self, key: str) -> bytes | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return None if row is None else bytes(row[0])
+        return self.all_meta().get(key)
 
     def set_meta(self, key: str, value: bytes) -> None:
         self.set_metas({key: value})
@@ -494,49 +438,42 @@ class Store:
         """Write several meta values in one transaction."""
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", list(values.items()))
+            update_meta_sum(db)
 
     def delete_meta(self, key: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM meta WHERE key=?", (key,))
+            update_meta_sum(db)
 
     def all_meta(self) -> dict[str, bytes]:
-        with self._lock:
-            rows = self._db.execute("SELECT key, value FROM meta").fetchall()
-        return {r[0]: bytes(r[1]) for r in rows}
+        return meta_from_rows(self._read("SELECT key, value FROM meta"))
 
     # -- credentials
 
     def add(self, cred: Credential, *, added_at: datetime | None = None) -> bool:
         """Store a credential; False when one with the same content is already held."""
         added = added_at or cred.added_at or _now()
-        blob = self._cipher.seal(f"credentials:{cred.id}", _credential_to_json(cred))
+        plain = _json_bytes(_credential_to_json(cred))
+        values = self._seal_row("credentials", (cred.id, _iso(added), None, cred.parent_id), plain)
         with self.transaction() as db:
             exists = db.execute("SELECT 1 FROM credentials WHERE id=?", (cred.id,)).fetchone()
             if exists:
                 return False
-            db.execute(
-                "INSERT INTO credentials(id, added_at, trashed_at, parent_id, blob) VALUES (?,?,?,?,?)",
-                (cred.id, _iso(added), None, cred.parent_id, blob),
-            )
+            db.execute("INSERT INTO credentials(id, added_at, trashed_at, parent_id, blob) VALUES (?,?,?,?,?)", values)
         return True
 
     def contains(self, cred_id: str) -> bool:
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM credentials WHERE id=?", (cred_id,)).fetchone() is not None
+        return bool(self._read("SELECT 1 FROM credentials WHERE id=?", (cred_id,)))
 
     def get(self, cred_id: str) -> Credential:
-        with self._lock:
-            row = self._db.execute("SELECT * FROM credentials WHERE id=?", (cred_id,)).fetchone()
-        if row is None:
+        rows = self._select("credentials", "WHERE id=?", (cred_id,))
+        if not rows:
             raise NotFound("There is no credential with that id in the wallet.", cred_id)
-        return self._load(row)
+        return self._load(rows[0])
 
     def find(self, prefix: str) -> Credential:
         """The one credential whose id starts with ``prefix`` (the CLI's short ids)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM credentials WHERE id LIKE ? LIMIT 2", (prefix.lower() + "%",)
-            ).fetchall()
+        rows = self._select("credentials", "WHERE id LIKE ? LIMIT 2", (prefix.lower() + "%",))
         if not rows or not prefix:
             raise NotFound(f"There is no credential with the id {prefix!r} in the wallet.", prefix)
         if len(rows) > 1:
@@ -544,45 +481,55 @@ class Store:
         return self._load(rows[0])
 
     def _load(self, row: sqlite3.Row) -> Credential:
-        data = self._cipher.open(f"credentials:{row['id']}", row["blob"])
-        return _credential_from_row(row, data)
+        clear, plain = self._open_row("credentials", row)
+        try:
+            return _credential_from(clear, json.loads(plain))
+        except (KeyError, TypeError, ValueError) as exc:  # sealed by this wallet, so never expected
+            raise WalletCorrupt("Part of the wallet is damaged.", f"credential record {clear[0]}: {exc!r}") from exc
 
     def credentials(self, *, trashed: bool = False) -> list[Credential]:
         """Credentials in the wallet (or in the trash), oldest first."""
         cond = "trashed_at IS NOT NULL" if trashed else "trashed_at IS NULL"
-        with self._lock:
-            rows = self._db.execute(f"SELECT * FROM credentials WHERE {cond} ORDER BY added_at, id").fetchall()
-        return [self._load(r) for r in rows]
+        return [self._load(r) for r in self._select("credentials", f"WHERE {cond} ORDER BY added_at, id")]
 
     def children(self, parent_id: str) -> list[Credential]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM credentials WHERE parent_id=? ORDER BY added_at, id", (parent_id,)
-            ).fetchall()
-        return [self._load(r) for r in rows]
+        return [self._load(r) for r in self._select("credentials", "WHERE parent_id=? ORDER BY added_at, id",
+                                                    (parent_id,))]
 
     def count(self) -> dict[str, int]:
-        with self._lock:
-            held = self._db.execute("SELECT count(*) FROM credentials WHERE trashed_at IS NULL").fetchone()[0]
-            trash = self._db.execute("SELECT count(*) FROM credentials WHERE trashed_at IS NOT NULL").fetchone()[0]
-            stacks = self._db.execute("SELECT count(*) FROM stacks").fetchone()[0]
+        held = self._read("SELECT count(*) FROM credentials WHERE trashed_at IS NULL")[0][0]
+        trash = self._read("SELECT count(*) FROM credentials WHERE trashed_at IS NOT NULL")[0][0]
+        stacks = self._read("SELECT count(*) FROM stacks")[0][0]
         return {"credentials": held, "trash": trash, "stacks": stacks}
+
+    def rows_in(self, table: str) -> int:
+        """How many rows a sealed table holds (nothing decrypted)."""
+        if table not in CLEAR_COLUMNS:
+            raise ValueError(f"unknown table {table}")
+        return int(self._read(f"SELECT count(*) FROM {table}")[0][0])
 
     def trash(self, cred_id: str, *, when: datetime | None = None) -> None:
         """Move a credential (and those it carries) to the trash."""
-        stamp = _iso(when or _now())
-        with self.transaction() as db:
-            cur = db.execute("UPDATE credentials SET trashed_at=? WHERE id=? AND trashed_at IS NULL", (stamp, cred_id))
-            if cur.rowcount == 0:
-                raise NotFound("There is no credential with that id in the wallet.", cred_id)
-            db.execute("UPDATE credentials SET trashed_at=? WHERE parent_id=? AND trashed_at IS NULL", (stamp, cred_id))
+        if not self._mark_trashed(cred_id, _iso(when or _now()), "trashed_at IS NULL"):
+            raise NotFound("There is no credential with that id in the wallet.", cred_id)
 
     def restore(self, cred_id: str) -> None:
+        if not self._mark_trashed(cred_id, None, "trashed_at IS NOT NULL"):
+            raise NotFound("There is no credential with that id in the trash.", cred_id)
+
+    def _mark_trashed(self, cred_id: str, stamp: str | None, state: str) -> bool:
+        """Set ``trashed_at`` of a credential and its children in ``state``, sealing each
+        row again (the mark is part of its associated data); False if it is not there."""
         with self.transaction() as db:
-            cur = db.execute("UPDATE credentials SET trashed_at=NULL WHERE id=? AND trashed_at IS NOT NULL", (cred_id,))
-            if cur.rowcount == 0:
-                raise NotFound("There is no credential with that id in the trash.", cred_id)
-            db.execute("UPDATE credentials SET trashed_at=NULL WHERE parent_id=?", (cred_id,))
+            rows = self._select("credentials", f"WHERE (id=? OR parent_id=?) AND {state}", (cred_id, cred_id))
+            if not any(r["id"] == cred_id for r in rows):
+                return False
+            values = []
+            for row in rows:
+                (key, added, _old, parent), plain = self._open_row("credentials", row)
+                values.append(self._seal_row("credentials", (key, added, stamp, parent), plain))
+            self._insert(db, "credentials", values)
+        return True
 
     def empty_trash(self) -> int:
         with self.transaction() as db:
@@ -594,110 +541,95 @@ class Store:
     # -- verification reports (stored as JSON made by wallet.verify)
 
     def save_report(self, cred_id: str, checked_at: datetime, report_json: dict[str, Any]) -> None:
-        blob = self._cipher.seal(f"reports:{cred_id}", report_json)
+        values = self._seal_row("reports", (cred_id, _iso(checked_at)), _json_bytes(report_json))
         with self.transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO reports(credential_id, checked_at, blob) VALUES (?,?,?)",
-                (cred_id, _iso(checked_at), blob),
-            )
+            self._insert(db, "reports", [values])
 
     def report(self, cred_id: str) -> dict[str, Any] | None:
-        with self._lock:
-            row = self._db.execute("SELECT blob FROM reports WHERE credential_id=?", (cred_id,)).fetchone()
-        return None if row is None else self._cipher.open(f"reports:{cred_id}", row[0])
+        rows = self._select("reports", "WHERE credential_id=?", (cred_id,))
+        return json.loads(self._open_row("reports", rows[0])[1]) if rows else None
 
     def reports(self) -> dict[str, dict[str, Any]]:
-        with self._lock:
-            rows = self._db.execute("SELECT credential_id, blob FROM reports").fetchall()
-        return {r[0]: self._cipher.open(f"reports:{r[0]}", r[1]) for r in rows}
+        opened = (self._open_row("reports", r) for r in self._select("reports"))
+        return {clear[0]: json.loads(plain) for clear, plain in opened}
 
     # -- generic sealed key/value tables: settings, stacks, identities, documents
 
     def put(self, table: str, key: str, value: Any, *, stamp: datetime | None = None, kind: str = "") -> None:
-        blob = self._cipher.seal(f"{table}:{key}", value)
+        """Keep ``value`` (JSON) under ``key`` in settings, stacks, identities or documents."""
+        if table not in self._KEYS:
+            raise ValueError(f"unknown table {table}")
         ts = _iso(stamp or _now())
+        clear = {"settings": (key,), "documents": (key, kind, ts)}.get(table, (key, ts))
+        values = self._seal_row(table, clear, _json_bytes(value))
         with self.transaction() as db:
-            if table == "settings":
-                db.execute("INSERT OR REPLACE INTO settings(key, blob) VALUES (?,?)", (key, blob))
-            elif table == "stacks":
-                db.execute("INSERT OR REPLACE INTO stacks(id, added_at, blob) VALUES (?,?,?)", (key, ts, blob))
-            elif table == "identities":
-                db.execute("INSERT OR REPLACE INTO identities(id, created_at, blob) VALUES (?,?,?)", (key, ts, blob))
-            elif table == "documents":
-                db.execute(
-                    "INSERT OR REPLACE INTO documents(key, kind, fetched_at, blob) VALUES (?,?,?,?)",
-                    (key, kind, ts, blob),
-                )
-            else:
-                raise ValueError(f"unknown table {table}")
+            self._insert(db, table, [values])
 
     _KEYS = {"settings": "key", "stacks": "id", "identities": "id", "documents": "key"}
     _STAMPS = {"settings": None, "stacks": "added_at", "identities": "created_at", "documents": "fetched_at"}
 
     def fetch(self, table: str, key: str) -> Any | None:
-        col = self._KEYS[table]
-        with self._lock:
-            row = self._db.execute(f"SELECT blob FROM {table} WHERE {col}=?", (key,)).fetchone()
-        return None if row is None else self._cipher.open(f"{table}:{key}", row[0])
+        rows = self._select(table, f"WHERE {self._KEYS[table]}=?", (self._stored_key(table, key),))
+        return json.loads(self._open_row(table, rows[0])[1]) if rows else None
 
     def items(self, table: str, *, kind: str | None = None) -> list[tuple[str, datetime | None, Any]]:
         """(key, timestamp, value) of every row of a sealed table, oldest first."""
-        col, stamp = self._KEYS[table], self._STAMPS[table]
-        sql = f"SELECT {col} AS k, {stamp or 'NULL'} AS ts, blob FROM {table}"
-        args: tuple[Any, ...] = ()
-        if kind is not None:
-            sql += " WHERE kind=?"
-            args = (kind,)
-        sql += f" ORDER BY {stamp or col}, {col}"
-        with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
-        return [(r["k"], _from_iso(r["ts"]), self._cipher.open(f"{table}:{r['k']}", r["blob"])) for r in rows]
+        rows = self._select(table, "WHERE kind=?", (kind,)) if kind is not None else self._select(table)
+        stamp = CLEAR_COLUMNS[table].index(self._STAMPS[table]) if self._STAMPS[table] else None
+        opened = [self._open_row(table, r) for r in rows]
+        opened.sort(key=lambda row: ((row[0][stamp] or "") if stamp is not None else "", row[0][0]))
+        return [(clear[0], _from_iso(clear[stamp]) if stamp is not None else None, json.loads(plain))
+                for clear, plain in opened]
 
     def delete(self, table: str, key: str) -> bool:
-        col = self._KEYS[table]
         with self.transaction() as db:
-            cur = db.execute(f"DELETE FROM {table} WHERE {col}=?", (key,))
+            cur = db.execute(f"DELETE FROM {table} WHERE {self._KEYS[table]}=?", (self._stored_key(table, key),))
         return cur.rowcount > 0
 
-    # -- whole rows, for backups (merge restore) and their previews
+    # -- whole rows, for backups (merge restore) and their previews: always by natural key
 
     TABLES = tuple(CLEAR_COLUMNS)
 
     def row_keys(self, table: str) -> dict[str, tuple[Any, ...]]:
-        """Every row's key with its clear columns (no decryption)."""
-        cols = CLEAR_COLUMNS[table]
-        with self._lock:
-            rows = self._db.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
+        """Every row's natural key with its clear columns (decrypting only where the
+        stored key is opaque)."""
+        if table in OPAQUE_TABLES:
+            return {clear[0]: clear for clear, _plain in self.rows(table)}
+        rows = self._read(f"SELECT {', '.join(CLEAR_COLUMNS[table])} FROM {table}")
         return {r[0]: tuple(r) for r in rows}
 
-    def rows(self, table: str, keys: Any = None) -> list[tuple[tuple[Any, ...], bytes]]:
-        """(clear columns, decrypted record bytes) of rows of a sealed table."""
-        cols = CLEAR_COLUMNS[table]
-        with self._lock:
-            found = self._db.execute(f"SELECT {', '.join(cols)}, blob FROM {table}").fetchall()
+    def rows(self, table: str, keys: Any = None) -> list[Row]:
+        """(clear columns with the natural key, record bytes) of rows of a sealed table."""
         wanted = None if keys is None else set(keys)
         out = []
-        for r in found:
-            if wanted is None or r[0] in wanted:
-                out.append((tuple(r)[:-1], self._cipher.open_bytes(f"{table}:{r[0]}", r["blob"])))
+        for row in self._select(table):
+            if wanted is not None and table not in OPAQUE_TABLES and row[0] not in wanted:
+                continue  # not opened at all
+            clear, plain = self._open_row(table, row)
+            if wanted is None or clear[0] in wanted:
+                out.append((clear, plain))
         return out
 
-    def try_open(self, table: str, key: Any, blob: Any) -> bytes | None:
-        """A record's bytes if ``blob`` is an intact record of this wallet, else None."""
+    def open_stored_row(self, table: str, stored: tuple[Any, ...], blob: Any, *, schema: int = SCHEMA_VERSION) -> Row | None:
+        """A row read straight from a wallet file of this data key (e.g. a damaged one),
+        authenticated: its clear columns with the natural key and its record; None when
+        it is not intact."""
         try:
-            return self._cipher.open_bytes(f"{table}:{key}", bytes(blob))
+            return open_row(self._cipher, table, tuple(stored), bytes(blob) if blob is not None else blob,
+                            schema=schema)
         except (WalletCorrupt, TypeError, ValueError):
             return None
 
-    def write_rows(self, table: str, rows: list[tuple[tuple[Any, ...], bytes]]) -> int:
-        """Insert or replace whole rows (re-sealed under this wallet's key), atomically."""
-        cols = CLEAR_COLUMNS[table]
-        marks = ", ".join("?" * (len(cols) + 1))
-        sealed = [(*clear, self._cipher.seal_bytes(f"{table}:{clear[0]}", plain)) for clear, plain in rows]
+    def write_rows(self, table: str, rows: list[Row]) -> int:
+        """Insert or replace whole rows (sealed under this wallet's key), atomically."""
+        values = [self._seal_row(table, tuple(clear), plain) for clear, plain in rows]
         with self.transaction() as db:
-            db.executemany(f"INSERT OR REPLACE INTO {table}({', '.join(cols)}, blob) VALUES ({marks})", sealed)
-        return len(sealed)
+            self._insert(db, table, values)
+        return len(values)
 
     def integrity_check(self) -> str:
-        with self._lock:
-            return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(self._read("PRAGMA integrity_check")[0][0])
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()

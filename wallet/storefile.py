@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from wallet.errors import DiskFull, StoreError, WalletCorrupt
+from wallet.storeschema import check_meta, meta_from_rows
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,7 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA secure_delete=ON")  # a deleted or rewritten row leaves no clear key behind
         ok = db.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if db is not None:
@@ -211,6 +213,14 @@ def legacy_header(image: bytes) -> bytes:
     return image
 
 
+def load_image(db: sqlite3.Connection, image: bytes) -> None:
+    """Load a wallet image into an in-memory connection (sqlite3.DatabaseError when it
+    is not a database: an empty image would otherwise raise MemoryError)."""
+    if len(image) < 512:
+        raise sqlite3.DatabaseError("file is not a database (too short)")
+    db.deserialize(legacy_header(image))
+
+
 def write_error(exc: sqlite3.DatabaseError) -> StoreError:
     text = str(exc).lower()
     if "full" in text:
@@ -222,33 +232,52 @@ def write_error(exc: sqlite3.DatabaseError) -> StoreError:
             "The wallet could not be written because of a disk error. Everything saved before is safe.",
             str(exc),
         )
-    if "malformed" in text or "not a database" in text:
+    if "malformed" in text or "not a database" in text or "decode" in text:
         return WalletCorrupt("The wallet file is damaged.", str(exc))
     return StoreError("The wallet could not be written.", str(exc))
 
 
+def read_error(exc: sqlite3.DatabaseError) -> StoreError:
+    """What a failed read means: a busy file, or (anything else) a damaged one."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError("The wallet is busy in another window or program; close it there and try again.", str(exc))
+    if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):  # a closed wallet, not a damaged one
+        return StoreError("The wallet was closed before this could be read.", str(exc))
+    return WalletCorrupt("The wallet file is damaged.", str(exc))
+
+
 def peek_meta(path: Path) -> dict[str, bytes]:
-    """The clear meta table (wallet id, wrapped keys, key check) without the data key."""
+    """The clear meta table (wallet id, wrapped keys, key check) without the data key;
+    WalletCorrupt when it does not match its checksum."""
     db = connect(Path(path))
     try:
-        rows = db.execute("SELECT key, value FROM meta").fetchall()
+        return _checked_meta(db)
     except sqlite3.DatabaseError as exc:
-        if "no such table" not in str(exc):
-            raise open_error(exc, Path(path)) from exc
-        rows = []  # a file created but never given a schema: it has no keys to offer
+        raise open_error(exc, Path(path)) from exc
     finally:
         db.close()
-    return {r[0]: bytes(r[1]) for r in rows}
 
 
 def meta_from_image(image: bytes) -> dict[str, bytes]:
-    """The clear meta table of a wallet image (a backup) held in memory."""
+    """The clear meta table of a wallet image (a backup) held in memory, checked."""
     db = sqlite3.connect(":memory:")
     try:
-        db.deserialize(legacy_header(image))
-        rows = db.execute("SELECT key, value FROM meta").fetchall()
+        load_image(db, image)
+        return _checked_meta(db)
     except sqlite3.DatabaseError as exc:
         raise WalletCorrupt("The backup is damaged and cannot be read.", str(exc)) from exc
     finally:
         db.close()
-    return {r[0]: bytes(r[1]) for r in rows}
+
+
+def _checked_meta(db: sqlite3.Connection) -> dict[str, bytes]:
+    try:
+        rows = db.execute("SELECT key, value FROM meta").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if "no such table" not in str(exc):
+            raise
+        return {}  # a file created but never given a schema: it has no keys to offer
+    meta = meta_from_rows(rows)
+    check_meta(meta, db.execute("PRAGMA user_version").fetchone()[0])
+    return meta

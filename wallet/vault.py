@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wallet.clock import Clock, system_clock
-from wallet.errors import LockedError, NotFound, StoreError, WalletCorrupt
+from wallet.errors import LockedError, NotFound, StoreError, WalletCorrupt, WrongSecret
 from wallet.keys import (
     META_PASSPHRASE,
     META_RECOVERY,
@@ -25,7 +26,9 @@ from wallet.keys import (
     KdfParams,
     KeyringSlot,
     KeyringUnavailable,
+    Unlocked,
     Unlocker,
+    check_key,
     looks_like_recovery_key,
     new_data_key,
     new_recovery_key,
@@ -107,12 +110,7 @@ def create_store(
     path = wallet_path(home)
     if path.exists():
         raise StoreError("There is already a wallet in this folder.", str(path))
-    if set_aside_files(home):
-        raise StoreError(
-            "An earlier wallet was set aside in this folder; restore it from a backup instead of "
-            "starting over (or move the set-aside files elsewhere first).",
-            str(set_aside_files(home)[0]),
-        )
+    refuse_over_earlier_wallet(home)
     data_key, wallet_id, recovery = new_data_key(), new_wallet_id(), new_recovery_key()
     tmp = home / (WALLET_FILENAME + ".creating")
     remove_with_companions(tmp)
@@ -132,7 +130,7 @@ def create_store(
             keyring_ok = True
         except KeyringUnavailable as exc:
             log.info("new wallet not stored in the keyring: %s", exc.detail)
-    log.info("created a new wallet in %s", home)
+    log.info("created a new wallet")
     return Created(Store.open(path, data_key, create=False), recovery, keyring_ok)
 
 
@@ -142,6 +140,21 @@ def open_store(home: Path, unlocker: Unlocker, *, clock: Clock = system_clock) -
     Raises NotFound (no wallet yet), LockedError / WrongSecret (nothing changed), or
     DamagedWallet after moving the damaged file aside.
     """
+    return _open_checked(home, clock, lambda meta: unlock(meta, unlocker))
+
+
+def open_with_key(home: Path, data_key: bytes, *, clock: Clock = system_clock) -> Store:
+    """Open the wallet in ``home`` with a data key already known (a restore that proved
+    it on the backup), with the same checks as :func:`open_store`."""
+    def known(meta: Mapping[str, bytes]) -> Unlocked:
+        if not check_key(meta, data_key):
+            raise WrongSecret("That key does not open this wallet. Nothing was changed.", "key-check failed")
+        return Unlocked(data_key, "restore", False)
+
+    return _open_checked(home, clock, known)
+
+
+def _open_checked(home: Path, clock: Clock, find_key: Callable[[Mapping[str, bytes]], Unlocked]) -> Store:
     path = wallet_path(home)
     if not path.exists():
         raise NotFound("There is no wallet in this folder yet.", str(path))
@@ -151,11 +164,11 @@ def open_store(home: Path, unlocker: Unlocker, *, clock: Clock = system_clock) -
         meta = peek_meta(path)
         if META_WALLET_ID not in meta:
             raise WalletCorrupt("The wallet's key information is missing.", "no wallet-id in meta")
-        unlocked = unlock(meta, unlocker)
+        unlocked = find_key(meta)
         store = Store.open(path, unlocked.data_key, create=False, check_hash=False)
         try:
-            if not proven_intact:  # otherwise every record is byte-identical to what was written
-                store.verify_records()
+            if not proven_intact:  # otherwise every byte is what the last clean close wrote
+                _check_thoroughly(store)
         except BaseException:
             store.close()
             raise
@@ -169,6 +182,33 @@ def open_store(home: Path, unlocker: Unlocker, *, clock: Clock = system_clock) -
         ) from exc
     log.info("wallet opened (key from %s)", unlocked.via)
     return store
+
+
+def _check_thoroughly(store: Store) -> None:
+    """A wallet not proven intact by its file hash: the full integrity check (indexes
+    too, which the quick check on open skips) and every record with its clear columns."""
+    result = store.integrity_check()
+    if result != "ok":
+        raise WalletCorrupt("The wallet file is damaged and cannot be opened.", f"integrity_check: {result}")
+    store.verify_records()
+
+
+def refuse_over_earlier_wallet(home: Path) -> None:
+    """A new, empty wallet is never started where an earlier one can be brought back."""
+    from wallet.backup import find_backups
+
+    if set_aside_files(home):
+        raise StoreError(
+            "An earlier wallet was set aside in this folder; restore it from a backup instead of "
+            "starting over (or move the set-aside files elsewhere first).",
+            str(set_aside_files(home)[0]),
+        )
+    if find_backups(home):
+        raise StoreError(
+            "There is no wallet file in this folder, but there are backups of one: restore the newest "
+            "instead of starting over (or move the backups folder elsewhere first).",
+            str(Path(home) / "backups"),
+        )
 
 
 def ensure_home(home: Path) -> Path:
@@ -239,8 +279,10 @@ def require_unlock_path(keyring_ok: bool, passphrase: str | None) -> None:
         )
 
 
-def set_passphrase(store: Store, passphrase: str, *, kdf: KdfParams = PASSPHRASE_KDF) -> None:
-    """Add or change the passphrase that unlocks the wallet."""
+def set_passphrase(store: Store, passphrase: str, *, kdf: KdfParams = PASSPHRASE_KDF,
+                   clock: Clock = system_clock) -> None:
+    """Add or change the passphrase that unlocks the wallet (then back it up, see
+    :func:`_backup_after_rewrap`)."""
     if len(passphrase) < 8:
         raise LockedError("Choose a passphrase of at least 8 characters.", "passphrase too short")
     if looks_like_recovery_key(passphrase):
@@ -248,24 +290,36 @@ def set_passphrase(store: Store, passphrase: str, *, kdf: KdfParams = PASSPHRASE
     wallet_id = _wallet_id(store)
     store.set_meta(META_PASSPHRASE, wrap_with_passphrase(store.data_key, wallet_id, passphrase, kdf))
     log.info("wallet passphrase set")
+    _backup_after_rewrap(store, clock)
 
 
-def remove_passphrase(store: Store) -> bool:
+def remove_passphrase(store: Store, *, clock: Clock = system_clock) -> bool:
     """Stop the passphrase from unlocking the wallet (the recovery key still does)."""
     if store.get_meta(META_RECOVERY) is None:
         raise LockedError("The wallet has no recovery key, so its passphrase cannot be removed.", "no recovery wrap")
     had = store.get_meta(META_PASSPHRASE) is not None
     if had:
         store.delete_meta(META_PASSPHRASE)
+        _backup_after_rewrap(store, clock)
     return had
 
 
-def replace_recovery_key(store: Store) -> str:
+def replace_recovery_key(store: Store, *, clock: Clock = system_clock) -> str:
     """Make a new recovery key (the old one stops working); returns it to show once."""
     recovery = new_recovery_key()
     store.set_meta(META_RECOVERY, wrap_with_recovery(store.data_key, _wallet_id(store), recovery))
     log.info("wallet recovery key replaced")
+    _backup_after_rewrap(store, clock)
     return recovery
+
+
+def _backup_after_rewrap(store: Store, clock: Clock) -> None:
+    """Older automatic backups keep the wrappings they were made with; a fresh one right
+    after a change makes the newest backup open with the current secrets. Never raises."""
+    from wallet.backup import backup_now
+
+    if store.path is not None:
+        backup_now(store, store.path.parent, clock=clock)
 
 
 def _wallet_id(store: Store) -> str:

@@ -13,6 +13,7 @@ from tests.ui.conftest import settle
 from ui import unlock
 from ui.app import Startup, folder_problem
 from ui.main_window import MainWindow
+from ui.unlock import WelcomeChoice
 from ui.widgets.error_box import describe_error
 from wallet.keys import KeyringSlot, looks_like_recovery_key
 
@@ -41,22 +42,37 @@ class BrokenKeyring(MemoryKeyring):
 class ScriptedStartup(Startup):
     """Answers the learner's questions from a script instead of dialogs."""
 
-    def __init__(self, args, *, keyring, passphrase=None, restore=True):
+    def __init__(self, args, *, keyring, passphrase=None, restore=True, welcome="create", backup_file=None):
         super().__init__(args, QApplication.instance(), keyring=keyring)
         self.passphrase = passphrase
         self.restore = restore
+        self.welcome = welcome
+        self.backup_file = backup_file  # (path, secret) to install when the learner chooses to
         self.recovery_keys: list[str] = []
         self.welcomed: list[bool] = []
+        self.restore_questions: list[str] = []
         self.fatal: list[str] = []
 
     def ask_welcome(self, keyring_ok):
         self.welcomed.append(keyring_ok)
-        return True, self.passphrase
+        return WelcomeChoice(self.welcome, self.passphrase)
+
+    def restore_backup_file(self, keyring):
+        from wallet import restore
+        from wallet.backup_file import open_backup
+
+        self.welcome = "quit"  # asked again after going back: give up
+        if self.backup_file is None:
+            return None
+        opened = open_backup(*self.backup_file)
+        restore.install(self.home, opened, keyring=keyring)
+        return opened.data_key
 
     def show_recovery_key(self, recovery_key):
         self.recovery_keys.append(recovery_key)
 
     def ask_restore(self, message):
+        self.restore_questions.append(message)
         return self.restore
 
     def show_fatal(self, message, detail):
@@ -234,3 +250,74 @@ def test_a_system_error_reaching_the_window_is_a_sentence_not_a_traceback():
     message, detail = describe_error(PermissionError(errno.EACCES, "Permission denied", "/x/wallet.sqlite3"))
     assert message == "The wallet could not read or write a file on this computer (permission denied). Nothing was lost."
     assert "/x/wallet.sqlite3" in detail
+
+
+def _first_wallet_with_one_credential(qtbot, home, keyring, interop):
+    first = ScriptedStartup(_args(home), keyring=keyring)
+    window = _open(qtbot, first)
+    window.credentials.importer.show_results = False
+    window.credentials.import_paths([interop / "peer-vcjs" / "stack" / "ou-cs-1.json"])
+    settle(qtbot, lambda: window.credentials.model.rowCount() == 1)
+    _close(first)  # closing (and the import) made a backup
+
+
+def test_a_missing_wallet_file_with_backups_is_restored_not_started_afresh(qtbot, tmp_path, interop):
+    from wallet import vault
+    from wallet.backup import find_backups
+
+    keyring = KeyringSlot(MemoryKeyring())
+    home = tmp_path / "w"
+    _first_wallet_with_one_credential(qtbot, home, keyring, interop)
+    assert find_backups(home)
+    vault.remove_with_companions(vault.wallet_path(home))  # the wallet file is lost; backups/ remains
+    second = ScriptedStartup(_args(home), keyring=keyring)
+    window = _open(qtbot, second)
+    assert second.welcomed == [], "a folder with backups was taken for a first run"
+    assert second.restore_questions == [
+        "There is no wallet file in your wallet folder, but there are backups of your wallet."]
+    assert window is not None and window.credentials.model.rowCount() == 1
+    _close(second)
+
+
+def test_declining_the_restore_starts_no_empty_wallet(qtbot, tmp_path, interop):
+    from wallet import vault
+
+    keyring = KeyringSlot(MemoryKeyring())
+    home = tmp_path / "w"
+    _first_wallet_with_one_credential(qtbot, home, keyring, interop)
+    vault.remove_with_companions(vault.wallet_path(home))
+    second = ScriptedStartup(_args(home), keyring=keyring, restore=False)
+    second.start()
+    settle(qtbot, lambda: second.exit_code == 1)
+    assert second.window is None and second.restore_questions
+    assert not vault.exists(home) and second.welcomed == []
+
+
+def test_a_fresh_machine_can_start_from_an_exported_backup_file(qtbot, tmp_path, interop):
+    from wallet.backup_file import export_backup
+    from wallet.keys import FAST_TEST_KDF, Unlocker
+    from wallet.service import open_wallet
+
+    keyring = KeyringSlot(MemoryKeyring())
+    _first_wallet_with_one_credential(qtbot, tmp_path / "old-laptop", keyring, interop)
+    old = open_wallet(tmp_path / "old-laptop", Unlocker(keyring=keyring))
+    target = tmp_path / "usb" / "mine.lwbackup"
+    target.parent.mkdir()
+    export_backup(old.store, target, kind="passphrase", secret="a passphrase for the file", kdf=FAST_TEST_KDF)
+    old.close()
+    fresh = ScriptedStartup(_args(tmp_path / "new-laptop"), keyring=KeyringSlot(MemoryKeyring()),
+                            welcome="restore", backup_file=(target, "a passphrase for the file"))
+    window = _open(qtbot, fresh)
+    assert window is not None and window.credentials.model.rowCount() == 1
+    assert fresh.recovery_keys == [], "no new wallet (and no new recovery key) was made"
+    _close(fresh)
+
+
+def test_going_back_from_the_restore_returns_to_the_welcome(qtbot, tmp_path):
+    startup = ScriptedStartup(_args(tmp_path / "w"), keyring=KeyringSlot(MemoryKeyring()), welcome="restore")
+    startup.start()
+    settle(qtbot, lambda: len(startup.welcomed) == 2)
+    assert startup.window is None and startup.exit_code == 0
+    from wallet import vault
+
+    assert not vault.exists(tmp_path / "w")

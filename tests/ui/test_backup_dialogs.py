@@ -189,3 +189,26 @@ def test_the_recovery_key_sheet_prints_to_a_pdf_the_learner_chooses(qtbot, tmp_p
     sheet.print_(printer)
     pdf = (tmp_path / "recovery-key.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+
+
+def test_on_a_fresh_machine_the_restore_dialog_installs_the_backup(qtbot, tmp_path: Path, memory_keyring):
+    old, _ = _wallet(tmp_path / "old", ["Data Analysis", "First Aid"])
+    target = tmp_path / "b.lwbackup"
+    _export(qtbot, old, target)
+    old.close()
+    home = tmp_path / "fresh"
+    slot = KeyringSlot(memory_keyring)
+    dialog = RestoreBackupDialog(None, keyring=slot, home=home, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.file.edit.setText(str(target))
+    dialog.secret.setText(PASS)
+    dialog._go()
+    settle(qtbot, lambda: dialog.step == 1)
+    assert not dialog.merge_choice.isVisibleTo(dialog) and not dialog.replace_choice.isVisibleTo(dialog)
+    assert "Will bring back: 2 credentials" in dialog.preview.toPlainText()
+    assert not vault.exists(home), "nothing is written before Restore"
+    dialog._go()
+    settle(qtbot, lambda: dialog.installed is not None)
+    again = open_wallet(home, Unlocker(keyring=slot))  # the backup's key went into the keyring
+    assert sorted(c.summary.title for c in again.credentials()) == ["Data Analysis", "First Aid"]
+    again.close()

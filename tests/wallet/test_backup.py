@@ -14,11 +14,11 @@ import pytest
 from wallet import backup, restore, vault
 from wallet.backup_file import export_backup, open_backup, read_header
 from wallet.clock import fixed_clock
-from wallet.errors import BackupError, WrongSecret
+from wallet.errors import BackupError, StoreError, WrongSecret
 from wallet.identity import Identities
 from wallet.keys import FAST_TEST_KDF, KeyringSlot, Unlocker, new_recovery_key
 from wallet.service import Wallet, open_wallet
-from wallet.settings import BACKUPS_KEPT, NETWORK_POLICY, NetworkPolicy, Settings
+from wallet.settings import AUTO_BACKUP, BACKUPS_KEPT, NETWORK_POLICY, NetworkPolicy, Settings
 from wallet.store import Store
 from tests.wallet.sample_records import sample_credential as _cred
 
@@ -59,12 +59,17 @@ def test_backup_is_a_checked_private_copy_listed_in_the_manifest(tmp_path: Path)
     assert backup.find_backups(home)[0].ok  # reading it changed nothing
 
 
+def _daily_backups(wallet: Wallet, home: Path, days: int, *, first: int, **keep) -> None:
+    """One new credential and one backup a day, from day ``first`` after T0."""
+    for day in range(first, first + days):
+        wallet.store.add(_cred(100 + day))
+        backup.make_backup(wallet.store, home, clock=fixed_clock(T0 + timedelta(days=day)), **keep)
+
+
 def test_seven_backups_are_kept_in_rotation(tmp_path: Path):
     home = tmp_path / "home"
     wallet, _ = _wallet(home, 1)
-    for day in range(10):
-        wallet.store.add(_cred(100 + day))
-        backup.make_backup(wallet.store, home, clock=fixed_clock(T0 + timedelta(days=day)))
+    _daily_backups(wallet, home, 10, first=0)
     found = backup.find_backups(home)
     assert len(found) == 7 == Settings(wallet.store).get(BACKUPS_KEPT)
     assert [b.created.day for b in found] == [10, 9, 8, 7, 6, 5, 4]
@@ -88,6 +93,20 @@ def test_automatic_backup_runs_after_changes_at_most_hourly(tmp_path: Path):
     again = open_wallet(home, Unlocker(secret=PASS), clock=lambda: now[0] + timedelta(days=3))
     again.close()  # unchanged since the newest backup: no new copy
     assert len(backup.find_backups(home)) == 2
+
+
+def test_imports_are_backed_up_within_minutes_not_hours(tmp_path: Path):
+    home = tmp_path / "home"
+    now = [T0]
+    wallet, _ = _wallet(home, 0, clock=lambda: now[0])
+    made = []
+    for minutes, n in ((0, 1), (3, 2), (6, 3), (8, 4)):
+        now[0] = T0 + timedelta(minutes=minutes)
+        wallet.store.add(_cred(n))
+        made.append(backup.backup_after_import(wallet.store, home, clock=wallet.clock) is not None)
+    assert made == [True, False, True, False]  # the first import at once, then every five minutes at most
+    assert backup.find_backups(home)[0].credentials == 3
+    wallet.store.close()
 
 
 def test_a_tampered_backup_is_not_offered(tmp_path: Path):
@@ -289,3 +308,136 @@ def test_cli_restore_latest_after_damage(cli):
     assert code == 1 and "restore-latest" in err
     code, out, err = cli("backup", "restore-latest")
     assert code == 0 and "holds 1 credentials" in out, err
+
+
+# ---------------------------------------------------------------- several wallets, one folder
+
+def test_rotation_keeps_seven_per_wallet_and_never_another_wallets(tmp_path: Path):
+    home = tmp_path / "home"
+    old, _ = _wallet(home, 2)
+    _daily_backups(old, home, 7, first=0)
+    old_id = old.store.get_meta("wallet-id").decode()
+    old.store.close()
+    old_files = {b.path for b in backup.find_backups(home)}
+    assert len(old_files) == 7 and {b.wallet_id for b in backup.find_backups(home)} == {old_id}
+    new, _ = _wallet(tmp_path / "elsewhere", 1)  # another wallet backing up into the same folder
+    _daily_backups(new, home, 10, first=20)
+    new.store.close()
+    found = backup.find_backups(home)
+    assert old_files <= {b.path for b in found}, "a newer wallet's backups rotated out an older wallet's"
+    assert len(found) == 14 and sum(b.wallet_id == old_id for b in found) == 7
+
+
+def test_backups_listed_before_they_named_their_wallet_are_told_apart_by_their_contents(tmp_path: Path):
+    home = tmp_path / "home"
+    old, _ = _wallet(home, 1)
+    _daily_backups(old, home, 3, first=0)
+    old.store.close()
+    manifest_path = home / "backups" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["backups"]:
+        del entry["wallet_id"]  # as an earlier version wrote them
+    manifest_path.write_text(json.dumps(manifest))
+    new, _ = _wallet(tmp_path / "elsewhere", 1)
+    _daily_backups(new, home, 9, first=10, keep=2)
+    new.store.close()
+    assert len(backup.find_backups(home)) == 3 + 2
+
+
+def test_no_new_wallet_is_started_over_the_backups_of_one(tmp_path: Path):
+    home = tmp_path / "home"
+    wallet, _ = _wallet(home, 2)
+    backup.make_backup(wallet.store, home, clock=fixed_clock(T0))
+    wallet.store.close()
+    vault.remove_with_companions(vault.wallet_path(home))  # the wallet file is lost
+    with pytest.raises(StoreError, match="there are backups of one"):
+        vault.create_store(home, passphrase=PASS, kdf=FAST_TEST_KDF)
+    assert not vault.exists(home)
+    restored = backup.restore_latest(home, Unlocker(secret=PASS))
+    assert len(restored.credentials()) == 2
+    restored.close()
+
+
+# ---------------------------------------------------------------- changed secrets and older backups
+
+def _snapshot(home: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file()}
+
+
+def _damage(home: Path, *, keep_meta: bool = True) -> None:
+    path = vault.wallet_path(home)
+    if keep_meta:  # a record is lost; the key wrappings still read
+        import sqlite3
+
+        db = sqlite3.connect(path)
+        db.execute("UPDATE credentials SET blob = zeroblob(60) WHERE rowid = (SELECT min(rowid) FROM credentials)")
+        db.commit()
+        db.close()
+    else:
+        path.write_bytes(b"\0" * 8192)
+    with pytest.raises(vault.DamagedWallet):
+        open_wallet(home, Unlocker(secret=PASS))
+
+
+@pytest.mark.parametrize("change", ["passphrase", "recovery key", "removed passphrase"])
+def test_after_a_change_of_secret_the_newest_backup_opens_with_the_new_one(tmp_path: Path, change: str):
+    home = tmp_path / "home"
+    wallet, recovery = _wallet(home, 3)
+    backup.make_backup(wallet.store, home, clock=fixed_clock(T0))
+    if change == "passphrase":
+        vault.set_passphrase(wallet.store, "the new passphrase", kdf=FAST_TEST_KDF, clock=fixed_clock(T0 + timedelta(hours=1)))
+        secret = "the new passphrase"
+    elif change == "recovery key":
+        secret = vault.replace_recovery_key(wallet.store, clock=fixed_clock(T0 + timedelta(hours=1)))
+    else:
+        vault.remove_passphrase(wallet.store, clock=fixed_clock(T0 + timedelta(hours=1)))
+        secret = recovery
+    newest = backup.find_backups(home)[0]
+    assert newest.created == T0 + timedelta(hours=1), "no backup was taken right after the change"
+    wallet.store.close()
+    _damage(home)
+    again = backup.restore_latest(home, Unlocker(secret=secret))
+    assert len(again.credentials()) == 3
+    again.close()
+
+
+def test_an_older_backup_says_which_secret_opens_it_and_nothing_changes_meanwhile(tmp_path: Path):
+    home = tmp_path / "home"
+    wallet, recovery = _wallet(home, 3)
+    backup.make_backup(wallet.store, home, clock=fixed_clock(T0))
+    wallet.settings.set(AUTO_BACKUP, False)  # so no backup follows the change
+    vault.set_passphrase(wallet.store, "the new passphrase", kdf=FAST_TEST_KDF)
+    wallet.store.close()
+    _damage(home)
+    before = _snapshot(home)
+    for _attempt in range(2):  # a second try finds everything as the first left it
+        with pytest.raises(WrongSecret) as caught:
+            backup.restore_latest(home, Unlocker(secret="the new passphrase"))
+        assert caught.value.message == (
+            "This backup was made before you changed your passphrase; enter the passphrase you had then, "
+            "or your recovery key. Nothing was changed.")
+        assert _snapshot(home) == before
+    prompts: list[str] = []
+
+    def ask(prompt):
+        prompts.append(prompt.message)
+        return PASS if len(prompts) > 1 else "the new passphrase"
+
+    restored = backup.restore_latest(home, Unlocker(ask=ask))
+    assert prompts[0].startswith("This backup was made before you changed your passphrase")
+    assert len(restored.credentials()) == 3 and len(vault.damaged_files(home)) == 1
+    restored.close()
+    assert all(b.ok for b in backup.find_backups(home, include_bad=True)), "a good backup was spoiled"
+
+
+def test_when_the_wallet_is_beyond_reading_the_message_still_points_at_older_secrets(tmp_path: Path):
+    home = tmp_path / "home"
+    wallet, recovery = _wallet(home, 3)
+    backup.make_backup(wallet.store, home, clock=fixed_clock(T0))
+    wallet.settings.set(AUTO_BACKUP, False)
+    vault.replace_recovery_key(wallet.store)
+    wallet.store.close()
+    _damage(home, keep_meta=False)
+    with pytest.raises(WrongSecret, match="if you changed either since, enter the one you had then"):
+        backup.restore_latest(home, Unlocker(secret=new_recovery_key()))
+    backup.restore_latest(home, Unlocker(secret=recovery)).close()

@@ -1,6 +1,13 @@
 """Damaged wallets: 100 damaged copies (flipped bits, truncation, a missing write-ahead
 log, altered ciphertext) are all detected, none is opened as valid, each is set aside
-rather than replaced, and the newest good backup restores every time."""
+rather than replaced, and the newest good backup restores every time.
+
+Without the state file of a clean close (a wallet copied by hand, or after a crash) the
+file hash cannot be compared, so a flipped bit in unused space goes unnoticed and
+harms nothing; 100 more copies without it must each be either detected as damage
+(and restored) or open with every record and key wrapping exactly as before: never
+opened different, never an exception other than the plain "damaged" one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import json
 import random
 import shutil
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -33,6 +41,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     for i in range(30):
         store.add(_cred(i))
     store.put("stacks", "data-basics", {"name": "Data basics"})
+    store.put("identities", "did:key:zHolder", {"label": "Me"})
+    store.put("documents", "trusted-issuer:did:web:example.edu", {"name": "Example University"}, kind="trusted-issuer")
+    store.save_report(_cred(0).id, datetime(2026, 1, 2, tzinfo=timezone.utc), {"status": "valid"})
+    store.add(_cred(40))
+    store.trash(_cred(40).id)
     backup.make_backup(store, home)
     store.close()
     live = root / "live"
@@ -43,7 +56,12 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     shutil.copytree(home, live)  # a copy of a wallet in use: the last commits are only in -wal
     store.close()
     expected = {c.id: c.raw for c in map(_cred, range(30))}
-    return {"clean": home, "live": live, "expected": expected}
+    check = root / "check"
+    shutil.copytree(home, check)
+    wallet = open_wallet(check, Unlocker(secret=PASSPHRASE))
+    snapshot = _snapshot(wallet)
+    wallet.close()
+    return {"clean": home, "live": live, "expected": expected, "snapshot": snapshot}
 
 
 def _flip(path: Path, rng: random.Random) -> str:
@@ -88,6 +106,15 @@ def _alter_ciphertext(path: Path, rng: random.Random, *, keep_sidecar: bool) -> 
     return f"ciphertext of {table}:{key[:12]} altered ({'with' if keep_sidecar else 'without'} sidecar)"
 
 
+def _without_state(damage):
+    def damage_and_forget(path: Path, rng: random.Random) -> str:
+        how = damage(path, rng)
+        sidecar_path(path).unlink()
+        return how + " (without sidecar)"
+
+    return damage_and_forget
+
+
 CASES = (
     [("clean", _flip)] * 40
     + [("clean", _truncate)] * 20
@@ -95,6 +122,12 @@ CASES = (
     + [("clean", lambda p, r: _alter_ciphertext(p, r, keep_sidecar=True))] * 10
     + [("clean", lambda p, r: _alter_ciphertext(p, r, keep_sidecar=False))] * 15
 )
+UNPROVEN = [("clean", _without_state(_flip))] * 80 + [("clean", _without_state(_truncate))] * 20
+
+
+def _snapshot(wallet) -> tuple[dict, dict]:
+    store = wallet.store
+    return {t: sorted(store.rows(t)) for t in store.TABLES}, store.all_meta()
 
 
 @pytest.mark.parametrize("case", range(len(CASES)))
@@ -110,16 +143,41 @@ def test_damaged_copy_is_detected_set_aside_and_restored(case: int, base, tmp_pa
 
     with pytest.raises(WalletCorrupt) as caught:
         open_wallet(home, unlocker).close()
-    assert "set aside" in caught.value.message, how
-    layer = {"write-ahead": "generation", "ciphertext": "AES-GCM|key-check"}.get(how.split()[0], "SHA-256")
+    layer = {"write-ahead": "generation", "ciphertext": "AES-GCM|key-check|checksum"}.get(how.split()[0], "SHA-256")
     if "with sidecar" in how:
         layer = "SHA-256"
     assert any(word in caught.value.detail for word in layer.split("|")), (how, caught.value.detail)
+    assert aside_then_restored(home, base, caught.value, original, how)
+
+
+@pytest.mark.parametrize("case", range(len(UNPROVEN)))
+def test_damage_without_the_state_file_is_detected_or_harmless(case: int, base, tmp_path: Path):
+    source, damage = UNPROVEN[case]
+    home = tmp_path / "home"
+    shutil.copytree(base[source], home)
+    path = home / WALLET_FILENAME
+    original = path.read_bytes()
+    how = damage(path, random.Random(1000 + case))
+    try:
+        wallet = open_wallet(home, Unlocker(secret=PASSPHRASE))
+    except WalletCorrupt as exc:
+        assert aside_then_restored(home, base, exc, original, how)
+        return
+    try:
+        assert _snapshot(wallet) == base["snapshot"], f"{how}: opened, but not as it was"
+        assert wallet.store.integrity_check() == "ok", how
+    finally:
+        wallet.close()
+
+
+def aside_then_restored(home: Path, base, exc: WalletCorrupt, original: bytes, how: str) -> bool:
+    """The damaged file was set aside (kept), and the newest backup brings everything back."""
+    path = home / WALLET_FILENAME
+    assert "set aside" in exc.message, how
     assert not path.exists(), "the damaged file must be moved, not left to be overwritten"
     [aside] = vault.damaged_files(home)
     assert aside.read_bytes() != original or how == "write-ahead log missing"
-
-    wallet = backup.restore_latest(home, unlocker)
+    wallet = backup.restore_latest(home, Unlocker(secret=PASSPHRASE))
     try:
         held = {c.id: c.raw for c in wallet.credentials()}
         assert wallet.store.integrity_check() == "ok"
@@ -128,6 +186,7 @@ def test_damaged_copy_is_detected_set_aside_and_restored(case: int, base, tmp_pa
     finally:
         wallet.close()
     assert aside.exists(), "the damaged file is kept"
+    return True
 
 
 def test_damaged_wallet_without_backups_is_never_replaced_by_an_empty_one(tmp_path: Path, monkeypatch):
@@ -204,4 +263,81 @@ def test_a_backup_that_fails_to_open_makes_way_for_the_next(tmp_path: Path):
         assert sorted(c.summary.title for c in wallet.credentials()) == ["Course 0", "Course 1"]
     finally:
         wallet.close()
-    assert newest.exists() and len(vault.damaged_files(home)) == 1
+    assert newest.exists(), "a backup that does not open is never removed or set aside"
+    assert len(vault.set_aside_files(home)) == 1  # the file that was in the wallet's place is kept
+
+
+# ---------------------------------------------------------------- clear columns are authenticated too
+
+ONE = "(SELECT min(rowid) FROM {table})"
+TAMPERS = {
+    "trash marks": "UPDATE credentials SET trashed_at='2026-01-01T00:00:00+00:00' WHERE trashed_at IS NULL",
+    "an added date": "UPDATE credentials SET added_at='2020-01-01T00:00:00+00:00' WHERE rowid=" + ONE.format(table="credentials"),
+    "a bad character in a date": "UPDATE credentials SET added_at='2026-01-0x' || substr(added_at, 11) "
+                                 "WHERE rowid=" + ONE.format(table="credentials"),
+    "a parent link": "UPDATE credentials SET parent_id=(SELECT max(id) FROM credentials) "
+                     "WHERE rowid=" + ONE.format(table="credentials"),
+    "a restored trash mark": "UPDATE credentials SET trashed_at=NULL",
+    "a check date": "UPDATE reports SET checked_at='2020-01-01T00:00:00+00:00'",
+    "a document kind": "UPDATE documents SET kind='registry'",
+    "a fetch date": "UPDATE documents SET fetched_at='2020-01-01T00:00:00+00:00'",
+    "an identity date": "UPDATE identities SET created_at='2020-01-01T00:00:00+00:00'",
+    "a stack date": "UPDATE stacks SET added_at='not a date'",
+    "two row keys swapped": "UPDATE identities SET id=(SELECT key FROM documents)",
+}
+
+
+def _tamper(home: Path, sql: str) -> None:
+    db = sqlite3.connect(home / WALLET_FILENAME)
+    changed = db.execute(sql).rowcount
+    db.commit()
+    db.close()
+    assert changed, sql
+
+
+@pytest.mark.parametrize("what", sorted(TAMPERS))
+def test_a_changed_clear_column_is_damage_not_a_different_wallet(what: str, base, tmp_path: Path):
+    home = tmp_path / "home"
+    shutil.copytree(base["clean"], home)
+    original = (home / WALLET_FILENAME).read_bytes()
+    _tamper(home, TAMPERS[what])
+    sidecar_path(home / WALLET_FILENAME).unlink()  # only the records' own authentication can tell
+    with pytest.raises(WalletCorrupt) as caught:
+        open_wallet(home, Unlocker(secret=PASSPHRASE))
+    assert any(word in caught.value.detail for word in ("AES-GCM", "timestamp", "integrity")), caught.value.detail
+    assert aside_then_restored(home, base, caught.value, original, what)
+
+
+@pytest.mark.parametrize(("what", "read", "words"), [
+    ("a bad character in a date", lambda store: store.credentials(), "a date in it cannot be read"),
+    ("trash marks", lambda store: store.credentials(trashed=True), "changed or damaged"),
+    ("a document kind", lambda store: store.items("documents", kind="registry"), "changed or damaged"),
+])
+def test_a_changed_clear_column_read_later_is_damage_not_a_traceback(what, read, words, base, tmp_path: Path):
+    """Even when the opening checks are skipped (a forged state file), reading the row
+    says "damaged" instead of raising ValueError or quietly hiding credentials."""
+    home = tmp_path / "home"
+    shutil.copytree(base["clean"], home)
+    store = vault.open_store(home, Unlocker(secret=PASSPHRASE))
+    data_key = store.data_key
+    store.close()
+    _tamper(home, TAMPERS[what])
+    store = Store.open(home / WALLET_FILENAME, data_key, create=False, check_hash=False)
+    try:
+        with pytest.raises(WalletCorrupt, match=words):
+            read(store)
+    finally:
+        store.close()
+
+
+def test_the_command_line_says_damaged_for_a_bad_date(cli):
+    wallet = cli.open()
+    wallet.store.add(_cred(1))
+    wallet.close()
+    _tamper(cli.home, TAMPERS["a bad character in a date"])
+    sidecar_path(cli.home / WALLET_FILENAME).unlink()
+    code, out, err = cli("list")
+    assert code == 1 and "set aside" in err and "Traceback" not in err + out
+    code, out, err = cli("backup", "restore-latest")
+    assert code == 0, err
+    assert "holds 1 credentials" in out

@@ -241,14 +241,23 @@ def test_cli_first_run_without_keyring_or_passphrase_creates_nothing(_isolated_h
     assert not (_isolated_home / WALLET_FILENAME).exists()
 
 
-def test_cli_first_run_prints_recovery_key_once_then_unlocks(_isolated_home: Path, monkeypatch, tmp_path):
+def test_cli_first_run_unattended_writes_the_recovery_key_only_where_asked(_isolated_home: Path, monkeypatch,
+                                                                          tmp_path):
+    import stat
+
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", PASS)
-    code, out, err = _cli("settings")
+    monkeypatch.delenv("LEARNER_WALLET_RECOVERY_KEY_FILE")
+    code, out, err = _cli("settings")  # no terminal, no file: the key must not go to a log
+    assert code == 1 and "--recovery-key-file" in err and "not a terminal" in err
+    assert not (_isolated_home / WALLET_FILENAME).exists(), "nothing is created when the key has nowhere to go"
+    key_file = tmp_path / "recovery-key.txt"
+    code, out, err = _cli("--recovery-key-file", str(key_file), "settings")
     assert code == 0, err
-    assert "shown only this once" in err
-    [recovery] = [line.strip() for line in err.splitlines() if parse_recovery_key_safe(line.strip())]
+    recovery = key_file.read_text().strip()
+    assert parse_recovery_key_safe(recovery) and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert recovery not in err + out and str(key_file) in err
     code, _, err2 = _cli("settings")
-    assert code == 0 and recovery not in err2 and "recovery key" not in err2
+    assert code == 0 and "recovery key" not in err2
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", "wrong passphrase")
     code, _, err3 = _cli("settings")
     assert code == 1 and "does not open this wallet" in err3
@@ -256,6 +265,22 @@ def test_cli_first_run_prints_recovery_key_once_then_unlocks(_isolated_home: Pat
     secret_file.write_text(recovery + "\n")
     code, _, err4 = _cli("--passphrase-file", str(secret_file), "settings")
     assert code == 0, err4
+    code, _, err5 = _cli("--passphrase-file", str(secret_file), "--recovery-key-file", str(key_file),
+                         "recovery", "new")  # never overwrites a file
+    assert code == 1 and "already exists" in err5 and key_file.read_text().strip() == recovery
+
+
+def test_cli_first_run_on_a_terminal_shows_the_recovery_key_once(_isolated_home: Path, monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", PASS)
+    monkeypatch.delenv("LEARNER_WALLET_RECOVERY_KEY_FILE")
+    err = Terminal()
+    assert main(["settings"], out=io.StringIO(), err=err) == 0
+    assert "shown only this" in err.getvalue()
+    assert [line for line in err.getvalue().splitlines() if parse_recovery_key_safe(line.strip())]
 
 
 def parse_recovery_key_safe(text: str) -> bool:
@@ -270,10 +295,13 @@ def test_cli_passphrase_and_recovery_commands(cli, monkeypatch):
     code, out, err = cli("passphrase", "set")
     assert code == 0, err
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", "my new passphrase")
-    code, out, err = cli("recovery", "new")
+    monkeypatch.delenv("LEARNER_WALLET_RECOVERY_KEY_FILE")
+    assert cli("recovery", "new")[0] == 1  # not printed to what may be a log
+    key_file = cli.home.parent / "new-recovery-key.txt"
+    code, out, err = cli("--recovery-key-file", key_file, "recovery", "new")
     assert code == 0, err
-    [new_key] = [line.strip() for line in err.splitlines() if parse_recovery_key_safe(line.strip())]
-    assert new_key != cli.recovery_key
+    new_key = key_file.read_text().strip()
+    assert new_key != cli.recovery_key and new_key not in err
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", cli.recovery_key)
     assert cli("settings")[0] == 1  # the old recovery key stopped working
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", new_key)
@@ -291,3 +319,36 @@ def test_cli_settings_are_typed(cli):
     assert code == 1 and "must be one of" in err
     code, _, err = cli("settings", "no.such.setting")
     assert code == 1 and "no setting called" in err
+
+
+def test_a_slow_keyring_lookup_is_bounded_in_time_too(tmp_path: Path, memory_keyring):
+    release = threading.Event()
+
+    def slow_lookup():
+        release.wait(3)  # a keyring daemon that takes seconds to answer D-Bus
+        return memory_keyring
+
+    home = tmp_path / "home"
+    _create(home)
+    slot = KeyringSlot(lookup=slow_lookup, timeout=0.2)
+    started = time.monotonic()
+    try:
+        wallet = open_wallet(home, Unlocker(keyring=slot, secret=PASS))
+        wallet.close()
+        assert not vault.keyring_works(slot)
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.5
+
+
+def test_an_unknown_keyring_backend_falls_back_to_the_passphrase(cli, monkeypatch, tmp_path: Path):
+    secret_file = tmp_path / "passphrase"
+    secret_file.write_text(cli.passphrase + "\n")
+    monkeypatch.delenv("LEARNER_WALLET_PASSPHRASE")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.nonexistent.Keyring")
+    code, out, err = cli("--passphrase-file", secret_file, "settings")
+    assert code == 0, err
+    assert "Traceback" not in err and "network.policy" in out
+    home = tmp_path / "new-home"
+    code, _, err = cli("--home", home, "--passphrase-file", secret_file, "settings")
+    assert "Traceback" not in err and "ModuleNotFoundError" not in err

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,24 +65,31 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_no_secret_reaches_any_file_or_message(tmp_path: Path, private_tmp: Path, memory_keyring,
-                                               monkeypatch: pytest.MonkeyPatch):
-    home = tmp_path / "home"
-    log_file = tmp_path / "debug.log"
+@contextmanager
+def _debug_log(log_file: Path):
+    """Everything logged at DEBUG and up goes to ``log_file`` meanwhile."""
     handler = logging.FileHandler(log_file)
     handler.setLevel(logging.DEBUG)
     root = logging.getLogger()
     old_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    messages: list[str] = []
     try:
-        secrets = _exercise(home, tmp_path, memory_keyring, messages, monkeypatch)
+        yield
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
         handler.close()
-    assert log_file.stat().st_size > 0, "the exercise logged nothing: logging was not captured"
+    assert log_file.stat().st_size > 0, "nothing was logged: logging was not captured"
+
+
+def test_no_secret_reaches_any_file_or_message(tmp_path: Path, private_tmp: Path, memory_keyring,
+                                               monkeypatch: pytest.MonkeyPatch):
+    home = tmp_path / "home"
+    log_file = tmp_path / "debug.log"
+    messages: list[str] = []
+    with _debug_log(log_file):
+        secrets = _exercise(home, tmp_path, memory_keyring, messages, monkeypatch)
     needles = [CONTENT.encode(), PASSPHRASE.encode(), EXPORT_PASSPHRASE.encode()]
     for secret in secrets["bytes"]:
         needles += _forms(secret)
@@ -170,3 +179,88 @@ def test_files_are_0600_and_folders_0700_even_while_open(cli):
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     for folder in [cli.home] + [p for p in cli.home.rglob("*") if p.is_dir()]:
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder.name
+
+
+def test_row_keys_in_the_file_name_no_issuer_holder_or_address(tmp_path: Path):
+    """Holder DIDs, trusted issuers' DIDs, status list and did:web addresses and stack
+    ids are used as row keys by their modules; on disk the keys are opaque, while the
+    modules keep using the natural ones."""
+    issuer = "did:web:canary-college.example"
+    status_url = "https://canary-college.example/status/3"
+    home = tmp_path / "home"
+    created = vault.create_store(home, passphrase=PASSPHRASE, kdf=FAST_TEST_KDF)
+    store = created.store
+    wallet = Wallet(home, store)
+    holder = Identities(store).create("Me", default=True).id
+    store.put("documents", "trusted-issuer:" + issuer, {"id": issuer}, kind="trusted-issuer")  # as wallet.trust does
+    store.put("documents", status_url, {"url": status_url}, kind="status-list")
+    store.put("stacks", "https://canary-college.example/programme", {"name": "Programme"})
+    store.add(_canary_credential(1))
+    backup.make_backup(store, home)
+    wallet.close()
+    for path in _all_files(home):
+        data = path.read_bytes()
+        for natural in (holder, issuer, status_url, "canary-college"):
+            assert natural.encode() not in data, f"{natural} is in clear in {path.name}"
+
+    wallet = open_wallet(home, Unlocker(secret=PASSPHRASE))
+    try:
+        store = wallet.store
+        assert Identities(store).default().id == holder
+        assert [k for k, _ts, _v in store.items("documents", kind="trusted-issuer")] == ["trusted-issuer:" + issuer]
+        assert [k for k, _ts, _v in store.items("documents", kind="status-list")] == [status_url]
+        assert store.fetch("stacks", "https://canary-college.example/programme") == {"name": "Programme"}
+        assert store.delete("documents", status_url) and store.fetch("documents", status_url) is None
+        other = vault.create_store(tmp_path / "other", passphrase=PASSPHRASE, kdf=FAST_TEST_KDF).store
+        other.put("identities", holder, {"label": "Same DID elsewhere"})
+        assert set(other.row_keys("identities")) == {holder}
+        stored_here = {r[0] for r in store._read("SELECT id FROM identities")}
+        stored_there = {r[0] for r in other._read("SELECT id FROM identities")}
+        assert stored_here.isdisjoint(stored_there), "the row key is keyed by the wallet, not a plain hash"
+        other.close()
+    finally:
+        wallet.close()
+
+
+FILE_CANARY = "CANARY-FILE-Chiara-Costa-transcripts"
+
+
+def _canary_vc(title: str) -> bytes:
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+           "issuer": {"id": "did:web:canary-issuer.example", "name": f"{CONTENT} issuer"},
+           "validFrom": "2025-01-01T00:00:00Z", "name": title,
+           "credentialSubject": {"id": "did:example:learner", "name": f"{CONTENT} subject"}}
+    return json.dumps(doc).encode()
+
+
+def test_no_personal_data_reaches_a_log_or_file_from_imports_and_sharing(tmp_path: Path, private_tmp: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """Titles, issuers and subjects of credentials, the names of imported files and the
+    holder's DID stay out of every file written and out of the log, even at DEBUG."""
+    from wallet import bundle
+
+    home = tmp_path / "home"
+    folder = tmp_path / FILE_CANARY
+    folder.mkdir()
+    (folder / f"{FILE_CANARY}-1.json").write_bytes(_canary_vc(f"{CONTENT} title 1"))
+    (folder / f"{FILE_CANARY}-2.json").write_bytes(_canary_vc(f"{CONTENT} title 2"))
+    (folder / f"{FILE_CANARY}-notes.txt").write_text("not a credential")
+    log_file = tmp_path / "debug.log"
+    with _debug_log(log_file):
+        created = vault.create_store(home, passphrase=PASSPHRASE, kdf=FAST_TEST_KDF)
+        wallet = Wallet(home, created.store)
+        results = wallet.import_paths([folder])
+        assert sum(len(r.added) for r in results) == 2 and any(r.error for r in results)
+        holder = Identities(wallet.store).create("Me", default=True)
+        bundle.create_bundle(wallet, [c.id for c in wallet.credentials()])
+        wallet.close()
+        monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", PASSPHRASE)
+        out, err = io.StringIO(), io.StringIO()
+        main(["--home", str(home), "--verbose", "import", str(folder / f"{FILE_CANARY}-notes.txt")], out=out, err=err)
+    needles = [CONTENT.encode(), FILE_CANARY.encode(), holder.id.encode(), b"canary-issuer"]
+    written = _all_files(home, private_tmp) + [log_file]
+    assert any(p.parent.name == "backups" for p in written), "the import made no backup to search"
+    for path in written:
+        data = path.read_bytes()
+        for needle in needles:
+            assert needle not in data, f"{needle[:24]!r} was written to {path.name}"

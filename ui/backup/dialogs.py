@@ -269,17 +269,22 @@ class RestoreBackupDialog(QDialog):
 
     ``on_merged(added)`` runs after a merge; ``on_replaced(set_aside)`` after the wallet
     was replaced and closed (the app must then be opened again on the restored wallet).
+    With ``wallet=None`` (a fresh machine: no wallet yet in ``home``) the backup is
+    installed as the wallet; ``installed`` is then the opened backup.
     """
 
     def __init__(self, wallet: Any, parent: QWidget | None = None, *, keyring: Any = None,
                  on_merged: Callable[[int], None] | None = None,
-                 on_replaced: Callable[[Path | None], None] | None = None, folder: Path | None = None) -> None:
+                 on_replaced: Callable[[Path | None], None] | None = None, folder: Path | None = None,
+                 home: Path | None = None) -> None:
         super().__init__(parent)
         self.wallet = wallet
+        self._home = home if wallet is None else wallet.home
         self._keyring = keyring
         self._on_merged = on_merged
         self._on_replaced = on_replaced
         self.prepared: Prepared | None = None
+        self.installed: Any = None  # wallet.backup_file.OpenedBackup, after an install
         self.setWindowTitle("Restore from backup")
         self.setWindowIcon(app_icon())
         self.setMinimumWidth(600)
@@ -344,7 +349,7 @@ class RestoreBackupDialog(QDialog):
         if not self.secret.text():
             self._busy.problem("Enter the recovery key or passphrase that locks this backup.")
             return
-        secret, current = self.secret.text(), self.wallet.store
+        secret, current = self.secret.text(), self.wallet.store if self.wallet is not None else None
         self._busy.working("Opening the backup…")
         run_op(self, lambda: prepare(current, path, secret)).on_success(self._opened).on_failure(self._failed)
 
@@ -357,6 +362,8 @@ class RestoreBackupDialog(QDialog):
             f"{counts.get('credentials', 0)} credentials and {counts.get('stacks', 0)} stacks.")
         self._show_plan()
         self._show_page(1)
+        self.merge_choice.setVisible(self.wallet is not None)  # nothing to merge into or replace yet
+        self.replace_choice.setVisible(self.wallet is not None)
         self.go_button.setText("Restore")
         self.status.setText("")
         self._busy.idle()
@@ -379,6 +386,15 @@ class RestoreBackupDialog(QDialog):
 
     def _restore(self) -> None:
         assert self.prepared is not None
+        if self.wallet is None:
+            from wallet import restore
+            from wallet.keys import KeyringSlot
+
+            home, opened, keyring = self._home, self.prepared.opened, self._keyring or KeyringSlot()
+            self._busy.working("Bringing back your wallet…")
+            run_op(self, lambda: restore.install(home, opened, keyring=keyring)).on_success(
+                self._installed).on_failure(self._failed)
+            return
         if self.merge_choice.isChecked():
             from wallet import restore
 
@@ -411,6 +427,12 @@ class RestoreBackupDialog(QDialog):
         self.result_text = "The backup is now your wallet."
         if self._on_replaced is not None:
             self._on_replaced(aside)
+        self.accept()
+
+    def _installed(self, _aside: Path | None) -> None:
+        assert self.prepared is not None
+        self.installed = self.prepared.opened
+        self.result_text = "The backup is now your wallet."
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

@@ -195,7 +195,7 @@ class ImportController(QObject):
         outcomes = [outcome_of(r) for r in results]
         for o in outcomes:
             if o.kind == "rejected":
-                log.info("import rejected %s: %s", o.name, o.sentence)
+                log.info("an import was rejected: %s", o.sentence)  # not the file's name: personal
         self.busy_changed.emit(False)
         self.finished.emit(outcomes)
         self._show(outcomes)

@@ -3,23 +3,29 @@
 A recovery key or a share link left on the clipboard can be pasted anywhere later.
 Text copied with ``sensitive=True`` is removed after the delay, but only if it is still
 what the clipboard holds: whatever the learner copied since is left alone.
+
+The clearing must outlive whatever copied the text: a dialog that is closed and
+deleted a second after its Copy button was pressed must not take the pending clear
+with it. So there is one guard per application, owned by the QApplication
+(:func:`app_clipboard`); every dialog and the main window copy through it, and it
+clears what is still pending when the application quits.
 """
 
 from __future__ import annotations
 
 import logging
-import weakref
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 
 log = logging.getLogger(__name__)
 
 SENSITIVE_CLEAR_MS = 30_000
+_GUARD_NAME = "learner-wallet-clipboard-guard"
 
 
-class ClipboardHelper(QObject):
-    """Owned by the main window (or a dialog); remembers what it must clear."""
+class ClipboardGuard(QObject):
+    """Copies text and clears sensitive text later; its timers live as long as it does."""
 
     def __init__(self, parent: QObject | None = None, *, clear_after_ms: int = SENSITIVE_CLEAR_MS) -> None:
         super().__init__(parent)
@@ -30,8 +36,7 @@ class ClipboardHelper(QObject):
         QGuiApplication.clipboard().setText(text)
         if sensitive:
             self._pending.append(text)
-            me = weakref.ref(self)  # the timer must not keep the helper alive
-            QTimer.singleShot(self.clear_after_ms, self, lambda: _expire(me, text))
+            QTimer.singleShot(self.clear_after_ms, self, lambda: self.expire(text))
 
     def expire(self, text: str) -> None:
         if text in self._pending:
@@ -44,10 +49,20 @@ class ClipboardHelper(QObject):
             self.expire(text)
 
 
-def _expire(ref: "weakref.ref[ClipboardHelper]", text: str) -> None:
-    helper = ref()
-    if helper is not None:
-        helper.expire(text)
+ClipboardHelper = ClipboardGuard  # the name callers and tests knew it by
+
+
+def app_clipboard() -> ClipboardGuard:
+    """The application's one clipboard guard (made on first use, owned by the QApplication)."""
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("the clipboard needs a QApplication")
+    guard = app.findChild(ClipboardGuard, _GUARD_NAME)
+    if guard is None:
+        guard = ClipboardGuard(app)
+        guard.setObjectName(_GUARD_NAME)
+        app.aboutToQuit.connect(guard.clear_now)
+    return guard
 
 
 def _clear_if_still(text: str) -> None:

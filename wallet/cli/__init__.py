@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--passphrase-file", help="read the wallet passphrase or recovery key from this file (for unattended use)"
     )
+    parser.add_argument("--recovery-key-file", help="write a new recovery key to this new file (mode 0600) "
+                        "instead of showing it on the terminal")
     parser.add_argument("-v", "--verbose", action="store_true", help="show technical detail with errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:

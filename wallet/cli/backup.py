@@ -107,7 +107,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     if args.json:
         ctx.print_json([
             {"file": str(b.path), "created": b.created.isoformat(), "sha256": b.sha256, "size": b.size,
-             "credentials": b.credentials, "ok": b.ok, "problem": b.problem}
+             "credentials": b.credentials, "ok": b.ok, "problem": b.problem, "wallet_id": b.wallet_id}
             for b in found
         ])
         return 0
@@ -190,17 +190,14 @@ def _say(ctx: Any, args: argparse.Namespace, text: str) -> None:
 
 
 def cmd_restore_latest(args: argparse.Namespace, ctx: Any) -> int:
-    from wallet.backup import find_backups, restore_latest
+    from wallet.autorestore import restore_newest
     from wallet.cli.unlocking import cli_unlocker, wallet_home
 
-    home = wallet_home(args)
-    good = find_backups(home)
-    if not good:
-        raise BackupError("There is no good backup of this wallet to restore.", str(home))
-    wallet = restore_latest(home, cli_unlocker(args))
-    ctx._wallet = wallet
-    n = len(wallet.credentials())
-    ctx.print(f"Restored the backup of {good[0].created:%Y-%m-%d %H:%M} UTC; the wallet holds {n} credentials.")
+    restored = restore_newest(wallet_home(args), cli_unlocker(args))
+    ctx._wallet = restored.wallet
+    n = len(restored.wallet.credentials())
+    ctx.print(f"Restored the backup of {restored.backup.created:%Y-%m-%d %H:%M} UTC; "
+              f"the wallet holds {n} credentials.")
     return 0
 
 
@@ -228,14 +225,18 @@ def cmd_passphrase_remove(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_recovery_new(args: argparse.Namespace, ctx: Any) -> int:
     from wallet import vault
+    from wallet.cli.unlocking import RecoveryKeyDestination
 
-    key = vault.replace_recovery_key(ctx.wallet.store)
-    print(
-        "Your new recovery key (the old one no longer opens this wallet; backups exported\n"
-        "earlier still open with the key they were made with). It is shown only once:\n\n"
-        f"    {key}\n",
-        file=ctx.err,
-    )
+    wallet = ctx.wallet
+    destination = RecoveryKeyDestination.open(args, ctx.err)
+    try:
+        key = vault.replace_recovery_key(wallet.store, clock=wallet.clock)
+    except BaseException:
+        destination.abandon()
+        raise
+    destination.deliver(key, "A new recovery key was made: the old one no longer opens this wallet (backups "
+                             "made earlier still open with the key they were made with, and a fresh backup "
+                             "was just taken).")
     return 0
 
 

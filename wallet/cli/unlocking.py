@@ -2,7 +2,10 @@
 
 For unattended use the passphrase (or the recovery key) comes from
 ``--passphrase-file`` or ``LEARNER_WALLET_PASSPHRASE``, as restic and borg do. On
-first use the wallet is created and its recovery key printed once to stderr.
+first use the wallet is created and its recovery key shown once: on the terminal, or
+written to a new file readable only by the learner (``--recovery-key-file`` or
+``LEARNER_WALLET_RECOVERY_KEY_FILE``). Without
+either it is not printed at all (the output may be logged) and nothing is created.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import getpass
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,6 +26,7 @@ from wallet.keys import PASSPHRASE_ENV, KeyringSlot, Prompt, Unlocker, looks_lik
 log = logging.getLogger(__name__)
 
 _MAX_SECRET_FILE = 64 * 1024
+RECOVERY_KEY_FILE_ENV = "LEARNER_WALLET_RECOVERY_KEY_FILE"
 
 
 def wallet_home(args: argparse.Namespace) -> Path:
@@ -101,30 +106,90 @@ def open_for_cli(args: argparse.Namespace, err: TextIO) -> Any:
     if not keyring_ok and not passphrase and _interactive():
         passphrase = _ask_new_passphrase(err)
     vault.require_unlock_path(keyring_ok, passphrase)
-    wallet, recovery_key = create_wallet(home, keyring=slot if keyring_ok else None, passphrase=passphrase)
-    print_recovery_key(err, home, recovery_key)
+    destination = RecoveryKeyDestination.open(args, err)
+    try:
+        wallet, recovery_key = create_wallet(home, keyring=slot if keyring_ok else None, passphrase=passphrase)
+    except BaseException:
+        destination.abandon()
+        raise
+    destination.deliver(recovery_key, f"Created a new wallet in {home}.")
     return wallet
 
 
 def _refuse_if_restorable(home: Path) -> None:
     """Never start an empty wallet over a damaged one or over existing backups."""
-    from wallet.backup import find_backups
-
-    aside = vault.set_aside_files(home)
-    if aside or find_backups(home):
+    try:
+        vault.refuse_over_earlier_wallet(home)
+    except StoreError as exc:
         raise StoreError(
             "There is no working wallet here, but there are backups of one: "
             "run 'learner-wallet backup restore-latest' to bring it back.",
-            f"{home}: files set aside {[p.name for p in aside]}",
+            exc.detail,
+        ) from exc
+
+
+@dataclass(frozen=True)
+class RecoveryKeyDestination:
+    """Where a new recovery key is shown once: the terminal, or a new 0600 file.
+
+    Opened before the key exists, so a refusal (no terminal and no file given, or a
+    file that exists already) changes nothing.
+    """
+
+    err: TextIO
+    file: TextIO | None = None
+    path: Path | None = None
+
+    @classmethod
+    def open(cls, args: argparse.Namespace, err: TextIO) -> "RecoveryKeyDestination":
+        name = getattr(args, "recovery_key_file", None) or os.environ.get(RECOVERY_KEY_FILE_ENV)
+        if name:
+            path = Path(name).expanduser()
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            except FileExistsError as exc:
+                raise WalletError(f"{path} already exists; give a new file for the recovery key.", str(path)) from exc
+            except OSError as exc:
+                raise WalletError("The recovery key file could not be created.", f"{path}: {exc.strerror}") from exc
+            return cls(err, os.fdopen(fd, "w", encoding="utf-8"), path)
+        if _is_terminal(err):
+            return cls(err)
+        raise LockedError(
+            "A recovery key is about to be made, and this output is not a terminal (it may be kept in a log), "
+            "so it is not printed: run the command once in a terminal, or add --recovery-key-file PATH "
+            f"(or set {RECOVERY_KEY_FILE_ENV}) to have it written to a new file only you can read.",
+            "no terminal for the recovery key and no --recovery-key-file",
         )
 
+    def deliver(self, recovery_key: str, first_line: str) -> None:
+        if self.file is None:
+            print(f"{first_line}\n\n{_KEEP_IT}\n\n    {recovery_key}\n", file=self.err)
+            return
+        try:
+            with self.file as fh:
+                fh.write(recovery_key + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise WalletError(f"The recovery key could not be written to {self.path}; make a new one with "
+                              "'learner-wallet recovery new'.", exc.strerror or str(exc)) from exc
+        print(f"{first_line} Its recovery key was written to {self.path} (readable only by you).\n"
+              f"{_KEEP_IT} Then delete that file.", file=self.err)
 
-def print_recovery_key(err: TextIO, home: Path, recovery_key: str) -> None:
-    print(
-        f"Created a new wallet in {home}.\n\n"
-        "Your recovery key is below. Write it down or print it, and keep it somewhere safe.\n"
-        "It is shown only this once. If this computer's keyring is lost or you forget your\n"
-        "passphrase, it is the only way back into your wallet and its backups.\n\n"
-        f"    {recovery_key}\n",
-        file=err,
-    )
+    def abandon(self) -> None:
+        """Nothing was made: remove the empty file opened for the key."""
+        if self.file is not None and self.path is not None:
+            self.file.close()
+            self.path.unlink(missing_ok=True)
+
+
+_KEEP_IT = ("Write the recovery key down or print it, and keep it somewhere safe. It is shown only this\n"
+            "once. If this computer's keyring is lost or you forget your passphrase, it is the only way\n"
+            "back into your wallet and its backups.")
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
