@@ -39,6 +39,9 @@ class Route:
     delay: float = 0.0  # before answering
     trickle: float = 0.0  # seconds between body bytes (a slow sender)
     flood: int = 0  # send this many bytes without Content-Length
+    header_lines: int = 0  # extra header lines, sent one by one before the others
+    header_gap: float = 0.0  # seconds between those lines (a slow sender of headers)
+    header_size: int = 8  # characters in each of their values
 
 
 @dataclass
@@ -104,6 +107,8 @@ class Server:
                 if route.delay:
                     time.sleep(route.delay)
                 self.send_response(route.status)
+                if route.header_lines and not self._slow_headers(route):
+                    return
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 if route.flood:
@@ -127,6 +132,18 @@ class Server:
                         self.wfile.write(route.body)
                 except OSError:
                     pass
+
+            def _slow_headers(self, route: Route) -> bool:
+                """Send the extra header lines one at a time; False once the client has gone."""
+                self.flush_headers()
+                try:
+                    for i in range(route.header_lines):
+                        self.wfile.write(f"X-Filler-{i}: {'x' * route.header_size}\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(route.header_gap)
+                except OSError:
+                    return False
+                return True
 
             def log_message(self, *args: object) -> None:
                 pass
