@@ -25,6 +25,7 @@ from cryptography.x509.oid import NameOID
 
 from wallet.statuslist import encode_bitstring
 from wallet.verify.dids import did_key_from_public_key
+from wallet.verify.keys import multikey_encode
 from wallet.verify.sign import sign
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -206,3 +207,28 @@ class Issuer:
                                  "statusListIndex": str(index), "statusListCredential": url},
         }
         return sign(doc, self.key, self.vm, created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)) if signed else doc
+
+
+class WebIssuer(Issuer):
+    """A did:web issuer published by a test server: did:web:127.0.0.1%3A<port>:issuers:<name>.
+
+    ``key_name`` names its key (``#key-1``); another WebIssuer with the same host and
+    name and another key_name is the same issuer's second key.
+    """
+
+    def __init__(self, did_host: str, name: str, key_name: str = "key-1") -> None:
+        super().__init__()
+        self.did = f"did:web:{did_host}:issuers:{name}"
+        self.vm = f"{self.did}#{key_name}"
+        self.path = f"/issuers/{name}/did.json"
+
+    def did_document(self, *more_keys: "WebIssuer") -> dict:
+        """Its DID document, listing its key (and ``more_keys``) for signing credentials."""
+        keys = [self, *more_keys]
+        return {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": self.did,
+            "verificationMethod": [{"id": k.vm, "type": "Multikey", "controller": self.did,
+                                    "publicKeyMultibase": multikey_encode(k.key.public_key())} for k in keys],
+            "assertionMethod": [k.vm for k in keys],
+        }
