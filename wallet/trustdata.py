@@ -19,8 +19,8 @@ from typing import Any
 from wallet.clock import Clock, system_clock
 from wallet.errors import WalletError
 from wallet.net import NetClient, NetworkPolicy, policy_from_settings
-from wallet.status import RefreshResult, StatusService, status_entries, wallet_list_verifier
-from wallet.trust import TrustService, assertion_methods, did_web_url
+from wallet.status import RefreshResult, StatusService, issuer_of, status_entries, wallet_list_verifier
+from wallet.trust import TrustService, assertion_methods, did_web_url, document_key
 from wallet.trustfile import TrustFiles
 
 log = logging.getLogger(__name__)
@@ -163,8 +163,12 @@ class TrustData:
 
     def _fetch_missing_keys(self, document: dict[str, Any], user_initiated: bool) -> None:
         """Fetch the web keys a downloaded status list is signed with that are not saved
-        (or whose saved document does not list them), as the network setting allows."""
+        (or whose saved document does not list them), as the network setting allows.
+        A DID key of anyone but the list's issuer is not fetched: it could not vouch for it."""
+        issuer = issuer_of(document)
         for vm in sorted(_web_keys(document)):
+            if vm.startswith("did:") and document_key(vm) != issuer:
+                continue
             kept = self.trust.documents.get(vm)
             if kept is None or ("#" in vm and vm.startswith("did:") and vm not in assertion_methods(kept.document)):
                 self.trust.resolve_for_proof(vm, user_initiated=user_initiated)

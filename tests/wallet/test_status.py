@@ -689,3 +689,15 @@ def test_a_list_whose_key_cannot_be_fetched_says_so(store, tls, server):
     assert result.message.startswith("The key the status list from 127.0.0.1 is signed with could not be downloaded")
     assert "not there (error 404)" in result.message
     assert data.status.cache.get(url) is None
+
+
+def test_a_list_signed_with_someone_elses_web_key_fetches_nothing_for_it(store, tls, server):
+    """A list claiming the issuer but signed with another did:web identity's key: that
+    key could not vouch for the list, so it is not fetched, and the list is refused."""
+    issuer, stranger = WebIssuer(server.did_host, "ou"), WebIssuer(server.did_host, "elsewhere")
+    url = server.url("/status/1")
+    server.routes[stranger.path] = Route(body=json.dumps(stranger.did_document()).encode())
+    server.routes["/status/1"] = Route(body=json.dumps(stranger.status_list(url, {9}, claimed_issuer=issuer.did)).encode())
+    [result] = _trust_data(store, tls).refresh([issuer.credential(url, 9)]).results
+    assert not result.ok and "failed its check" in result.message
+    assert server.requests == ["/status/1"]
