@@ -9,21 +9,26 @@ allows it:
 - ``never``: nothing connects, not even when asked.
 
 Every request is https only, has a timeout per read and a deadline for the whole
-exchange, a cap on the size of the answer, and follows redirects only on the same host.
-Each failure becomes a :class:`~wallet.errors.NetworkError` whose message is one plain
-sentence. The connection factory is a seam: tests pass an ``ssl.SSLContext`` that
-trusts their own test authority, or a factory that counts connections.
+exchange (from the connection through the TLS handshake, each header line and the last
+byte of the body: every step gets only what is left of it), a cap on the size of the
+headers and of the answer, and follows redirects only on the same host. Each failure
+becomes a :class:`~wallet.errors.NetworkError` whose message is one plain sentence.
+The connection factory is a seam: it makes the (not yet connected) connection, which
+the client connects itself; tests pass an ``ssl.SSLContext`` that trusts their own test
+authority, or a factory that counts connections.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import io
 import json
 import logging
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -37,6 +42,7 @@ DEFAULT_TIMEOUT = 10.0  # seconds for one connect or read
 DEFAULT_DEADLINE = 30.0  # seconds for the whole exchange, redirects included
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # a status list is 16 KiB compressed; a registry a few hundred
 MAX_REDIRECTS = 3
+MAX_HEADER_BYTES = 64 * 1024  # the status line and headers of one answer
 _CHUNK = 64 * 1024
 USER_AGENT = "learner-wallet"
 
@@ -199,13 +205,15 @@ class NetClient:
         conn = None
         try:
             conn = self._factory(host, port, self.timeout, self._context)
+            sock = conn.sock = self._connect(conn, give_up_at)
             conn.request("GET", path, headers={"Accept": accept, "User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
             resp = conn.getresponse()
+            sock.headers_read()
             try:
                 headers = {k.lower(): v for k, v in resp.getheaders()}
                 if resp.status != 200:
                     return resp.status, headers, b""
-                return resp.status, headers, _read_capped(resp, headers, limit, give_up_at, host, url)
+                return resp.status, headers, _read_capped(resp, headers, limit, host, url)
             finally:
                 resp.close()  # the response holds the socket open past conn.close()
         except NetworkError:
@@ -216,18 +224,122 @@ class NetClient:
             if conn is not None:
                 conn.close()
 
+    def _connect(self, conn: http.client.HTTPSConnection, give_up_at: float) -> "_DeadlineSocket":
+        """Connect and shake hands with what is left of the deadline, not a fresh timeout."""
+        with _deadline_of(give_up_at):
+            sock = socket.create_connection((conn.host, conn.port), timeout=_left(give_up_at, self.timeout))
+            try:
+                sock.settimeout(_left(give_up_at, self.timeout))
+                tls = self._context.wrap_socket(sock, server_hostname=conn.host)
+            except BaseException:
+                sock.close()
+                raise
+        return _DeadlineSocket(tls, give_up_at, self.timeout)
 
-def _read_capped(
-    resp: http.client.HTTPResponse, headers: dict[str, str], limit: int, give_up_at: float, host: str, url: str
-) -> bytes:
+
+class _DeadlinePassed(TimeoutError):
+    """The whole exchange took longer than the client's deadline."""
+
+
+class _HeadersTooLarge(Exception):
+    """The status line and headers went past MAX_HEADER_BYTES."""
+
+
+def _left(give_up_at: float, per_step: float) -> float:
+    """The timeout for the next step: the per-step timeout, or what is left if that is less."""
+    left = give_up_at - time.monotonic()
+    if left <= 0:
+        raise _DeadlinePassed("deadline passed")
+    return min(per_step, left)
+
+
+@contextlib.contextmanager
+def _deadline_of(give_up_at: float) -> Iterator[None]:
+    """Say "deadline passed" for a timeout that happened because the deadline came."""
+    try:
+        yield
+    except TimeoutError as exc:
+        if isinstance(exc, _DeadlinePassed) or time.monotonic() < give_up_at:
+            raise
+        raise _DeadlinePassed("deadline passed") from exc
+
+
+class _DeadlineSocket:
+    """A connected TLS socket whose every send and read gets only the time left.
+
+    http.client reads the status line and each header line through :meth:`makefile`;
+    each read here is armed with the remaining time and counted against
+    MAX_HEADER_BYTES until :meth:`headers_read`. Closing waits for the reader, as a
+    socket's ``makefile`` does (http.client hands the connection to the response).
+    """
+
+    def __init__(self, sock: ssl.SSLSocket, give_up_at: float, per_step: float) -> None:
+        self._sock = sock
+        self._give_up_at = give_up_at
+        self._per_step = per_step
+        self._header_bytes: int | None = 0
+        self._readers = 0
+        self._closing = False
+
+    def sendall(self, data: bytes) -> None:
+        with _deadline_of(self._give_up_at):
+            self._sock.settimeout(_left(self._give_up_at, self._per_step))
+            self._sock.sendall(data)
+
+    def recv_into(self, buffer: Any) -> int:
+        if self._header_bytes is not None and self._header_bytes > MAX_HEADER_BYTES:
+            raise _HeadersTooLarge(f"more than {MAX_HEADER_BYTES} bytes before the end of the headers")
+        with _deadline_of(self._give_up_at):
+            self._sock.settimeout(_left(self._give_up_at, self._per_step))
+            count = self._sock.recv_into(buffer)
+        if self._header_bytes is not None:
+            self._header_bytes += count
+        return count
+
+    def headers_read(self) -> None:
+        self._header_bytes = None
+
+    def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> io.BufferedReader:
+        self._readers += 1
+        return io.BufferedReader(_Reader(self))
+
+    def reader_closed(self) -> None:
+        self._readers -= 1
+        if self._closing and self._readers <= 0:
+            self._sock.close()
+
+    def close(self) -> None:
+        self._closing = True
+        if self._readers <= 0:
+            self._sock.close()
+
+
+class _Reader(io.RawIOBase):
+    """The raw stream under http.client's buffered reader: reads go through the deadline."""
+
+    def __init__(self, owner: _DeadlineSocket) -> None:
+        super().__init__()
+        self._owner = owner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._owner.recv_into(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._owner.reader_closed()
+        super().close()
+
+
+def _read_capped(resp: http.client.HTTPResponse, headers: dict[str, str], limit: int, host: str, url: str) -> bytes:
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(host, url, limit, f"Content-Length {declared}")
     chunks: list[bytes] = []
     size = 0
-    while True:
-        if time.monotonic() > give_up_at:
-            raise NetworkError(f"{host} took too long to answer, so the download was stopped.", f"{url}: deadline passed")
+    while True:  # each read is bounded by what is left of the deadline (see _DeadlineSocket)
         chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
         if not chunk:
             break
@@ -257,6 +369,10 @@ def _status_sentence(host: str, status: int) -> str:
 
 def _translate(exc: BaseException, host: str, url: str) -> NetworkError:
     detail = f"{url}: {type(exc).__name__}: {exc}"
+    if isinstance(exc, _DeadlinePassed):
+        return NetworkError(f"{host} took too long to answer, so the download was stopped.", detail)
+    if isinstance(exc, _HeadersTooLarge):
+        return NetworkError(f"{host} sent more headers than the wallet accepts, so the download was stopped.", detail)
     if isinstance(exc, socket.gaierror):
         return NetworkError(f"The address {host} could not be found; check the connection or the address.", detail)
     if isinstance(exc, ssl.SSLCertVerificationError):

@@ -6,13 +6,14 @@ Three status methods are understood:
 - ``StatusList2021Entry`` (its predecessor, VC 1.1);
 - ``1EdTechRevocationList`` (Open Badges 3.0: a JSON list of revoked credential ids).
 
-A status list credential is verified like any credential (signature, and its issuer
-must be the credential's issuer, and it must be within its validity period) before it
-is believed. A good download is kept in the store's sealed ``documents`` table with the
-time it was fetched; a failed one is remembered separately and never replaces or
-overrides the last good list. Checking is offline: it reads only the cache, so a
-report says "Not revoked as of <date>", "Revoked (as of <date>)", "Suspended" or
-"Status never checked", and never calls an unknown status valid.
+A status list is judged (:mod:`wallet.statusjudge`) when it arrives and again when it
+answers: its own proof must hold, its issuer must be the credential's issuer, its id
+the address it was fetched from, its type and purpose the credential's, and it must be
+within its validity period. A good download is kept in the store's sealed
+``documents`` table with the time it was fetched; a refused or failed one is remembered
+separately and never replaces or overrides the last good list. Checking is offline:
+it reads only the cache, so a report says "Not revoked as of <date>", "Revoked (as of
+<date>)", "Suspended" or "Status never checked", and never calls an unknown status valid.
 
 The decoding is bounded: the compressed list, the decompressed bitstring and the bit
 index are all capped before any large allocation.
@@ -30,6 +31,21 @@ from typing import Any
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, MalformedCredential, NetworkError, WalletError
 from wallet.net import host_of
+from wallet.statusjudge import (  # noqa: F401  (re-exported: the status API in one place)
+    ListProblem,
+    ListUse,
+    ListVerifier,
+    Verdict,
+    issuer_of,
+    list_problem,
+    list_window,
+    require_list_shape,
+    revocation_list_problem,
+    say_date,
+    subject_of,
+    verdict_of,
+    wallet_list_verifier,
+)
 from wallet.statuslist import (  # noqa: F401  (re-exported: the status API in one place)
     BITSTRING,
     LIST_TYPES,
@@ -55,91 +71,12 @@ MAX_REVOKED_ENTRIES = 1_000_000  # a 1EdTech revocation list
 MAX_LIST_FILE_BYTES = 16 * 1024 * 1024
 DEFAULT_STALE_AFTER = timedelta(days=90)  # older than this, an answer is shown with a warning
 RETRY_AFTER_FAILURE = timedelta(hours=1)  # an automatic check leaves a failing address alone this long
+CLOCK_SKEW = timedelta(minutes=10)  # a list dated further ahead of this clock is not believed
+KNOWN_PURPOSES = ("revocation", "suspension", "message")
 
-
-# ---------------------------------------------------------------- verifying a list
-
-@dataclass(frozen=True)
-class Verdict:
-    """Whether a status list credential's own proof and dates hold."""
-
-    ok: bool
-    message: str = ""
-    detail: str = ""
-    code: str = ""
-
-
-ListVerifier = Callable[[dict[str, Any]], Verdict]
-
-
-def issuer_of(document: dict[str, Any]) -> str:
-    issuer = document.get("issuer")
-    if isinstance(issuer, dict):
-        issuer = issuer.get("id")
-    return str(issuer or "")
-
-
-def _parse_date(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def list_window(document: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """(valid from, valid until) of a status list credential (VC 2.0 or 1.1 names)."""
-    start = _parse_date(document.get("validFrom")) or _parse_date(document.get("issuanceDate"))
-    end = _parse_date(document.get("validUntil")) or _parse_date(document.get("expirationDate"))
-    return start, end
-
-
-def say_date(when: datetime | None) -> str:
-    if when is None:
-        return "an unknown date"
-    when = when.astimezone(timezone.utc)
-    return f"{when.day} {when:%B %Y}"
-
-
-def wallet_list_verifier(documents: Any = None, clock: Clock = system_clock) -> ListVerifier:
-    """A ListVerifier that checks a status list credential with the wallet's own verifier.
-
-    The list's proofs must all hold and be made by a key its issuer controls; the
-    list's dates are judged at check time (so an expired list says so). Keys behind
-    did:web or https come from the cached ``documents``.
-    """
-
-    def verify(document: dict[str, Any]) -> Verdict:
-        from wallet.verify import VerifyEnvironment, verify_credential
-
-        # no status or trust seams here: a list is judged on its own proof and dates
-        report = verify_credential(document, VerifyEnvironment(clock=clock, documents=documents))
-        return verdict_of(report)
-
-    return verify
-
-
-# The list's dates are judged when it answers (to say "expired on ..."), not here.
-_IGNORED = (CheckName.DATES, CheckName.STATUS, CheckName.TRUST, CheckName.ENDORSEMENTS)
-
-
-def verdict_of(report: Any) -> Verdict:
-    """Whether a verification report of a status list credential lets it be believed."""
-    signature = report.check(CheckName.SIGNATURE)
-    if signature is None or signature.outcome not in (Outcome.PASSED, Outcome.WARNING):
-        why = signature.message if signature is not None else "it carries no signature"
-        code = "status-list-unverifiable" if signature is not None and signature.outcome is Outcome.UNKNOWN else "status-list-invalid"
-        return Verdict(False, why, signature.detail if signature is not None else "", code)
-    binding = report.check(CheckName.ISSUER_KEY)
-    if binding is None or binding.outcome is not Outcome.PASSED:
-        why = binding.message if binding is not None else "nothing ties its signature to its issuer"
-        return Verdict(False, why, binding.detail if binding is not None else "", "status-list-invalid")
-    for check in report.checks:
-        if check.name not in _IGNORED and check.outcome in (Outcome.FAILED, Outcome.UNKNOWN):
-            return Verdict(False, check.message, check.detail, "status-list-invalid")
-    return Verdict(True, "", signature.detail)
+# Fetches the web keys a downloaded list's proof names, when they are not saved yet:
+# (list document, user_initiated) -> None, or a WalletError.
+KeyFetcher = Callable[[dict[str, Any], bool], None]
 
 
 # ---------------------------------------------------------------- the cache
@@ -218,9 +155,10 @@ def _cached_from(url: str, value: dict[str, Any]) -> CachedList:
 class StatusService:
     """The ``StatusChecker`` of verification, and the refresh that fills its cache.
 
-    ``verify_list`` checks a status list credential's proof and dates (by default with
-    the wallet's own verifier); ``net`` is the one network client, or None when this
-    wallet never goes online (a receiver's machine, a test).
+    ``verify_list`` checks a status list credential's proof (by default with the
+    wallet's own verifier); ``net`` is the one network client, or None when this wallet
+    never goes online (a receiver's machine, a test); ``fetch_keys`` brings the web key
+    a downloaded list is signed with when it is not saved yet (see :data:`KeyFetcher`).
     """
 
     def __init__(
@@ -231,12 +169,14 @@ class StatusService:
         net: Any = None,
         clock: Clock = system_clock,
         stale_after: timedelta = DEFAULT_STALE_AFTER,
+        fetch_keys: KeyFetcher | None = None,
     ) -> None:
         self.cache = StatusCache(store)
         self._verify_list = verify_list
         self._net = net
         self._clock = clock
         self._stale_after = stale_after
+        self._fetch_keys = fetch_keys
         self._verdicts: dict[tuple[str, str], Verdict] = {}
         self._bits: dict[tuple[str, str], bytes] = {}
 
@@ -298,10 +238,10 @@ class StatusService:
                 "The list saved for that address is of another kind than the credential expects, so it cannot answer.",
                 f"{entry.type} entry, cached list format {cached.format}", "status-list-wrong-type",
             )
+        use = ListUse(entry.type, frozenset({issuer_id} if issuer_id else ()), frozenset({entry.purpose}))
         if entry.type == ONEEDTECH:
-            return self._answer_1edtech(credential, issuer_id, entry, cached)
-        doc = cached.document
-        refusal = self._refuse_list(doc, issuer_id, entry, cached)
+            return self._answer_1edtech(credential, entry, cached, use)
+        refusal = self._refuse_list(cached, use)
         if refusal is not None:
             return refusal
         bits = self._bitstring(cached)
@@ -317,61 +257,16 @@ class StatusService:
             )
         return self._verdict_for(entry, value, cached)
 
-    def _refuse_list(self, doc: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check | None:
-        """Why a cached list credential cannot answer for this credential, if it cannot."""
+    def _refuse_list(self, cached: CachedList, use: ListUse) -> Check | None:
+        """Why a saved list credential cannot answer for credentials of this use, if it cannot."""
         verdict = self._verdict(cached)
         if not verdict.ok:
             return _unknown(
                 f"The status list failed its own check ({verdict.message.rstrip('.')}), so the status is unknown.",
                 verdict.detail, verdict.code or "status-list-invalid",
             )
-        list_issuer = issuer_of(doc)
-        if issuer_id and list_issuer != issuer_id:
-            return _unknown(
-                "The status list is signed by someone other than the issuer, so it cannot say whether this "
-                "credential was revoked.",
-                f"list issuer {list_issuer or '(none)'} != credential issuer {issuer_id}", "status-list-wrong-issuer",
-            )
-        list_id = doc.get("id")
-        if isinstance(list_id, str) and list_id and list_id != entry.list_url:
-            return _unknown(
-                "The status list found at that address says it is a different list, so it cannot answer for "
-                "this credential.",
-                f"statusListCredential {entry.list_url}, list id {list_id}", "status-list-wrong-id",
-            )
-        now = self._clock()
-        start, end = list_window(doc)
-        if end is not None and now >= end:
-            return _unknown(
-                f"The issuer's status list expired on {say_date(end)}, so the status could not be confirmed; "
-                "check status again when online.",
-                f"{entry.list_url}: validUntil {end.isoformat()}", "status-list-expired",
-            )
-        if start is not None and now < start:
-            return _unknown(
-                f"The issuer's status list is not valid until {say_date(start)}, so the status could not be confirmed.",
-                f"{entry.list_url}: validFrom {start.isoformat()}", "status-list-not-yet-valid",
-            )
-        subject = doc.get("credentialSubject")
-        subject = subject[0] if isinstance(subject, list) and subject else subject
-        if not isinstance(subject, dict):
-            return _unknown("The status list has no list in it.", "credentialSubject missing", "status-list-invalid")
-        wanted = LIST_TYPES.get(entry.type, "")
-        types = subject.get("type")
-        types = types if isinstance(types, list) else [types]
-        if wanted not in types:
-            return _unknown(
-                f"The status list is not a {wanted}, so it cannot answer for this credential.",
-                f"credentialSubject.type {types}", "status-list-wrong-type",
-            )
-        purposes = subject.get("statusPurpose")
-        purposes = [str(p).lower() for p in (purposes if isinstance(purposes, list) else [purposes])]
-        if entry.purpose not in purposes:
-            return _unknown(
-                f"The status list is for {', '.join(map(str, purposes))}, not {entry.purpose}, so it cannot answer.",
-                f"statusPurpose {purposes} vs entry {entry.purpose}", "status-list-wrong-purpose",
-            )
-        return None
+        problem = list_problem(cached.document, cached.url, use, self._clock())
+        return None if problem is None else _cannot_answer("status list", cached.url, problem)
 
     def _verdict(self, cached: CachedList) -> Verdict:
         key = (cached.url, cached.fetched_at.isoformat())
@@ -385,25 +280,35 @@ class StatusService:
     def _bitstring(self, cached: CachedList) -> bytes:
         key = (cached.url, cached.fetched_at.isoformat())
         if key not in self._bits:
-            subject = cached.document.get("credentialSubject")
-            subject = subject[0] if isinstance(subject, list) and subject else subject
-            self._bits[key] = decode_bitstring((subject or {}).get("encodedList", ""))
+            self._bits[key] = decode_bitstring((subject_of(cached.document) or {}).get("encodedList", ""))
         return self._bits[key]
 
     def _verdict_for(self, entry: StatusEntry, value: int, cached: CachedList) -> Check:
         when = say_date(cached.fetched_at)
         detail = f"{entry.type} {entry.list_url} index {entry.index}: value {value}; list fetched {cached.fetched_at.isoformat()} ({cached.source})"
+        if entry.purpose not in KNOWN_PURPOSES:  # not known, so neither good nor bad news
+            return Check(CheckName.STATUS, Outcome.WARNING,
+                         f"The credential's status uses a status purpose this wallet does not know: {entry.purpose} "
+                         f"(value {value}, as of {when}).", detail, "status-purpose-unknown")
         if entry.purpose == "message":
-            message = dict(entry.messages).get(hex(value), "")
-            if value == 0 and not message:
-                return self._fresh(Check(CheckName.STATUS, Outcome.PASSED, f"No status message from the issuer as of {when}.", detail, "status-ok"), cached)
-            return Check(CheckName.STATUS, Outcome.WARNING, f"The issuer's status for this credential: {message or hex(value)} (as of {when}).", detail, "status-message")
+            return self._message(entry, value, cached, detail)
         if value and entry.purpose == "suspension":
             return Check(CheckName.STATUS, Outcome.FAILED, f"Suspended by the issuer (as of {when}).", detail, "suspended")
         if value:
             return Check(CheckName.STATUS, Outcome.FAILED, f"Revoked by the issuer (as of {when}).", detail, "revoked")
         noun = "suspended" if entry.purpose == "suspension" else "revoked"
         return self._fresh(Check(CheckName.STATUS, Outcome.PASSED, f"Not {noun} as of {when}.", detail, f"not-{noun}"), cached)
+
+    def _message(self, entry: StatusEntry, value: int, cached: CachedList, detail: str) -> Check:
+        """A status message: value 0 is the issuer's default (no news), anything else is shown."""
+        when = say_date(cached.fetched_at)
+        message = _message_for(entry.messages, value)
+        if value == 0:
+            said = f"The issuer's status for this credential: {message} (as of {when})." if message else \
+                f"No status message from the issuer as of {when}."
+            return self._fresh(Check(CheckName.STATUS, Outcome.PASSED, said, detail, "status-ok"), cached)
+        return Check(CheckName.STATUS, Outcome.WARNING,
+                     f"The issuer's status for this credential: {message or hex(value)} (as of {when}).", detail, "status-message")
 
     def _fresh(self, check: Check, cached: CachedList) -> Check:
         """A good answer from an old list is still shown, with a warning about its age."""
@@ -417,18 +322,11 @@ class StatusService:
             check.detail, "status-stale",
         )
 
-    def _answer_1edtech(self, credential: dict[str, Any], issuer_id: str, entry: StatusEntry, cached: CachedList) -> Check:
-        doc = cached.document
-        list_issuer = issuer_of(doc)
-        if list_issuer and issuer_id and list_issuer != issuer_id:
-            return _unknown(
-                "The revocation list belongs to someone other than the issuer, so it cannot say whether this "
-                "credential was revoked.",
-                f"list issuer {list_issuer} != credential issuer {issuer_id}", "status-list-wrong-issuer",
-            )
-        revoked = doc.get("revokedCredentials")
-        if not isinstance(revoked, list):
-            return _unknown("The revocation list has no list of revoked credentials in it.", "revokedCredentials missing", "status-list-invalid")
+    def _answer_1edtech(self, credential: dict[str, Any], entry: StatusEntry, cached: CachedList, use: ListUse) -> Check:
+        problem = revocation_list_problem(cached.document, cached.url, use)
+        if problem is not None:
+            return _cannot_answer("revocation list", cached.url, problem)
+        revoked = cached.document["revokedCredentials"]
         cred_id = credential.get("id")
         when = say_date(cached.fetched_at)
         detail = f"{ONEEDTECH} {entry.list_url}; fetched {cached.fetched_at.isoformat()} ({cached.source})"
@@ -450,13 +348,14 @@ class StatusService:
         With ``fresh_within`` (the automatic checks), a list fetched more recently than
         that, or one whose download failed within the last hour, is left alone.
         """
-        urls: dict[str, str] = {}
+        uses: dict[str, ListUse] = {}
         for cred in credentials:
+            issuer = issuer_of(cred)
             for entry in status_entries(cred):
                 if entry.list_url and entry.type in SUPPORTED and not entry.problem:
-                    urls.setdefault(entry.list_url, "1edtech" if entry.type == ONEEDTECH else "credential")
-        return [self.refresh_list(url, fmt, user_initiated=user_initiated) for url, fmt in urls.items()
-                if fresh_within is None or self.due(url, fresh_within)]
+                    uses[entry.list_url] = uses.get(entry.list_url, ListUse()).joined(entry.type, issuer, entry.purpose)
+        return [self.refresh_list(url, _format_of(use), user_initiated=user_initiated, use=use)
+                for url, use in uses.items() if fresh_within is None or self.due(url, fresh_within)]
 
     def due(self, url: str, fresh_within: timedelta) -> bool:
         """Whether an automatic check should download this list now."""
@@ -467,7 +366,9 @@ class StatusService:
         attempt = self.cache.failed_attempt(url)
         return attempt is None or now - attempt.at >= min(fresh_within, RETRY_AFTER_FAILURE)
 
-    def refresh_list(self, url: str, fmt: str = "credential", *, user_initiated: bool = True) -> RefreshResult:
+    def refresh_list(self, url: str, fmt: str = "credential", *, user_initiated: bool = True,
+                     use: ListUse | None = None) -> RefreshResult:
+        """Download one list, check it (fetching the key it is signed with if need be) and keep it."""
         now = self._clock()
         if self._net is not None and not self._net.allowed(user_initiated=user_initiated):
             try:  # the setting said no: nothing was tried, so nothing is recorded as failed
@@ -478,18 +379,32 @@ class StatusService:
             if self._net is None:
                 raise NetworkError("This wallet has no network access set up.", "no network client")
             document = self._net.get_json(url, user_initiated=user_initiated)
-            self.accept(url, document, fmt=fmt, fetched_at=now, source="network")
+            use = self._expected(url, use)
+            self._check_arrival(url, document, fmt, use, now)  # before any key is fetched for it
+            self._fetch_signing_key(url, document, user_initiated)
+            self.accept(url, document, fmt=fmt, fetched_at=now, source="network", use=use)
         except WalletError as exc:
             self.cache.record_failure(url, now, exc.message, exc.detail)
             log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
             return RefreshResult(url, False, exc.message, exc.detail)
         return RefreshResult(url, True, f"Status list downloaded on {say_date(now)}.")
 
+    def _fetch_signing_key(self, url: str, document: dict[str, Any], user_initiated: bool) -> None:
+        if self._fetch_keys is None:
+            return
+        try:
+            self._fetch_keys(document, user_initiated)
+        except WalletError as exc:
+            raise WalletError(
+                f"The key the status list from {host_of(url)} is signed with could not be downloaded "
+                f"({_clause(exc.message)}).", exc.detail) from exc
+
     def load_file(self, url: str, path: Any, *, fetched_at: datetime | None = None) -> CachedList:
         """Keep a status list from a file as if it had been fetched from ``url``.
 
         For a list carried by hand (or the interop corpus, whose lists are not online);
-        it is checked exactly like a download. The date is the file's, unless given.
+        it is checked exactly like a download. The date is the file's (never later than
+        now), unless given.
         """
         from pathlib import Path
 
@@ -498,7 +413,7 @@ class StatusService:
             if file.stat().st_size > MAX_LIST_FILE_BYTES:
                 raise InputTooLarge("The status list file is too large to read.", str(file))
             document = json.loads(file.read_bytes().decode("utf-8"))
-            when = fetched_at or datetime.fromtimestamp(file.stat().st_mtime, timezone.utc)
+            when = fetched_at or min(datetime.fromtimestamp(file.stat().st_mtime, timezone.utc), self._clock())
         except FileNotFoundError as exc:
             raise InputError("There is no file at that place.", str(file)) from exc
         except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
@@ -508,39 +423,84 @@ class StatusService:
         fmt = "credential" if isinstance(document, dict) and "credentialSubject" in document else "1edtech"
         return self.accept(url, document, fmt=fmt, fetched_at=when, source="file")
 
-    def accept(self, url: str, document: Any, *, fmt: str = "credential", fetched_at: datetime, source: str) -> CachedList:
+    def accept(self, url: str, document: Any, *, fmt: str = "credential", fetched_at: datetime, source: str,
+               use: ListUse | None = None) -> CachedList:
         """Check a downloaded (or carried) list and keep it; raise a WalletError if it is unusable.
 
-        A list that fails here never replaces the last good copy.
+        ``use`` says what the credentials naming it expect (their issuers, purposes and
+        method); without it, a list must at least come from the issuer of the copy
+        already kept. A list that fails here never replaces the last good copy.
         """
-        if not isinstance(document, dict):
-            raise MalformedCredential("The status list is not a JSON object.", f"{url}: {type(document).__name__}")
+        now = self._clock()
+        if fetched_at > now + CLOCK_SKEW:
+            raise MalformedCredential(
+                f"The status list for {host_of(url)} is dated {say_date(fetched_at)}, which is still to come, "
+                "so it was not used.", f"{url}: fetched at {fetched_at.isoformat()}, now {now.isoformat()}")
+        use = self._expected(url, use)
+        self._check_arrival(url, document, fmt, use, now)
         cached = CachedList(url, fetched_at, fmt, document, source)
         if fmt == "credential":
-            _require_list_shape(url, document)
             verdict = self._verify_list(document)
             if not verdict.ok:
                 raise MalformedCredential(
                     f"The status list from {host_of(url)} failed its check ({_clause(verdict.message)}).",
                     f"{url}: {verdict.detail}")
             self._bitstring(cached)  # decodes within bounds, or raises
-        elif not isinstance(document.get("revokedCredentials"), list):
-            raise MalformedCredential("The revocation list has no list of revoked credentials in it.", url)
-        old = self.cache.get(url)
-        if old is not None and old.fetched_at > fetched_at:
-            return old  # a newer copy is already kept
+        if self.holds_newer(url, fetched_at):
+            return self.cache.get(url) or cached
         self.cache.put(cached)
         return cached
 
+    def holds_newer(self, url: str, when: datetime, *, or_as_new: bool = False) -> bool:
+        """Whether the kept copy of a list is newer than ``when`` (or as new, if asked).
 
-def _require_list_shape(url: str, document: dict[str, Any]) -> None:
-    types = document.get("type")
-    types = types if isinstance(types, list) else [types]
-    if not {"BitstringStatusListCredential", "StatusList2021Credential"} & set(types):
-        raise MalformedCredential(
-            "The document at that address does not say it is a status list: it lacks the "
-            "BitstringStatusListCredential type, so it was not used.", f"{url}: type {types}"
-        )
+        A kept copy dated after now (beyond :data:`CLOCK_SKEW`) is not believed to be
+        newer, so a wrong date cannot pin an old list for good.
+        """
+        held = self.cache.get(url)
+        if held is None or held.fetched_at > self._clock() + CLOCK_SKEW:
+            return False
+        return held.fetched_at > when or (or_as_new and held.fetched_at == when)
+
+    def _expected(self, url: str, use: ListUse | None) -> ListUse:
+        """What a list arriving for ``url`` must be; unknown issuers: the kept copy's issuer."""
+        use = use or ListUse()
+        held = self.cache.get(url)
+        issuer = issuer_of(held.document) if held is not None and not use.issuers else ""
+        return ListUse(use.scheme, frozenset({issuer}), use.purposes) if issuer else use
+
+    def _check_arrival(self, url: str, document: Any, fmt: str, use: ListUse, now: datetime) -> None:
+        """Everything but the signature: the kind, issuer, address, dates, type and purpose."""
+        if not isinstance(document, dict):
+            raise MalformedCredential("The status list is not a JSON object.", f"{url}: {type(document).__name__}")
+        if fmt == "credential":
+            require_list_shape(url, document, use.scheme)
+            problem = list_problem(document, url, use, now)
+        else:
+            problem = revocation_list_problem(document, url, use)
+        if problem is not None:
+            raise MalformedCredential(f"The status list from {host_of(url)} {problem.clause}, so it was not used.",
+                                      f"{url}: {problem.detail}")
+
+
+def _format_of(use: ListUse) -> str:
+    return "1edtech" if use.scheme == ONEEDTECH else "credential"
+
+
+def _message_for(messages: tuple[tuple[str, str], ...], value: int) -> str:
+    """The issuer's message for a status value; statusMessage writes values in hex ("0x1", "0x01")."""
+    for status, message in messages:
+        try:
+            if int(status, 16) == value:
+                return message
+        except ValueError:
+            continue
+    return ""
+
+
+def _cannot_answer(noun: str, url: str, problem: ListProblem) -> Check:
+    return _unknown(f"The {noun} {problem.clause}, so it cannot answer for this credential.",
+                    f"{url}: {problem.detail}", problem.code)
 
 
 def _purpose_noun(purpose: str) -> str:

@@ -19,8 +19,8 @@ from typing import Any
 from wallet.clock import Clock, system_clock
 from wallet.errors import WalletError
 from wallet.net import NetClient, NetworkPolicy, policy_from_settings
-from wallet.status import RefreshResult, StatusService, status_entries, wallet_list_verifier
-from wallet.trust import TrustService, did_web_url
+from wallet.status import RefreshResult, StatusService, issuer_of, status_entries, wallet_list_verifier
+from wallet.trust import TrustService, assertion_methods, did_web_url, document_key
 from wallet.trustfile import TrustFiles
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,8 @@ class TrustData:
         self.events = events
         self.net = net or NetClient(lambda: policy_from_settings(store))
         self.trust = TrustService(store, self.net, clock)
-        self.status = StatusService(store, verify_list=wallet_list_verifier(self.trust.documents, clock), net=self.net, clock=clock)
+        self.status = StatusService(store, verify_list=wallet_list_verifier(self.trust.documents, clock), net=self.net,
+                                    clock=clock, fetch_keys=self._fetch_missing_keys)
         self.files = TrustFiles(store, self.trust, self.status, clock=clock)
 
     def use_network(self, net: NetClient) -> None:
@@ -126,30 +127,51 @@ class TrustData:
 
         ``credentials`` are wallet Credential records or plain JSON documents. With the
         network setting at "never" (or "only when I ask" and not asked) nothing
-        connects: the report says why. ``fresh_within`` bounds the automatic checks:
-        what was downloaded more recently than that is not downloaded again.
+        connects: the report says why. ``fresh_within`` bounds the automatic checks
+        (the AutoRefresher of the app comes here): what was downloaded more recently
+        than that is not downloaded again. Each kind of trust data is one step below;
+        another kind that should follow the automatic checks (issuer registries) is one
+        more step here, judged by the same ``fresh_within``.
         """
         credentials = list(credentials)
-        docs = [_document_of(c) for c in credentials]
-        docs = [d for d in docs if isinstance(d, dict)]
-        web_keys = {vm for d in docs for vm in _web_keys(d)} | {vm for c in credentials for vm in _jwt_web_keys(c)}
+        docs = [d for d in map(_document_of, credentials) if isinstance(d, dict)]
         try:
             self.net.ensure_allowed(user_initiated=user_initiated)
         except WalletError as exc:  # nothing connects; one line says why
             return RefreshReport((RefreshResult("", False, exc.message, exc.detail),))
-        results = list(self.status.refresh(docs, user_initiated=user_initiated, fresh_within=fresh_within))
+        # keys first: a list signed with the same did:web key as its credentials then finds it saved
+        keys = self._refresh_keys(credentials, docs, user_initiated, fresh_within)
+        lists = self.status.refresh(docs, user_initiated=user_initiated, fresh_within=fresh_within)
+        self.announce_change()
+        return RefreshReport(tuple(lists + keys))
+
+    def _refresh_keys(self, credentials: list[Any], docs: list[dict[str, Any]], user_initiated: bool,
+                      fresh_within: timedelta | None) -> list[RefreshResult]:
+        web_keys = {vm for d in docs for vm in _web_keys(d)} | {vm for c in credentials for vm in _jwt_web_keys(c)}
         if fresh_within is not None:
             now = self.clock()
             web_keys = {vm for vm in web_keys
                         if (kept := self.trust.documents.get(vm)) is None or now - kept.fetched_at >= fresh_within}
+        results = []
         for vm in sorted(web_keys):
             try:
                 self.trust.resolve_for_proof(vm, user_initiated=user_initiated)
                 results.append(RefreshResult(vm, True, "Issuer key document downloaded."))
             except WalletError as exc:
                 results.append(RefreshResult(vm, False, exc.message, exc.detail))
-        self.announce_change()
-        return RefreshReport(tuple(results))
+        return results
+
+    def _fetch_missing_keys(self, document: dict[str, Any], user_initiated: bool) -> None:
+        """Fetch the web keys a downloaded status list is signed with that are not saved
+        (or whose saved document does not list them), as the network setting allows.
+        A DID key of anyone but the list's issuer is not fetched: it could not vouch for it."""
+        issuer = issuer_of(document)
+        for vm in sorted(_web_keys(document)):
+            if vm.startswith("did:") and document_key(vm) != issuer:
+                continue
+            kept = self.trust.documents.get(vm)
+            if kept is None or ("#" in vm and vm.startswith("did:") and vm not in assertion_methods(kept.document)):
+                self.trust.resolve_for_proof(vm, user_initiated=user_initiated)
 
     def needs_network(self, credential: Any) -> bool:
         """Whether this credential has anything that only the network can bring."""

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, WalletError
-from wallet.status import StatusService
+from wallet.status import CLOCK_SKEW, StatusService
 from wallet.trust import (
     KIND_DID,
     KIND_KEY,
@@ -255,14 +255,31 @@ class TrustFiles:
         summary = ImportSummary(tf.signer)
         origin = f"trust file {tf.label or tf.signer} of {tf.created.date().isoformat()}"
         for row in tf.documents:  # documents first: status lists may be signed with did:web keys
-            self._merge_document(row, origin, summary)
+            self._merge_document(row, tf, origin, summary)
         for row in tf.registries:
-            self._merge_registry(row, origin, summary)
+            self._merge_registry(row, tf, origin, summary)
         for row in tf.status_lists:
-            self._merge_list(row, origin, summary)
+            self._merge_list(row, tf, origin, summary)
         return summary
 
-    def _merge_document(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
+    def _entry_date(self, value: Any, tf: TrustFile) -> datetime:
+        """An entry's date, if it can be believed: not after the file was made, nor after now.
+
+        A later date would make the entry look newer than anything downloaded here, for
+        good; such an entry is refused rather than kept.
+        """
+        when = _date(value)
+        if when > tf.created:
+            raise TrustFileError("This entry is dated after the trust file was made, so it was not used.",
+                                 f"fetchedAt {when.isoformat()} > created {tf.created.isoformat()}")
+        now = self._clock()
+        if when > now + CLOCK_SKEW:
+            raise TrustFileError(
+                "This entry is dated in the future, so it was not used; check the clock of the computer that made the file.",
+                f"fetchedAt {when.isoformat()}, now {now.isoformat()}")
+        return when
+
+    def _merge_document(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
         url = str(row.get("url", ""))
         try:
             # the kind follows from the address, not from what the file says; which keys
@@ -270,7 +287,7 @@ class TrustFiles:
             # under no purpose signs nothing), as for a downloaded one
             kind = KIND_DID if url.startswith("did:") else KIND_KEY
             document = check_document(url, row.get("document"))
-            record = DocumentRecord(url, kind, _date(row.get("fetchedAt")), document, origin)
+            record = DocumentRecord(url, kind, self._entry_date(row.get("fetchedAt"), tf), document, origin)
         except WalletError as exc:
             summary.rejected.append((url or "a document", exc.message))
             return
@@ -279,23 +296,27 @@ class TrustFiles:
         else:
             summary.kept_newer += 1
 
-    def _merge_registry(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
+    def _merge_registry(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
+        what = str(row.get("name", "a registry"))
         try:
             reg = registry_from_json({**row, "source": origin})
+            self._entry_date(reg.fetched_at.isoformat(), tf)
         except (KeyError, TypeError, ValueError) as exc:
-            summary.rejected.append((str(row.get("name", "a registry")), f"unreadable registry: {exc}"))
+            summary.rejected.append((what, f"unreadable registry: {exc}"))
+            return
+        except WalletError as exc:
+            summary.rejected.append((what, exc.message))
             return
         if self._trust.keep_registry(reg, replace_same_age=False):
             summary.added += 1
         else:
             summary.kept_newer += 1
 
-    def _merge_list(self, row: dict[str, Any], origin: str, summary: ImportSummary) -> None:
+    def _merge_list(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
         url = str(row.get("url", ""))
         try:
-            when = _date(row.get("fetchedAt"))
-            old = self._status.cache.get(url)
-            if old is not None and old.fetched_at >= when:
+            when = self._entry_date(row.get("fetchedAt"), tf)
+            if self._status.holds_newer(url, when, or_as_new=True):
                 summary.kept_newer += 1
                 return
             self._status.accept(url, row.get("document"), fmt=str(row.get("format", "credential")), fetched_at=when, source=origin)

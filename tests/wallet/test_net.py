@@ -285,3 +285,41 @@ def test_deeply_nested_json_is_a_clear_error(tls, server):
     server.routes["/deep"] = Route(body=b"[" * 200_000 + b"]" * 200_000)
     with pytest.raises(NetworkError, match="not in the expected format"):
         client(tls).get_json(server.url("/deep"), user_initiated=True)
+
+
+def test_headers_sent_slowly_hit_the_deadline(tls, server):
+    """One header line every 0.3 s keeps each read under the per-read timeout, but the
+    whole answer would take 12 s: the deadline of 2 s stops it, not the server."""
+    import time
+
+    server.routes["/slow-headers"] = Route(body=b"{}", header_lines=40, header_gap=0.3)
+    started = time.monotonic()
+    with pytest.raises(NetworkError, match="took too long") as err:
+        client(tls, timeout=1.0, deadline=2.0).get(server.url("/slow-headers"), user_initiated=True)
+    assert time.monotonic() - started < 3.0
+    assert "deadline" in err.value.detail
+
+
+def test_a_stalled_handshake_hits_the_deadline(tls):
+    """A server that accepts the connection and never answers the TLS handshake: the
+    handshake gets what is left of the deadline (1 s), not a fresh per-read timeout."""
+    import time
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(NetworkError, match="took too long"):
+            client(tls, timeout=5.0, deadline=1.0).get(f"https://127.0.0.1:{port}/x", user_initiated=True)
+        assert time.monotonic() - started < 2.5
+
+
+def test_oversized_headers_are_refused(tls, server):
+    """90 header lines of a kilobyte each: under http.client's count of 100, over the
+    wallet's cap on the size of the headers."""
+    server.routes["/fat-headers"] = Route(body=b"{}", header_lines=90, header_size=1000)
+    with pytest.raises(NetworkError, match="more headers than the wallet accepts"):
+        client(tls).get(server.url("/fat-headers"), user_initiated=True)
+    server.routes["/few-headers"] = Route(body=b'{"ok": 1}', header_lines=20, header_size=100)
+    assert client(tls).get_json(server.url("/few-headers"), user_initiated=True) == {"ok": 1}

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from wallet.clock import fixed_clock
 from wallet.errors import InputError
 from wallet.net import NetClient, NetworkPolicy
+from wallet.status import CachedList
 from wallet.store import Store
 from wallet.trust import DocumentRecord, parse_registry
 from wallet.trustdata import TrustData
@@ -134,6 +135,50 @@ def test_entries_are_checked_as_if_downloaded(school, learner, tmp_path):
     assert summary.added == 3 and len(summary.rejected) == 2
     assert learner.trust.documents.get("did:web:bank.example") is None
     assert learner.status.cache.get("https://ou.example.org/status/revocation/2") is None
+
+
+def _resigned_file(data, path, created, **dates):
+    """The school's trust file with its dates changed, signed again by the school."""
+    body = data.files.build()
+    body.pop("proof")
+    body["created"] = created.isoformat()
+    for name, when in dates.items():
+        key = "fetched_at" if name == "registries" else "fetchedAt"
+        for row in body[name]:
+            row[key] = when.isoformat()
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), created)))
+    return path
+
+
+def test_entries_dated_in_the_future_are_refused(school, learner, tmp_path):
+    """A file made on a machine whose clock is a year ahead: its entries would look newer
+    than anything this wallet downloads for a year, so none is kept."""
+    data, _key = school
+    later = NOW + timedelta(days=365)
+    path = _resigned_file(data, tmp_path / "ahead.json", later, documents=later, statusLists=later, registries=later)
+    summary = learner.files.import_file(path, trust_signer=True)
+    assert (summary.added, summary.kept_newer) == (0, 0)
+    assert [why for _what, why in summary.rejected] == [
+        "This entry is dated in the future, so it was not used; check the clock of the computer that made the file."] * 3
+    assert learner.status.cache.all() == [] and learner.trust.documents.all() == [] and learner.trust.registries() == []
+
+
+def test_entries_dated_after_the_file_was_made_are_refused(school, learner, tmp_path):
+    data, _key = school
+    path = _resigned_file(data, tmp_path / "odd.json", NOW - timedelta(days=1), statusLists=NOW)
+    summary = learner.files.import_file(path, trust_signer=True)
+    assert summary.rejected == [(OU_LIST, "This entry is dated after the trust file was made, so it was not used.")]
+    assert summary.added == 2 and learner.status.cache.get(OU_LIST) is None
+
+
+def test_a_real_download_wins_over_a_copy_kept_with_a_future_date(school, learner):
+    """A list kept with a date a year ahead (before such dates were refused) does not
+    pin the cache: a newer real copy replaces it."""
+    data, _key = school
+    listed = data.status.cache.get(OU_LIST).document
+    learner.status.cache.put(CachedList(OU_LIST, NOW + timedelta(days=365), "credential", listed, "trust file"))
+    learner.status.accept(OU_LIST, listed, fetched_at=NOW + timedelta(days=1), source="network")
+    assert learner.status.cache.get(OU_LIST).fetched_at == NOW + timedelta(days=1)
 
 
 def test_the_proof_is_a_standard_eddsa_jcs_2022_proof():

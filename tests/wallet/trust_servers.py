@@ -25,6 +25,7 @@ from cryptography.x509.oid import NameOID
 
 from wallet.statuslist import encode_bitstring
 from wallet.verify.dids import did_key_from_public_key
+from wallet.verify.keys import multikey_encode
 from wallet.verify.sign import sign
 
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -39,6 +40,9 @@ class Route:
     delay: float = 0.0  # before answering
     trickle: float = 0.0  # seconds between body bytes (a slow sender)
     flood: int = 0  # send this many bytes without Content-Length
+    header_lines: int = 0  # extra header lines, sent one by one before the others
+    header_gap: float = 0.0  # seconds between those lines (a slow sender of headers)
+    header_size: int = 8  # characters in each of their values
 
 
 @dataclass
@@ -104,6 +108,8 @@ class Server:
                 if route.delay:
                     time.sleep(route.delay)
                 self.send_response(route.status)
+                if route.header_lines and not self._slow_headers(route):
+                    return
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 if route.flood:
@@ -127,6 +133,18 @@ class Server:
                         self.wfile.write(route.body)
                 except OSError:
                     pass
+
+            def _slow_headers(self, route: Route) -> bool:
+                """Send the extra header lines one at a time; False once the client has gone."""
+                self.flush_headers()
+                try:
+                    for i in range(route.header_lines):
+                        self.wfile.write(f"X-Filler-{i}: {'x' * route.header_size}\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(route.header_gap)
+                except OSError:
+                    return False
+                return True
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -189,3 +207,28 @@ class Issuer:
                                  "statusListIndex": str(index), "statusListCredential": url},
         }
         return sign(doc, self.key, self.vm, created=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)) if signed else doc
+
+
+class WebIssuer(Issuer):
+    """A did:web issuer published by a test server: did:web:127.0.0.1%3A<port>:issuers:<name>.
+
+    ``key_name`` names its key (``#key-1``); another WebIssuer with the same host and
+    name and another key_name is the same issuer's second key.
+    """
+
+    def __init__(self, did_host: str, name: str, key_name: str = "key-1") -> None:
+        super().__init__()
+        self.did = f"did:web:{did_host}:issuers:{name}"
+        self.vm = f"{self.did}#{key_name}"
+        self.path = f"/issuers/{name}/did.json"
+
+    def did_document(self, *more_keys: "WebIssuer") -> dict:
+        """Its DID document, listing its key (and ``more_keys``) for signing credentials."""
+        keys = [self, *more_keys]
+        return {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": self.did,
+            "verificationMethod": [{"id": k.vm, "type": "Multikey", "controller": self.did,
+                                    "publicKeyMultibase": multikey_encode(k.key.public_key())} for k in keys],
+            "assertionMethod": [k.vm for k in keys],
+        }

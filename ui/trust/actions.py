@@ -77,6 +77,8 @@ class AutoRefresher(QObject):
     download failed is left alone for an hour. So a wallet open all week goes online
     about once a day, and one opened ten times a day only the first time. With any
     other setting it does nothing. Each run is one background call; one at a time.
+    That call ends in ``TrustData.refresh`` (with ``fresh_within``), the one place
+    where each kind of trust data kept fresh automatically is a step.
     """
 
     refreshed = Signal(object)  # RefreshReport

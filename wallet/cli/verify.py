@@ -1,11 +1,15 @@
-"""``learner-wallet verify FILE|ID... [--json]``: check credentials offline.
+"""``learner-wallet verify FILE|ID... [--json] [--no-wallet]``: check credentials offline.
 
 A FILE is checked where it lies and never stored (an employer checking what an
 applicant sent); an ID is a credential already in the wallet, whose new report is
-stored. The exit status is 0 only when every argument verified: warnings are allowed
-(an old suite name, an issuer in no registry, a status not checked here), but not a
-signature that does not show who issued the credential (a key carried in the
-credential itself, an issuer no key can belong to): that is no answer for an employer.
+stored. When there is a wallet in the data folder, files are checked with what it has
+saved (status lists, issuers' key documents, registries, trusted issuers), as the app
+checks them; without one, or with ``--no-wallet``, they are checked on their own and
+their status is never checked. ``verify`` never creates a wallet. The exit status is 0
+only when every argument verified: warnings are allowed (an old suite name, an issuer in
+no registry, a status not checked here), but not a signature that does not show who
+issued the credential (a key carried in the credential itself, an issuer no key can
+belong to): that is no answer for an employer.
 """
 
 from __future__ import annotations
@@ -25,18 +29,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "verify",
         help="check credentials offline: files (not stored) or credentials in the wallet",
-        description="Check each credential's signature, issuer key, contexts and dates without the network. "
+        description="Check each credential's signature, issuer key, contexts, dates, status and issuer without "
+        "the network, with what your wallet has saved (status lists, issuers' keys, registries) when there is one. "
         "Exit status 0 only when every argument verified.",
     )
     p.add_argument("targets", nargs="+", metavar="FILE|ID", help="a credential file, or the id of a stored credential")
     p.add_argument("--challenge", help="for a presentation file: the challenge you asked the holder to use")
     p.add_argument("--domain", help="for a presentation file: the domain you asked the holder to use")
     p.add_argument("--json", action="store_true", help="print the reports as JSON")
+    p.add_argument("--no-wallet", action="store_true",
+                   help="check files without opening your wallet (no saved status lists, keys or registries)")
     p.set_defaults(func=cmd_verify)
 
 
 def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
-    results = [_one(target, args, ctx) for target in args.targets]
+    opened = _opens_wallet(args, ctx)
+    env = ctx.wallet.verify_environment() if opened else _no_wallet_environment()
+    results = [_one(target, args, ctx, env, opened) for target in args.targets]
     if args.json:
         clean = [{k: v for k, v in r.items() if not k.startswith("_")} for r in results]
         ctx.print_json({"verified": all(r["verified"] for r in results), "results": clean})
@@ -46,13 +55,33 @@ def cmd_verify(args: argparse.Namespace, ctx: Any) -> int:
     return 0 if all(r["verified"] for r in results) else 1
 
 
-def _one(target: str, args: argparse.Namespace, ctx: Any) -> dict[str, Any]:
+def _opens_wallet(args: argparse.Namespace, ctx: Any) -> bool:
+    """Whether to check with the wallet's saved trust data: there is a wallet, and it is
+    wanted. Opening it unlocks it as every command does; a missing one is never created."""
+    from wallet import vault
+    from wallet.cli.unlocking import wallet_home
+
+    if getattr(args, "no_wallet", False):
+        return False
+    return bool(getattr(ctx.args, "demo", False)) or vault.exists(wallet_home(ctx.args))
+
+
+def _no_wallet_environment() -> Any:
+    from wallet.verify.environment import VerifyEnvironment
+
+    return VerifyEnvironment()
+
+
+def _one(target: str, args: argparse.Namespace, ctx: Any, env: Any, opened: bool) -> dict[str, Any]:
     path = Path(target)
     try:
         if path.is_file():
-            return _file(path, args)
+            return _file(path, args, env)
         if "/" in target or "\\" in target or path.suffix:
             return _error(target, "There is no file with that name.", f"{target}: not found")
+        if not opened:
+            return _error(target, "There is no file with that name, and no wallet is open to look it up in.",
+                          f"{target}: not a file; stored credentials are looked up only in an existing wallet")
         report = ctx.wallet.verify(target)
         cred = ctx.wallet.get(target)
         items = [{"id": cred.id, "title": cred.title, "report": report}]
@@ -67,7 +96,7 @@ def _error(target: str, message: str, detail: str) -> dict[str, Any]:
     return {"target": target, "verified": False, "error": message, "detail": detail, "credentials": []}
 
 
-def _file(path: Path, args: argparse.Namespace) -> dict[str, Any]:
+def _file(path: Path, args: argparse.Namespace, env: Any) -> dict[str, Any]:
     from wallet.formats import parse
     from wallet.formats.detect import load_json, sniff, Kind, text_of
     from wallet.verify import verify_credential, verify_presentation
@@ -78,13 +107,13 @@ def _file(path: Path, args: argparse.Namespace) -> dict[str, Any]:
         doc = load_json(text_of(data))
         types = doc.get("type") if isinstance(doc, dict) else None
         if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
-            vp = verify_presentation(doc, challenge=args.challenge, domain=args.domain)
+            vp = verify_presentation(doc, env, challenge=args.challenge, domain=args.domain)
             return _presentation_result(str(path), vp)
     elif _is_jwt_presentation(text_of(data)):
-        vp = verify_presentation(text_of(data).strip(), challenge=args.challenge, domain=args.domain)
+        vp = verify_presentation(text_of(data).strip(), env, challenge=args.challenge, domain=args.domain)
         return _presentation_result(str(path), vp)
     creds = [c for c in parse(data, name=path.name, source=str(path)) if c.parent_id is None]
-    items = [{"id": c.id, "title": c.title, "report": verify_credential(c)} for c in creds]
+    items = [{"id": c.id, "title": c.title, "report": verify_credential(c, env)} for c in creds]
     return _result(str(path), items)
 
 

@@ -105,15 +105,12 @@ def test_check_status_now_with_the_network_off(qtbot, wallet):
     assert page.check_button.isEnabled()
 
 
-def test_check_status_action_downloads_a_list(qtbot, wallet, tmp_path, interop):
+def test_check_status_action_downloads_a_list(qtbot, wallet, tmp_path):
     tls = make_tls(tmp_path)
     with Server(tls) as server:
-        listed = json.loads((interop / "peer-vcjs/status/ou-revocation-list-1.json").read_text())
-        server.routes["/status/1"] = Route(body=json.dumps(listed).encode())
-        cred = json.loads((interop / "peer-vcjs/status/revoked.json").read_text())
-        # point the credential's entry at the local copy (its signature no longer matters here)
-        url = server.url("/status/1")
-        cred["credentialStatus"]["statusListCredential"] = url
+        issuer, url = Issuer(), server.url("/status/1")
+        server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url, {5})).encode())
+        cred = issuer.credential(url, 5, signed=True)
         wallet.trust_data.use_network(NetClient(NetworkPolicy.ASK, ssl_context=tls.client_context(), timeout=2))
         reports = []
         action = CheckStatusAction(wallet, None, ids=lambda: None)
@@ -166,28 +163,25 @@ def test_the_main_window_hosts_the_page(qtbot, window, kind):
     assert isinstance(window.pages.get(kind), TrustPage)
 
 
-def test_automatic_setting_checks_new_credentials_on_its_own(qtbot, wallet, tmp_path, interop):
+def test_automatic_setting_checks_new_credentials_on_its_own(qtbot, wallet, tmp_path):
     from ui.bridge import WalletBridge
     from ui.trust import AutoRefresher
 
     tls = make_tls(tmp_path)
     with Server(tls) as server:
-        listed = json.loads((interop / "peer-vcjs/status/ou-revocation-list-1.json").read_text())
-        server.routes["/status/1"] = Route(body=json.dumps(listed).encode())
-        cred = json.loads((interop / "peer-vcjs/status/not-revoked.json").read_text())
-        cred["credentialStatus"]["statusListCredential"] = server.url("/status/1")
+        issuer, url = Issuer(), server.url("/status/1")
+        server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url)).encode())
         bridge = WalletBridge(wallet.events)
         auto = AutoRefresher(wallet, bridge)
         done = []
         auto.refreshed.connect(done.append)
         policy = {"value": NetworkPolicy.ASK}
         wallet.trust_data.use_network(NetClient(lambda: policy["value"], ssl_context=tls.client_context(), timeout=2))
-        wallet.import_bytes(json.dumps(cred).encode(), name="a.json")
+        wallet.import_bytes(json.dumps(issuer.credential(url, 1, signed=True)).encode(), name="a.json")
         settle(qtbot)
         assert server.requests == [] and done == []  # "only when I ask": nothing on its own
         policy["value"] = NetworkPolicy.AUTOMATIC
-        cred["id"] = "urn:uuid:another"
-        wallet.import_bytes(json.dumps(cred).encode(), name="b.json")
+        wallet.import_bytes(json.dumps(issuer.credential(url, 2, signed=True)).encode(), name="b.json")
         settle(qtbot, lambda: bool(done))
         assert server.requests == ["/status/1"] and done[0].ok
         bridge.detach()

@@ -100,7 +100,10 @@ def test_exit_status_for_warnings_and_for_what_cannot_be_checked_offline(interop
 
 class _Ctx:
     def __init__(self, wallet) -> None:
+        import argparse
+
         self.wallet, self.lines = wallet, []
+        self.args = argparse.Namespace(home=str(wallet.home), demo=False)
 
     def print(self, *parts) -> None:
         self.lines.append(" ".join(map(str, parts)))
@@ -160,3 +163,66 @@ def test_warnings_alone_keep_exit_zero_but_a_self_asserted_key_never_does(tmp_pa
     assert code == 1 and "Signed by" not in out, out
     code, out, _ = _run("--json", str(tmp_path / "inline.jwt"))
     assert code == 1 and json.loads(out)["verified"] is False
+
+
+# ---------------------------------------------------------------- with the wallet's saved trust data
+
+OU_LIST = "https://ou.example.org/status/revocation/1"
+
+
+def test_a_file_is_checked_with_the_status_lists_the_wallet_saved(cli, interop: Path) -> None:
+    revoked = interop / "peer-vcjs/status/revoked.json"
+    code, out, _ = cli("verify", revoked)
+    assert code == 1 and "Status never checked" in out, out  # the wallet has no list yet: never "Verified"
+    code, _, err = cli("status", "load", OU_LIST, interop / "peer-vcjs/status/ou-revocation-list-1.json")
+    assert code == 0, err
+    code, out, _ = cli("verify", revoked)
+    assert code == 1 and "Revoked by the issuer (as of" in out, out
+    code, out, _ = cli("verify", interop / "peer-vcjs/status/not-revoked.json")
+    assert code == 0 and "Not revoked as of" in out, out
+
+
+def test_a_did_web_credential_is_checked_with_the_issuer_document_the_wallet_saved(cli, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from tests.wallet.trust_servers import WebIssuer
+    from wallet.trust import DocumentRecord
+    from wallet.verify.sign import sign
+
+    issuer = WebIssuer("school.example", "ou")
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:4e6f2a10-7c3b-4d8e-9f1a-2b3c4d5e6f70",
+           "type": ["VerifiableCredential"], "issuer": issuer.did, "validFrom": "2020-01-01T00:00:00Z",
+           "credentialSubject": {"id": "did:example:learner"}}
+    path = tmp_path / "web.json"
+    path.write_text(json.dumps(sign(doc, issuer.key, issuer.vm, created=datetime(2020, 1, 1, tzinfo=timezone.utc))))
+    code, out, _ = cli("verify", path)
+    assert code == 1 and "Cannot be checked offline" in out, out
+    held = cli.open()
+    try:
+        saved = datetime.now(timezone.utc) - timedelta(days=1)
+        held.trust_data.documents.put(DocumentRecord(issuer.did, "did-document", saved, issuer.did_document()))
+    finally:
+        held.close()
+    code, out, _ = cli("verify", path)
+    assert code == 0 and "Verified" in out, out
+
+
+def test_without_a_wallet_files_are_checked_and_no_wallet_is_made(tmp_path: Path, _isolated_home: Path) -> None:
+    from wallet import vault
+
+    good, _bad = _files(tmp_path)
+    code, out, _ = _run(str(good))
+    assert code == 0 and "Verified" in out
+    code, out, _ = _run("0123456789ab")
+    assert code == 1 and "no wallet is open to look it up in" in out
+    assert not vault.exists(_isolated_home) and list(_isolated_home.iterdir()) == []
+
+
+def test_no_wallet_checks_a_file_without_unlocking(cli, tmp_path: Path, monkeypatch) -> None:
+    good, _bad = _files(tmp_path)
+    assert cli("list")[0] == 0  # a wallet exists here
+    monkeypatch.delenv("LEARNER_WALLET_PASSPHRASE")
+    code, _, err = cli("verify", good)
+    assert code == 1 and err.startswith("learner-wallet: ")  # it cannot be unlocked, and says so
+    code, out, _ = cli("verify", "--no-wallet", good)
+    assert code == 0 and "Verified" in out
