@@ -201,9 +201,8 @@ def test_every_micro_credential_of_the_stack_shows_its_achievement(qtbot, page):
 
 
 def test_the_trash_says_when_it_is_empty_and_offers_nothing_to_do(qtbot, page):
-    dialog = page.show_trash()
-    qtbot.addWidget(dialog)
-    settle(qtbot)
+    dialog = page.show_trash()  # the page's child, deleted on close: not handed to qtbot, which
+    settle(qtbot)                 # would close it again after Qt deleted it
     assert dialog.stack.currentWidget() is dialog.empty_label and dialog.empty_label.text() == "The trash is empty."
     assert not dialog.restore_button.isEnabled() and not dialog.empty_button.isEnabled()
     dialog.close()
