@@ -20,17 +20,19 @@ def settle(app: QApplication, rounds: int = 40) -> None:
         app.processEvents()
 
 
-def _first_verified(page) -> int:
-    """A verified credential shows the most: "Signed by ...", every check passed."""
-    from ui.credentials.model import ReportRole
+def _showcase(page) -> int:
+    """The row to open: a verified badge with its own picture shows the most (the
+    picture, "Signed by ...", every check passed); else any verified credential."""
+    from ui.credentials.model import CredentialRole, ReportRole
     from wallet.verify.report import Status
 
+    verified = []
     for row in range(page.proxy.rowCount()):
-        report = page.proxy.index(row, 0).data(ReportRole)
-        if report is not None and report.status is Status.VERIFIED and "Endorsement" not in (
-                page.proxy.index(row, 0).data() or ""):
-            return row
-    return 0
+        index = page.proxy.index(row, 0)
+        report, cred = index.data(ReportRole), index.data(CredentialRole)
+        if report is not None and report.status is Status.VERIFIED and "Endorsement" not in cred.title:
+            verified.append((not cred.summary.image.startswith("data:image/"), row))
+    return min(verified)[1] if verified else 0
 
 
 def main() -> int:
@@ -55,7 +57,7 @@ def main() -> int:
         wanted = os.environ.get("SHOT_SEARCH", "")
         if wanted:
             page.search.setText(wanted)
-        page.view.setCurrentIndex(page.proxy.index(_first_verified(page), 0))
+        page.view.setCurrentIndex(page.proxy.index(_showcase(page), 0))
         page.view.setFocus()
         show = os.environ.get("SHOT_PAGE")
         if show:

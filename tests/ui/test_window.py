@@ -170,7 +170,7 @@ def test_detail_pane_shows_what_a_learner_cares_about(qtbot, full_window):
     about = next(s for s in detail.details.sections if s.title == "About this achievement")
     values = {f.label: f.value for f in about.fields}
     assert values["How it was earned"].startswith("Complete the online units")
-    assert values["Credits"] == "1 credits" or values["Credits"].startswith("1 ")
+    assert values["Credits"] == "1 credit"
     skills = next(s for s in detail.details.sections if s.title == "Skills and alignments")
     assert skills.fields[0].value.startswith("Cyber Security Essentials (3-credit course)")
 
@@ -429,6 +429,20 @@ def test_results_of_a_big_import_stay_readable():
     assert summary_sentence(outcomes) == "500 credentials added, 1 file could not be added."
     many_bad = [FileOutcome(f"b{n}", "rejected", "No.") for n in range(1000)]
     assert len(rows_to_show(many_bad)) == 200
+
+
+def test_a_credential_back_from_the_trash_is_not_counted_as_added():
+    from types import SimpleNamespace
+
+    from ui.credentials.importing import outcome_of, summary_sentence
+    from wallet.importer import ImportResult
+
+    teamwork, leading = SimpleNamespace(title="Teamwork"), SimpleNamespace(title="Leading")
+    back = outcome_of(ImportResult(name="a.json", restored=(teamwork,)))
+    assert back.sentence == "It was in the trash; it is back in your wallet now."
+    assert summary_sentence([back]) == "1 restored from the trash."
+    both = outcome_of(ImportResult(name="b.json", added=(leading,), restored=(teamwork,)))
+    assert summary_sentence([back, both]) == "1 credential added, 2 restored from the trash."
 
 
 def test_credential_actions_only_act_while_the_page_is_in_front(qtbot, full_window):

@@ -39,7 +39,30 @@ def test_import_prints_a_line_per_credential_and_fails_on_any_bad_file(ctx, inte
     assert "Added 1 credential from 2 files. 1 file could not be imported." in out
     assert ctx.err.getvalue().strip() == "scan.pdf: This file is a PDF, not a credential."
     code = run(commands.cmd_import, ctx, paths=[interop / "peer-vcjs/stack/ou-cs-1.json"], json=False)
-    assert code == 0 and "is already in your wallet" in ctx.take()
+    out = ctx.take()
+    assert code == 0 and "is already in your wallet" in out
+    assert out.splitlines()[-1] == "1 was already in your wallet."  # nothing was added: no "Added 0"
+
+
+def test_import_of_a_trashed_credential_says_it_was_restored(ctx, interop):
+    paths = [interop / "peer-vcjs/stack/ou-cs-1.json", interop / "peer-vcjs/stack/ou-cs-2.json"]
+    run(commands.cmd_import, ctx, paths=paths, json=False)
+    first = ctx.wallet.credentials()[0]
+    ctx.wallet.trash(first.id)
+    ctx.take()
+    run(commands.cmd_import, ctx, paths=paths + [interop / "peer-vcjs/stack/ou-cs-3.json"], json=False)
+    last = ctx.take().splitlines()[-1]
+    assert last == "Added 1 credential from 3 files. Restored 1 from the trash. 1 was already in your wallet."
+
+
+def test_list_names_an_issuer_known_only_by_its_id(ctx):
+    did = "did:key:z6MkvfeG7gb34X2y3fG7RG5pYxWUWc7UmVg9v8n3HCiJ15bg"
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+           "name": "Library volunteer", "issuer": did, "credentialSubject": {"id": "did:example:me"}}
+    assert ctx.wallet.import_bytes(json.dumps(doc).encode()).ok
+    run(commands.cmd_list, ctx, trash=False, json=False)
+    line = ctx.take().splitlines()[0]
+    assert line.endswith("Library volunteer — did:key:z6MkvfeG7gb34X2y3fG7RG5…HCiJ15bg")
 
 
 def test_import_json(ctx, interop):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from datetime import datetime, timezone
@@ -11,10 +12,11 @@ import pytest
 import resources
 from wallet.cli import main
 from wallet.clock import fixed_clock
-from wallet.credential import Format
+from wallet.credential import Envelope, Format
 from wallet.demo import create_demo_wallet, load_keys
 from wallet.stacks.standing import Standing
-from wallet.verify.report import Status
+from wallet.status import issuer_of
+from wallet.verify.report import CheckName, Outcome, Status
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -35,20 +37,72 @@ def test_the_demo_key_is_labelled_and_matches_its_did():
         assert did_key_of(key.private_key.public_key()) == key.did
 
 
+EXPIRED, OFFLINE, REVOKED = ("Visualisation 3: Maps and Geodata", "Elective: Open Data in Practice",
+                              "Safety online: Foundational")
+
+
+def _titled(demo, title: str):
+    return next(c for c in demo.credentials() if c.title == title)
+
+
 def test_every_feature_is_there(demo):
     creds = demo.credentials()
     formats = {c.format for c in creds}
     assert {Format.OB3, Format.CLR2, Format.ENDORSEMENT} <= formats
+    assert {c.envelope for c in creds} == {Envelope.JSON, Envelope.JWT, Envelope.PNG, Envelope.SVG}
     statuses = {c.title: demo.report(c.id).status for c in creds}
-    assert statuses["Visualisation 3: Maps and Geodata"] is Status.NOT_VERIFIED  # expired
-    assert statuses["Elective: Open Data in Practice"] is Status.OFFLINE  # unknown did:web issuer
+    assert statuses[EXPIRED] is Status.NOT_VERIFIED
+    assert statuses[OFFLINE] is Status.OFFLINE  # unknown did:web issuer
+    assert statuses[REVOKED] is Status.NOT_VERIFIED
     ok = {Status.VERIFIED, Status.WARNINGS}
-    others = [t for t in statuses if t not in ("Visualisation 3: Maps and Geodata", "Elective: Open Data in Practice")]
-    assert all(statuses[t] in ok for t in others), statuses
+    assert all(statuses[t] in ok for t in statuses if t not in (EXPIRED, OFFLINE, REVOKED)), statuses
     transcript = next(c for c in creds if c.format is Format.CLR2)
     assert len(demo.children(transcript)) == 4
     certificate = next(c for c in creds if c.title == "Course certificate: Data Literacy")
     assert certificate.document["credentialSubject"]["achievement"]["endorsement"]
+
+
+@pytest.mark.parametrize("envelope, title, mime, colour", [
+    (Envelope.PNG, "Information and data literacy: Advanced", "image/png", (0x2b, 0x6c, 0xb0)),
+    (Envelope.SVG, "Communication and collaboration: Intermediate", "image/svg+xml", (0x2f, 0x85, 0x5a)),
+])
+def test_baked_badges_carry_a_real_picture(demo, envelope, title, mime, colour):
+    from PIL import Image
+
+    cred = _titled(demo, title)
+    assert cred.envelope is envelope and cred.format is Format.OB3
+    assert demo.report(cred.id).status is Status.VERIFIED  # the proof inside the picture holds
+    assert cred.summary.image == f"data:{mime};base64," + base64.b64encode(cred.raw).decode()
+    if envelope is Envelope.PNG:
+        picture = Image.open(io.BytesIO(cred.raw)).convert("RGB")
+        assert picture.size == (256, 256)
+        assert picture.getpixel((128, 60)) == colour  # the badge's colour inside the ring, not a blank
+        assert len(picture.getcolors(maxcolors=1 << 16)) > 50  # a drawing, with edges smoothed
+    else:
+        svg = cred.raw.decode()
+        assert "<openbadges:credential>" in svg and "#%02x%02x%02x" % colour in svg and "<polygon" in svg
+
+
+def test_a_credential_that_came_as_a_signed_token(demo):
+    cred = _titled(demo, "Elective: Data Ethics")
+    assert cred.envelope is Envelope.JWT and cred.signed.count(".") == 2
+    header = json.loads(base64.urlsafe_b64decode(cred.signed.split(".")[0] + "=="))
+    assert header["typ"] == "vc+jwt" and header["alg"] == "EdDSA"
+    signature = demo.report(cred.id).check(CheckName.SIGNATURE)
+    assert signature.outcome is Outcome.PASSED and "JWS EdDSA" in signature.detail
+
+
+def test_revoked_and_not_revoked_from_the_cached_status_list(demo):
+    (cached,) = demo.trust_data.status.cache.all()
+    assert cached.url == "https://riverbend.example/status/revocation/1" and cached.source == "demo"
+    assert issuer_of(cached.document) == load_keys()["issuer"].did
+    revoked = demo.report(_titled(demo, REVOKED).id).check(CheckName.STATUS)
+    assert revoked.outcome is Outcome.FAILED and revoked.code == "revoked"
+    assert revoked.message == "Revoked by the issuer (as of 1 March 2026)."
+    fine = demo.report(_titled(demo, "Digital content creation: Foundational").id).check(CheckName.STATUS)
+    assert fine.outcome is Outcome.PASSED and fine.message == "Not revoked as of 1 March 2026."
+    others = [c for c in demo.credentials() if c.title not in (REVOKED, "Digital content creation: Foundational")]
+    assert all(demo.report(c.id).check(CheckName.STATUS) is None for c in others)
 
 
 def test_the_stacks_show_progress_and_why_something_does_not_count(demo):
@@ -71,6 +125,10 @@ def test_the_stacks_show_progress_and_why_something_does_not_count(demo):
     assert electives is not None and electives.missing == "1 of 2 credits for Electives"
     passport = demo.stacks.progress(stored["digital-skills-passport"].id)
     assert 0 < passport.fraction < 1
+    (revoked,) = passport.not_counted
+    assert demo.get(revoked).title == REVOKED
+    assert passport.held[revoked].standing.reason == "Its issuer has revoked it, so it does not count."
+    assert passport.next_steps[0] == "Every domain, foundational: 1 more credential for Safety online"
     skills = {f.name: f for f in demo.stacks.skills()}
     rows = {r.code: r.highest_name for r in skills["Riverbend Digital Competence Framework (demo)"].rows}
     assert rows == {"DC-COMM": "Intermediate", "DC-CREATE": "Foundational", "DC-INFO": "Advanced"}

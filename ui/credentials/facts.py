@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from wallet.credential import Credential, Format
 from wallet.formats.details import Details as CoreDetails
 from wallet.formats.details import details_of as core_details_of
+from wallet.stacks.words import amount
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +221,7 @@ def _about(cred: Credential, d: CoreDetails) -> Section:
         host = urlsplit(criteria_link).hostname or ""
         fields.append(Field("How it was earned", _cut(criteria_text or f"Described on {host}"), criteria_link))
     if s.credits is not None:
-        unit = s.credits_unit or "credits"
-        fields.append(Field("Credits", f"{s.credits:g} {unit}"))
+        fields.append(Field("Credits", amount(s.credits, s.credits_unit)))
     if s.tags:
         fields.append(Field("Tags", ", ".join(s.tags)))
     return Section("About this achievement", tuple(fields))

@@ -46,7 +46,8 @@ class FileOutcome:
     kind: str  # "added", "duplicate", "rejected"
     sentence: str
     detail: str = ""
-    added: tuple[Credential, ...] = ()
+    added: tuple[Credential, ...] = ()  # new to the wallet, or back from the trash
+    restored: int = 0  # how many of ``added`` came back from the trash
 
 
 def _name_of(result: Any) -> str:
@@ -84,9 +85,10 @@ def outcome_of(result: Any) -> FileOutcome:
         sentence = _added_words(added)
         if duplicates:
             sentence += " " + _count_words(len(duplicates), "One was already there.", "{n} were already there.")
-        return FileOutcome(name, "added", sentence, added=added + restored)
+        return FileOutcome(name, "added", sentence, added=added + restored, restored=len(restored))
     if restored:
-        return FileOutcome(name, "added", "It was in the trash; it is back in your wallet now.", added=restored)
+        return FileOutcome(name, "added", "It was in the trash; it is back in your wallet now.", added=restored,
+                           restored=len(restored))
     if duplicates:
         return FileOutcome(name, "duplicate", "Already in your wallet, so it was not added twice.")
     return FileOutcome(name, "rejected", "No credential was found in it.")
@@ -302,12 +304,15 @@ def rows_to_show(outcomes: Sequence[FileOutcome]) -> list[FileOutcome]:
 
 
 def summary_sentence(outcomes: Sequence[FileOutcome]) -> str:
-    added = sum(len(o.added) or 1 for o in outcomes if o.kind == "added")
+    restored = sum(o.restored for o in outcomes if o.kind == "added")
+    added = sum(len(o.added) or 1 for o in outcomes if o.kind == "added") - restored
     dupes = sum(1 for o in outcomes if o.kind == "duplicate")
     bad = sum(1 for o in outcomes if o.kind == "rejected")
     parts = []
     if added:
         parts.append(_count_words(added, "1 credential added", "{n} credentials added"))
+    if restored:
+        parts.append(f"{restored} restored from the trash")
     if dupes:
         parts.append(_count_words(dupes, "1 already in your wallet", "{n} already in your wallet"))
     if bad:

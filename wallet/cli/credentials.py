@@ -18,6 +18,7 @@ from wallet.credential import Credential
 from wallet.errors import InputError, WalletError
 from wallet.formats.details import details_of
 from wallet.importer import ImportResult, read_stream
+from wallet.stacks.words import amount, counted
 from wallet.verify.report import Report, Status
 
 JSON_SCHEMA = 1  # bump only for a change that breaks a documented field
@@ -332,14 +333,21 @@ def _status_note(cred: Credential, reports: dict[str, Report]) -> str:
 
 
 def _import_totals(results: list[ImportResult]) -> str:
-    added = sum(len(r.added) + len(r.restored) for r in results)
+    """The closing line: what was added, brought back from the trash, already held, refused."""
+    added = sum(len(r.added) for r in results)
+    restored = sum(len(r.restored) for r in results)
+    duplicates = sum(len(r.duplicates) for r in results)
     failed = sum(1 for r in results if not r.ok)
-    files = len(results)
-    line = (f"Added {added} credential{'s' if added != 1 else ''} "
-            f"from {files} file{'s' if files != 1 else ''}.")
+    sentences = []
+    if added or not (restored or duplicates):
+        sentences.append(f"Added {counted(added, 'credential')} from {counted(len(results), 'file')}.")
+    if restored:
+        sentences.append(f"Restored {restored} from the trash.")
+    if duplicates:
+        sentences.append(f"{duplicates} {'was' if duplicates == 1 else 'were'} already in your wallet.")
     if failed:
-        line += f" {failed} file{'s' if failed != 1 else ''} could not be imported."
-    return line
+        sentences.append(f"{counted(failed, 'file')} could not be imported.")
+    return " ".join(sentences)
 
 
 def _tree(creds: list[Credential]) -> list[tuple[Credential, int]]:
@@ -366,8 +374,15 @@ def _list_line(cred: Credential, depth: int) -> str:
     s = cred.summary
     date = s.issued.date().isoformat() if s.issued else "          "
     indent = "  " * depth + ("└ " if depth else "")
-    issuer = f" — {s.issuer_name}" if s.issuer_name else ""
+    issuer = f" — {s.issuer_name or _shortened(s.issuer_id)}" if (s.issuer_name or s.issuer_id) else ""
     return f"{cred.id[:SHORT_ID]}  {date}  {cred.format.label:<34}  {indent}{s.title}{issuer}"
+
+
+def _shortened(ident: str, width: int = 40) -> str:
+    """A long id (a did:key, a long URL) as its start and end, enough to recognise it."""
+    if len(ident) <= width:
+        return ident
+    return f"{ident[:width - 9]}…{ident[-8:]}"
 
 
 def _parent(wallet: Any, cred: Credential) -> Credential | None:
@@ -401,7 +416,7 @@ def _show_lines(cred: Credential, parent: Credential | None, children: list[Cred
         ("Field of study", d.field_of_study),
         ("Course code", d.human_code),
         ("Term", d.term),
-        ("Credits", _credits(s.credits, s.credits_unit)),
+        ("Credits", "" if s.credits is None else amount(s.credits, s.credits_unit)),
         ("Tags", ", ".join(s.tags)),
         ("Endorsements", str(d.endorsements) if d.endorsements else ""),
         ("Part of", f"{parent.title} ({parent.id[:SHORT_ID]})" if parent else ""),
@@ -447,13 +462,6 @@ def _achievement(name: str, kind: str) -> str:
     if name and kind:
         return f"{name} ({kind})"
     return name or kind
-
-
-def _credits(credits: float | None, unit: str) -> str:
-    if credits is None:
-        return ""
-    number = f"{credits:g}"
-    return f"{number} {unit}".strip()
 
 
 def _alignment(a: Any) -> str:

@@ -9,7 +9,7 @@ fields) and :mod:`.details` (everything a learner reads in the detail view).
 
 from __future__ import annotations
 
-from wallet.formats.detect import MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_TEXT_BYTES
+from wallet.formats.detect import MAX_FILE_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, MAX_TEXT_BYTES
 from wallet.formats.reader import document_of, parse, summarise
 
-__all__ = ["MAX_FILE_BYTES", "MAX_JSON_DEPTH", "MAX_TEXT_BYTES", "document_of", "parse", "summarise"]
+__all__ = ["MAX_FILE_BYTES", "MAX_JSON_CONTAINERS", "MAX_JSON_DEPTH", "MAX_TEXT_BYTES", "document_of", "parse", "summarise"]

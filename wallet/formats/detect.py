@@ -1,8 +1,9 @@
 """Sniffing and bounds: decide what a file is before trusting any of it.
 
 Every byte string that reaches the wallet passes through here first. The checks are
-cheap and bounded so that hostile input (a 50 MB file, JSON nested 100,000 deep, a
-PDF renamed to .json) is turned away with one plain sentence before a parser sees it.
+cheap and bounded so that hostile input (a 50 MB file, JSON nested 100,000 deep or made
+of millions of empty arrays, a PDF renamed to .json) is turned away with one plain
+sentence before a parser sees it.
 
 The limits below are documented for learners in docs/cli-json.md ("Limits").
 """
@@ -21,6 +22,10 @@ from wallet.errors import InputTooLarge, MalformedCredential, UnsupportedFormat
 MAX_FILE_BYTES = 16 * 1024 * 1024  # one credential file, baked picture included
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # the credential text inside a picture, after decompression
 MAX_JSON_DEPTH = 128  # real credentials nest about 12 deep; a CLR in a presentation ~25
+# Objects and arrays in one JSON text. The richest real credential in the interop corpus
+# has 170; a whole degree's CLR a few thousand. A large embedded image is one long
+# string, so it never counts. The cap keeps json.loads (which holds the GIL) short.
+MAX_JSON_CONTAINERS = 200_000
 
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 _SD_JWT = re.compile(r"^ey[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*~")
@@ -192,23 +197,52 @@ def json_depth(raw: bytes) -> int:
     Exact when over the cap; when the file has fewer brackets than the cap, their count
     (an upper bound, and all a caller needs) is returned without scanning.
     """
-    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
-        return raw.count(b"[") + raw.count(b"{")  # an upper bound, and within the cap
-    skeleton = _JSON_STRING.sub(b"", raw).translate(None, _BRACKETS_ONLY)
+    brackets = raw.count(b"[") + raw.count(b"{")
+    if brackets <= MAX_JSON_DEPTH:
+        return brackets  # an upper bound, and within the cap
+    return _depth(_skeleton(raw))
+
+
+def _skeleton(raw: bytes) -> bytes:
+    """The brackets of ``raw`` outside its strings, in order (C-speed passes only)."""
+    return _JSON_STRING.sub(b"", raw).translate(None, _BRACKETS_ONLY)
+
+
+def _depth(skeleton: bytes) -> int:
     if not skeleton:
         return 0
     return max(accumulate(array("b", skeleton.translate(_STEPS))))
 
 
-def load_json(text: str | bytes, *, what: str = "This file") -> Any:
-    """Parse JSON text after checking its nesting, so no input can exhaust the stack."""
-    raw = text.encode("utf-8") if isinstance(text, str) else text
-    depth = json_depth(raw)
+def check_json_bounds(raw: bytes, *, what: str = "This file") -> None:
+    """Refuse JSON with more objects and arrays, or deeper nesting, than a credential has.
+
+    Both are counted without parsing, from the brackets outside strings; a file with
+    few brackets at all (most credentials) is passed without scanning.
+    """
+    brackets = raw.count(b"[") + raw.count(b"{")
+    if brackets <= MAX_JSON_DEPTH:
+        return
+    skeleton = _skeleton(raw)
+    containers = len(skeleton) - skeleton.count(b"]") - skeleton.count(b"}")
+    if containers > MAX_JSON_CONTAINERS:
+        raise InputTooLarge(
+            f"{what} is made of far more parts than any credential, so the wallet did not read it.",
+            f"{containers} JSON objects and arrays > {MAX_JSON_CONTAINERS}",
+        )
+    depth = _depth(skeleton)
     if depth > MAX_JSON_DEPTH:
         raise InputTooLarge(
             f"{what} is nested too deeply to be a credential.",
             f"JSON nesting depth {depth} > {MAX_JSON_DEPTH}",
         )
+
+
+def load_json(text: str | bytes, *, what: str = "This file") -> Any:
+    """Parse JSON text after checking its size and nesting, so no input can exhaust the
+    stack or hold the interpreter for long."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    check_json_bounds(raw, what=what)
     try:
         return json.loads(raw, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError

@@ -28,15 +28,18 @@ def _picture() -> Image.Image:
     return image
 
 
-def bake_png(text: str | None, *, keyword: str = "openbadges", compressed: bool = False,
+def bake_png(text: str | bytes | None, *, keyword: str = "openbadges", compressed: bool = False,
              chunk: str = "iTXt") -> bytes:
-    """A badge picture with ``text`` baked in (no chunk at all when ``text`` is None)."""
+    """A badge picture with ``text`` baked in (no chunk at all when ``text`` is None).
+
+    ``chunk`` "tEXt" writes Latin-1 text, or ``text``'s bytes as they are; "zTXt" is a
+    compressed tEXt."""
     info = PngInfo()
     if text is not None:
         if chunk == "iTXt":
             info.add_itxt(keyword, text, zip=compressed)
         else:
-            info.add_text(keyword, text)
+            info.add_text(keyword, text, zip=chunk == "zTXt")
     out = io.BytesIO()
     _picture().save(out, format="PNG", pnginfo=info)
     return out.getvalue()

@@ -101,6 +101,53 @@ def test_oversized_badge_text_is_refused(bake):
         parse(bake.png(text))
 
 
+def test_ob3_credential_in_a_compressed_text_chunk(bake, stack_credential):
+    picture = bake.png(stack_credential.decode(), chunk="zTXt")
+    assert b"zTXt" in picture
+    (cred,) = parse(picture)
+    assert cred.title == "Cyber Security Essentials 1: Threats and Risks"
+
+
+@pytest.mark.parametrize("chunk, sentence", [
+    ("tEXt", "The badge baked into this picture is too large."),
+    ("zTXt", "The badge baked into this picture unpacks to far more data than a credential holds."),
+])
+def test_the_text_cap_holds_for_every_kind_of_text_chunk(bake, chunk, sentence):
+    text = '{"a":"' + "x" * (MAX_TEXT_BYTES + 10) + '"}'
+    with pytest.raises(InputTooLarge) as info:
+        parse(bake.png(text, chunk=chunk))
+    assert info.value.message == sentence
+    assert chunk in info.value.detail
+
+
+def test_compressed_text_chunk_bomb_is_stopped(bake):
+    bomb = zlib.compress(b"{" + b" " * (4 * MAX_TEXT_BYTES), 9)  # 32 MB of text in ~32 KB
+    picture = bake.insert(bake.png(None), bake.chunk(b"zTXt", b"openbadgecredential\x00\x00" + bomb))
+    with pytest.raises(InputTooLarge) as info:
+        parse(picture)
+    assert "unpacks to far more data" in info.value.message
+
+
+def _named(title: str, stack_credential: bytes) -> str:
+    doc = json.loads(stack_credential)
+    doc["credentialSubject"]["achievement"]["name"] = title
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def test_latin1_text_chunk_is_read_as_latin1(bake, stack_credential):
+    """The PNG specification's encoding for tEXt: "ë" is the one byte 0xEB."""
+    text = _named("Zoë's Café Skills", stack_credential).encode("latin-1")
+    (cred,) = parse(bake.png(text, chunk="tEXt"))
+    assert cred.title == "Zoë's Café Skills"
+
+
+def test_utf8_text_chunk_is_read_as_the_baker_meant(bake, stack_credential):
+    """A baker that wrote UTF-8 into tEXt: read as Latin-1 it would say "ZoÃ«"."""
+    text = _named("Zoë's Café Skills — Łódź", stack_credential).encode("utf-8")
+    (cred,) = parse(bake.png(text, chunk="tEXt"))
+    assert cred.title == "Zoë's Café Skills — Łódź"
+
+
 def test_chunk_length_past_the_end(bake):
     picture = bake.png(None)
     lying = picture[:33] + (0x7FFFFFF0).to_bytes(4, "big") + b"iTXt" + picture[41:]
@@ -185,6 +232,30 @@ def test_svg_with_dtd_is_refused(svg):
 def test_svg_nested_too_deeply():
     svg = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g>" * 50_000 + b"</g>" * 50_000 + b"</svg>"
     with pytest.raises(InputTooLarge):
+        parse(svg)
+
+
+WIDE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<g/>" * 4_000_000 + b"</svg>"  # 15.3 MB, legal
+
+
+def test_svg_with_millions_of_elements_is_refused():
+    with pytest.raises(InputTooLarge) as info:
+        parse(WIDE_SVG)
+    assert info.value.message == "This SVG picture has far more parts than a badge picture."
+
+
+def test_reading_stops_at_the_badge(bake, stack_credential):
+    """Whatever follows the badge element (a huge drawing, even a broken end) is not read."""
+    svg = bake.svg(stack_credential.decode(), element="credential", namespace=bake.OB3_NS)
+    svg = svg.replace(b"</svg>", b"<g/>" * 1_000_000 + b"<unclosed>")
+    (cred,) = parse(svg)
+    assert cred.format is Format.OB3
+
+
+def test_many_doctype_openings_are_refused_at_once():
+    """A pattern search for DTDs would take minutes on this (each opening scanned to the end)."""
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg">' + b"<!DOCTYPE" * 1_500_000
+    with pytest.raises(MalformedCredential, match="SVG picture is damaged"):
         parse(svg)
 
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from wallet.errors import InputError, InputTooLarge, MalformedCredential, UnsupportedFormat
-from wallet.formats import MAX_FILE_BYTES, MAX_JSON_DEPTH, parse
+from wallet.formats import MAX_FILE_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, parse
 from wallet.formats.detect import Kind, json_depth, load_json, sniff
 
 
@@ -108,8 +108,30 @@ def test_json_nested_100000_deep_is_refused_without_recursion():
     data = b"{\"a\":" * 100_000 + b"1" + b"}" * 100_000
     err = _refusal(data, InputTooLarge)
     assert err.message == "This file is nested too deeply to be a credential."
-    arrays = b"[" * 100_000 + b"]" * 100_000
-    assert isinstance(_refusal(arrays), InputError)
+    arrays = b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"  # a bare list is refused as a list first
+    err = _refusal(arrays, InputTooLarge)
+    assert err.message == "This file is nested too deeply to be a credential."
+    assert "100001" in err.detail
+
+
+def test_millions_of_empty_arrays_are_refused_before_parsing():
+    """15 MB of "[]," would hold the interpreter in json.loads for over a second."""
+    data = b'{"a": [' + b"[]," * 5_000_000 + b"[]]}"
+    err = _refusal(data, InputTooLarge)
+    assert err.message == "This file is made of far more parts than any credential, so the wallet did not read it."
+    assert str(MAX_JSON_CONTAINERS) in err.detail
+
+
+def test_brackets_inside_strings_are_not_parts():
+    """A credential with a large embedded picture or text full of brackets is read."""
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+           "issuer": "did:example:1", "credentialSubject": {"id": "did:example:2"},
+           "description": "[]{}" * (MAX_JSON_CONTAINERS + 1)}
+    (cred,) = parse(json.dumps(doc).encode())
+    assert cred.summary.description.startswith("[]{}")
+    many = dict(doc, description="", evidence=[{"id": f"urn:e:{n}"} for n in range(MAX_JSON_CONTAINERS - 10)])
+    (cred,) = parse(json.dumps(many).encode())  # right under the cap: still read
+    assert len(cred.document["evidence"]) == MAX_JSON_CONTAINERS - 10
 
 
 def test_depth_counts_brackets_outside_strings_only():
@@ -124,7 +146,8 @@ def test_depth_counts_brackets_outside_strings_only():
 
 def test_unterminated_strings_do_not_stall_the_depth_scan():
     data = b'{"a": ' + b'"\\"' * 2_000_000 + b"[" * 200
-    assert json_depth(data) >= 0  # finishes (linear scan) and the parse then fails cleanly
+    # the strings pair up to the end, where the last one never closes: the brackets are in it
+    assert json_depth(data) == 1
     with pytest.raises(MalformedCredential):
         load_json(data)
 

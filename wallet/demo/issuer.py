@@ -1,37 +1,30 @@
-"""``learner-wallet --demo``: a throwaway wallet filled with signed example credentials.
+"""The demo issuer: builds and signs the demo's credentials from the catalogue.
 
-A newcomer sees every feature at once: a complete course (inside a CLR transcript with
-its associations), a nearly complete certificate, competency badges at three levels,
-an endorsement (standalone and embedded), an expired credential and one from an issuer
-whose key cannot be had offline, so the views show why something does not count, and
-two stack definitions, one of them published as a signed credential.
+The credentials are made from ``resources/demo/catalogue.json`` and signed with the
+demo keys in ``resources/demo/demo-keys.json``. Those keys are published on purpose:
+anyone can sign with them, so what they sign proves nothing and the demo wallet is
+never the learner's own. Dates are counted back from the clock, so the demo looks the
+same whenever it runs.
 
-The credentials are made when the demo starts, from ``resources/demo/catalogue.json``,
-and signed with the demo keys in ``resources/demo/demo-keys.json``. Those keys are
-published on purpose: anyone can sign with them, so what they sign proves nothing and
-the demo wallet is never the learner's own. Dates are counted back from the clock, so
-the demo looks the same whenever it runs.
+Most credentials carry a Data Integrity proof (eddsa-rdfc-2022); one travels as a
+VC-JOSE-COSE token (``vc+jwt``, signed EdDSA), and the issuer also signs the
+Bitstring Status List that says which of its credentials are revoked.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 import resources
-from wallet.clock import Clock, system_clock
-from wallet.credential import CredentialId
-from wallet.errors import WalletError
-
-log = logging.getLogger(__name__)
+from wallet.statuslist import BITSTRING, encode_bitstring
+from wallet.verify.multibase import b64url_encode
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -51,15 +44,6 @@ class DemoKey:
     private_key: Ed25519PrivateKey = field(repr=False)
 
 
-@dataclass
-class DemoContents:
-    """What the demo put in the wallet (for the app's welcome note and for tests)."""
-
-    credentials: list[CredentialId] = field(default_factory=list)
-    stacks: list[str] = field(default_factory=list)
-    by_achievement: dict[str, CredentialId] = field(default_factory=dict)
-
-
 def load_keys() -> dict[str, DemoKey]:
     data = json.loads(resources.path("demo", "demo-keys.json").read_text("utf-8"))
     keys = {}
@@ -71,6 +55,10 @@ def load_keys() -> dict[str, DemoKey]:
 
 def load_catalogue() -> dict[str, Any]:
     return json.loads(resources.path("demo", "catalogue.json").read_text("utf-8"))
+
+
+def _b64_json(value: dict[str, Any]) -> str:
+    return b64url_encode(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
 def _xsd(when: datetime) -> str:
@@ -120,6 +108,12 @@ class DemoIssuer:
         return sign(doc, key.private_key, key.verification_method, suite="eddsa-rdfc-2022", created=created)
 
     def badge(self, award: dict[str, Any], endorsement: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An award as an OB 3.0 credential with a Data Integrity proof."""
+        doc = self.badge_document(award, endorsement)
+        return self.sign(doc, award.get("issuer", "college"), self.day(award["daysAgo"]))
+
+    def badge_document(self, award: dict[str, Any], endorsement: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An award as an OB 3.0 credential, not yet signed."""
         issuer = award.get("issuer", "college")
         achievement = self.achievement(award["achievement"], issuer)
         if endorsement is not None:
@@ -139,7 +133,44 @@ class DemoIssuer:
             doc["validUntil"] = _xsd(issued + timedelta(days=award["validForDays"]))
         if "creditsAvailable" in achievement:
             doc["credentialSubject"]["creditsEarned"] = achievement["creditsAvailable"]
-        return self.sign(doc, issuer, issued)
+        if "statusIndex" in award:
+            doc["credentialStatus"] = self.status_entry(award["statusIndex"])
+        return doc
+
+    def token(self, doc: dict[str, Any], issuer: str = "college") -> str:
+        """``doc`` as a VC-JOSE-COSE compact JWS (``typ`` vc+jwt): the payload is the
+        credential itself, signed EdDSA by the issuer's key."""
+        key = self.key_of(issuer)
+        header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": key.verification_method}
+        signing_input = f"{_b64_json(header)}.{_b64_json(doc)}"
+        return f"{signing_input}.{b64url_encode(key.private_key.sign(signing_input.encode('ascii')))}"
+
+    # -- revocation: one Bitstring Status List for the college's credentials
+
+    def status_entry(self, index: int) -> dict[str, Any]:
+        url = self.catalogue["statusList"]["url"]
+        return {"id": f"{url}#{index}", "type": BITSTRING, "statusPurpose": "revocation",
+                "statusListIndex": str(index), "statusListCredential": url}
+
+    def status_list(self) -> dict[str, Any]:
+        """The college's signed revocation list: the bits of the revoked awards are set."""
+        spec = self.catalogue["statusList"]
+        bits = bytearray(spec["entries"] // 8)
+        for award in self.catalogue["awards"]:
+            if award.get("revoked"):
+                index = award["statusIndex"]
+                bits[index // 8] |= 0x80 >> (index % 8)
+        when = self.day(spec["daysAgo"])
+        doc = {
+            "@context": [VC2],
+            "id": spec["url"],
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": self.key_of("college").did,
+            "validFrom": _xsd(when),
+            "credentialSubject": {"id": spec["url"] + "#list", "type": "BitstringStatusList",
+                                  "statusPurpose": "revocation", "encodedList": encode_bitstring(bytes(bits))},
+        }
+        return self.sign(doc, "college", when)
 
     def endorsement(self) -> dict[str, Any]:
         spec = self.catalogue["endorsement"]
@@ -197,75 +228,3 @@ class DemoIssuer:
             "credentialSubject": {"id": definition["id"], "stackDefinition": definition},
         }
         return self.sign(doc, "college", when)
-
-
-def _dump(doc: dict[str, Any]) -> bytes:
-    return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8")
-
-
-def fill_demo_wallet(wallet: Any, *, holder: str | None = None) -> DemoContents:
-    """Sign the demo credentials for ``wallet``'s holder, import and verify them, add the stacks."""
-    catalogue, keys = load_catalogue(), load_keys()
-    if holder is None:
-        from wallet.identity import Identities
-
-        holder = Identities(wallet.store, clock=wallet.clock).default().id
-    issuer = DemoIssuer(catalogue, keys, holder, wallet.clock())
-    contents = DemoContents()
-    endorsement = issuer.endorsement()
-    in_transcript: dict[str, dict[str, Any]] = {}
-    documents: list[dict[str, Any]] = [endorsement]
-    for award in catalogue["awards"]:
-        signed = issuer.badge(award, endorsement if award.get("endorsed") else None)
-        if award.get("in") == "transcript":
-            in_transcript[award["achievement"]] = signed
-        else:
-            documents.append(signed)
-    documents.append(issuer.transcript(in_transcript))
-    for doc in documents:
-        _import(wallet, _dump(doc), contents)
-    _add_stacks(wallet, issuer, catalogue, contents)
-    return contents
-
-
-def _import(wallet: Any, data: bytes, contents: DemoContents) -> None:
-    result = wallet.import_bytes(data, name="demo credential", source="demo")
-    if result.error is not None:
-        raise result.error
-    for cred in result.credentials:
-        contents.credentials.append(cred.id)
-        if cred.summary.achievement_id:
-            contents.by_achievement.setdefault(cred.summary.achievement_id.rsplit("/", 1)[-1], cred.id)
-        try:
-            wallet.verify(cred.id)
-        except WalletError as exc:  # the report says why; the credential is kept
-            log.warning("demo credential could not be verified: %s", exc.detail or exc.message)
-
-
-def _add_stacks(wallet: Any, issuer: DemoIssuer, catalogue: dict[str, Any], contents: DemoContents) -> None:
-    signed_name = catalogue["signedStack"]
-    definition = json.loads(resources.path("stacks", signed_name).read_text("utf-8"))
-    stack = wallet.stacks.add_bytes(_dump(issuer.signed_stack(definition)), name=signed_name)
-    contents.stacks.append(stack.id)
-    for name in catalogue["stacks"]:
-        stack = wallet.stacks.add_bytes(resources.path("stacks", name).read_bytes(), name=name, origin="example")
-        contents.stacks.append(stack.id)
-
-
-def create_demo_wallet(home: Path, *, clock: Clock = system_clock) -> Any:
-    """A new wallet in ``home`` (a throwaway folder), filled with the demo.
-
-    The data key is wrapped only by a recovery key that is thrown away: nothing of the
-    demo reaches the keyring, and the folder can simply be deleted afterwards.
-    """
-    from wallet.service import create_wallet
-
-    wallet, _recovery_key = create_wallet(Path(home), clock=clock)
-    try:
-        contents = fill_demo_wallet(wallet)
-    except BaseException:
-        wallet.close()
-        raise
-    wallet.demo = contents  # what was put in, for the app's welcome note
-    log.info("demo wallet filled: %d credentials, %d stacks", len(contents.credentials), len(contents.stacks))
-    return wallet
