@@ -80,6 +80,23 @@ def test_status_column_follows_reports(records):
     assert "Not verified" in model.index(row, 0).data(Qt.ItemDataRole.AccessibleTextRole)
 
 
+def test_status_column_names_a_single_plain_reason(records):
+    model, _ = _model(records)
+    cid = records[0].id
+    row = model.row_of(cid)
+    when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    signature = Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid.")
+    revoked = Check(CheckName.STATUS, Outcome.FAILED, "Revoked by the issuer (as of 1 January 2026).", "", "revoked")
+    expired = Check(CheckName.DATES, Outcome.FAILED, "Expired on 1 June 2025.", "", "expired")
+    tampered = Check(CheckName.SIGNATURE, Outcome.FAILED, "It was changed after it was signed.", "", "tampered")
+    model.set_report(cid, Report(Status.NOT_VERIFIED, (signature, revoked), when))
+    assert model.index(row, Column.STATUS).data() == "Revoked"
+    model.set_report(cid, Report(Status.NOT_VERIFIED, (signature, expired), when))
+    assert model.index(row, Column.STATUS).data() == "Expired"
+    model.set_report(cid, Report(Status.NOT_VERIFIED, (tampered, expired), when))  # two reasons: no single word
+    assert model.index(row, Column.STATUS).data() == "Not verified"
+
+
 def test_search_matches_title_issuer_and_skills(records):
     _, proxy = _model(records)
     proxy.set_query("welding")

@@ -46,11 +46,20 @@ _OUTCOME_LOOKS = {
 }
 
 
+# A credential that fails for one plain reason says that reason rather than "Not verified".
+_REASON_WORDS = {"revoked": "Revoked", "suspended": "Suspended", "expired": "Expired"}
+
+
 def look_for(report: Report | None) -> StatusLook:
     """The look of a credential's status; ``None`` means it was never checked."""
     if report is None:
         return NOT_CHECKED
-    return _LOOKS.get(report.status, NOT_CHECKED)
+    look = _LOOKS.get(report.status, NOT_CHECKED)
+    if report.status is Status.NOT_VERIFIED:
+        reasons = {c.code for c in report.checks if c.outcome is Outcome.FAILED}
+        if len(reasons) == 1 and (word := _REASON_WORDS.get(next(iter(reasons)))):
+            return StatusLook(word, look.icon_name, look.ink, look.paper)
+    return look
 
 
 def look_for_status(status: Status | None) -> StatusLook:
