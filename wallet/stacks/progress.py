@@ -29,7 +29,7 @@ from wallet.stacks.definition import (
     StackId,
 )
 from wallet.stacks.engine import EXACT_LIMIT, Engine, Node, Result, bits
-from wallet.stacks.matching import credits_of, matches
+from wallet.stacks.matching import IndexKey, credits_of, facts_of, holds, index_key, keys_of
 from wallet.stacks.standing import CredentialStanding, Standing
 
 MAX_NEXT_STEPS = 12
@@ -127,7 +127,7 @@ class ProgressTracker:
         self.definition = definition
         self.inferred = inferred
         self._engine = Engine(definition.requirement, exact_limit=exact_limit)
-        self._by_id, self._by_tag, self._others = _leaf_index(self._engine.leaves)
+        self._by_key, self._others = _leaf_index(self._engine.leaves)
         self._index: dict[CredentialId, int] = {}
         self._held: list[HeldCredential | None] = []
         self._earned = 0
@@ -175,25 +175,22 @@ class ProgressTracker:
         self._excluded &= ~bit
         self._held[index] = None
 
-    def _candidates(self, summary: Summary) -> list[Node]:
-        """The leaves that could match: an index on achievementId and tag skips the rest."""
-        found = list(self._others)
-        found.extend(self._by_id.get(summary.achievement_id.strip(), ()))
-        for tag in {t.strip().casefold() for t in summary.tags}:
-            found.extend(self._by_tag.get(tag, ()))
-        return found
-
     def _matches(self, summary: Summary) -> dict[int, float]:
+        """The leaves a credential matches (leaf index -> its credits for credits rules).
+        Only the leaves filed under one of its keys are tested."""
+        facts = facts_of(summary, self.definition)
+        candidates = list(self._others)
+        for key in keys_of(facts):
+            candidates.extend(self._by_key.get(key, ()))
         out: dict[int, float] = {}
-        for node in self._candidates(summary):
+        for node in candidates:
             rule = node.rule
-            if isinstance(rule, MatchRule):
-                if matches(rule.match, summary, self.definition):
-                    out[node.index] = 0.0
-            elif isinstance(rule, CreditsRule):
+            if isinstance(rule, CreditsRule):
                 credits = credits_of(summary, rule)
-                if credits > 0 and matches(rule.match, summary, self.definition):
+                if credits > 0 and holds(rule.match, facts, self.definition):
                     out[node.index] = credits
+            elif holds(rule.match, facts, self.definition):  # type: ignore[attr-defined]
+                out[node.index] = 0.0
         return out
 
     def progress(self) -> StackProgress:
@@ -261,20 +258,17 @@ class ProgressTracker:
         )
 
 
-def _leaf_index(leaves: list[Node]) -> tuple[dict[str, list[Node]], dict[str, list[Node]], list[Node]]:
-    """Leaves by the achievementId or tag their match requires; the others apart."""
-    by_id: dict[str, list[Node]] = {}
-    by_tag: dict[str, list[Node]] = {}
+def _leaf_index(leaves: list[Node]) -> tuple[dict[IndexKey, list[Node]], list[Node]]:
+    """Leaves filed under the most selective key their match requires; those with none apart."""
+    by_key: dict[IndexKey, list[Node]] = {}
     others: list[Node] = []
     for node in leaves:
-        match = node.rule.match  # type: ignore[attr-defined]
-        if match.achievement_id:
-            by_id.setdefault(match.achievement_id, []).append(node)
-        elif match.tag:
-            by_tag.setdefault(match.tag.strip().casefold(), []).append(node)
-        else:
+        key = index_key(node.rule.match)  # type: ignore[attr-defined]
+        if key is None:
             others.append(node)
-    return by_id, by_tag, others
+        else:
+            by_key.setdefault(key, []).append(node)
+    return by_key, others
 
 
 def _counting_children(rule: object, kids: tuple[RuleProgress, ...]) -> tuple[RuleProgress, ...]:
