@@ -66,6 +66,7 @@ class RuleProgress:
     needed: float = 0.0  # matches, credits or children needed
     rule_id: str = ""
     label: str = ""  # the author's label, if any
+    unit: str = ""  # credits rules: the unit they count in ("" for credits)
 
     def walk(self) -> Iterable["RuleProgress"]:
         yield self
@@ -134,6 +135,9 @@ class ProgressTracker:
         self._pending = 0
         self._excluded = 0
         self._last: tuple[int, Result] | None = None  # (earned set, its result)
+        wanted = {n.rule.match.achievement_id for n in self._engine.leaves}  # type: ignore[attr-defined]
+        self._wanted_names = wanted - {""}
+        self._names: dict[str, str] = {}  # achievement id -> name, from any credential held
 
     def update_all(self, held: Iterable[HeldCredential]) -> None:
         """Make the tracked set exactly ``held`` (adds, re-checks, removals)."""
@@ -146,6 +150,9 @@ class ProgressTracker:
     def update(self, held: HeldCredential) -> None:
         """Add a credential, or record its new summary or standing."""
         index = self._index.get(held.id)
+        achievement = held.summary.achievement_id.strip()
+        if achievement in self._wanted_names:
+            self._names[achievement] = held.summary.achievement_name or held.summary.title
         if index is None:
             index = len(self._held)
             self._index[held.id] = index
@@ -239,11 +246,12 @@ class ProgressTracker:
         else:
             counting = _union(k.counting for k in _counting_children(rule, kids))
             pending = excluded = ()
-        done, needed, missing = _figures(rule, result, kids)
+        done, needed, missing = _figures(rule, result, kids, self._names)
         return RuleProgress(
             path=rule.path,
             kind=_KINDS[type(rule)],
-            title=self.definition.name if rule is self.definition.requirement and not rule.label else words.title(rule),
+            title=self.definition.name if rule is self.definition.requirement and not rule.label
+            else words.title(rule, self._names),
             met=result.met,
             fraction=result.frac,
             counting=counting,
@@ -255,6 +263,7 @@ class ProgressTracker:
             needed=needed,
             rule_id=rule.id,
             label=rule.label,
+            unit=rule.unit if isinstance(rule, CreditsRule) else "",
         )
 
 
@@ -278,10 +287,11 @@ def _counting_children(rule: object, kids: tuple[RuleProgress, ...]) -> tuple[Ru
     return kids
 
 
-def _figures(rule: object, result: Result, kids: tuple[RuleProgress, ...]) -> tuple[float, float, str]:
+def _figures(rule: object, result: Result, kids: tuple[RuleProgress, ...],
+             names: dict[str, str]) -> tuple[float, float, str]:
     if isinstance(rule, MatchRule):
         got = int(result.earned)
-        return got, rule.count, words.missing_match(rule, got)
+        return got, rule.count, words.missing_match(rule, got, names)
     if isinstance(rule, CreditsRule):
         return result.earned, rule.credits, words.missing_credits(rule, result.earned)
     met = sum(1 for k in kids if k.met)

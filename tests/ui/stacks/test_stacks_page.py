@@ -230,3 +230,20 @@ def test_card_names_wrap_before_they_are_cut():
     assert len(long) == 2 and long[1].endswith("\u2026")
     assert all(metrics.horizontalAdvance(line) <= width for line in long)
     assert name_lines(metrics, "Short", width) == ["Short"]
+
+
+def test_a_credits_rule_reads_in_its_own_unit():
+    from wallet.credential import CredentialId, Summary
+    from wallet.stacks.definition import load_definition
+    from wallet.stacks.progress import HeldCredential, evaluate
+    from wallet.stacks.standing import EARNED
+
+    d = load_definition({"type": "StackDefinition", "id": "urn:t", "name": "T", "requirement": {"all": [
+        {"label": "Electives", "credits": 6, "unit": "ECTS", "from": {"tag": "e"}},
+        {"label": "Project", "credits": 2, "unit": "credit", "from": {"tag": "p"}}]}})
+    held = [HeldCredential(CredentialId("a"), Summary(title="a", tags=("e",), credits=3.0), EARNED)]
+    model = RequirementTreeModel()
+    model.set_progress(evaluate(d, held))
+    root = model.index(0, 0)
+    texts = [model.index(row, 1, root).data() for row in range(2)]
+    assert texts == ["3 of 6 ECTS", "0 of 2 credits"]
