@@ -130,14 +130,14 @@ class StackDefinition:
     levels: tuple[str, ...] = ()
     level_framework: str = ""
     source: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _ranks: dict[str, int] = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ranks", {level.casefold(): i for i, level in enumerate(self.levels)})
 
     def level_rank(self, name: str) -> int | None:
         """The position of a level name in ``levels`` (case-insensitive), or None."""
-        wanted = name.strip().casefold()
-        for i, level in enumerate(self.levels):
-            if level.casefold() == wanted:
-                return i
-        return None
+        return self._ranks.get(name.strip().casefold())
 
     def rules(self) -> list[Rule]:
         """Every rule, parents before children (depth first)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from wallet.credential import CredentialId, Summary
 from wallet.stacks import words
+from wallet.stacks.bitsets import bits, mask_of
 from wallet.stacks.definition import (
     AllRule,
     AtLeastRule,
@@ -28,7 +29,7 @@ from wallet.stacks.definition import (
     StackDefinition,
     StackId,
 )
-from wallet.stacks.engine import EXACT_LIMIT, Engine, Node, Result, bits
+from wallet.stacks.engine import EXACT_LIMIT, Engine, Node, Result
 from wallet.stacks.matching import IndexKey, credits_of, facts_of, holds, index_key, keys_of
 from wallet.stacks.standing import CredentialStanding, Standing
 
@@ -134,42 +135,58 @@ class ProgressTracker:
         self._earned = 0
         self._pending = 0
         self._excluded = 0
-        self._last: tuple[int, Result] | None = None  # (earned set, its result)
         wanted = {n.rule.match.achievement_id for n in self._engine.leaves}  # type: ignore[attr-defined]
         self._wanted_names = wanted - {""}
         self._names: dict[str, str] = {}  # achievement id -> name, from any credential held
 
     def update_all(self, held: Iterable[HeldCredential]) -> None:
-        """Make the tracked set exactly ``held`` (adds, re-checks, removals)."""
+        """Make the tracked set exactly ``held`` (adds, re-checks, removals); new
+        credentials are matched in one batch."""
         wanted = {h.id: h for h in held}
         for cred_id in [i for i in self._index if i not in wanted]:
             self.remove(cred_id)
+        new = [h for h in wanted.values() if h.id not in self._index]
         for h in wanted.values():
-            self.update(h)
+            if h.id in self._index and self._held[self._index[h.id]] != h:
+                self.update(h)
+        self._add(new)
 
     def update(self, held: HeldCredential) -> None:
-        """Add a credential, or record its new summary or standing."""
+        """Add a credential, or record its new standing."""
         index = self._index.get(held.id)
-        achievement = held.summary.achievement_id.strip()
-        if achievement in self._wanted_names:
-            self._names[achievement] = held.summary.achievement_name or held.summary.title
         if index is None:
-            index = len(self._held)
-            self._index[held.id] = index
-            self._held.append(held)
-            self._engine.set_matches(index, self._matches(held.summary))
-        else:
-            self._held[index] = held
+            self._add([held])
+            return
+        self._held[index] = held
         bit = 1 << index
         self._earned &= ~bit
         self._pending &= ~bit
         self._excluded &= ~bit
-        if held.standing.standing is Standing.EARNED:
-            self._earned |= bit
-        elif held.standing.standing is Standing.PENDING:
-            self._pending |= bit
-        else:
-            self._excluded |= bit
+        self._set_standing({held.standing.standing: bit})
+
+    def _add(self, new: list[HeldCredential]) -> None:
+        found: dict[int, dict[int, float]] = {}
+        groups: dict[Standing, list[int]] = {}
+        for held in new:
+            index = len(self._held)
+            self._index[held.id] = index
+            self._held.append(held)
+            found[index] = self._matches(held.summary)
+            groups.setdefault(held.standing.standing, []).append(index)
+            achievement = held.summary.achievement_id.strip()
+            if achievement in self._wanted_names:
+                self._names[achievement] = held.summary.achievement_name or held.summary.title
+        self._engine.add_matches(found)
+        self._set_standing({standing: mask_of(indexes) for standing, indexes in groups.items()})
+
+    def _set_standing(self, masks: dict[Standing, int]) -> None:
+        for standing, mask in masks.items():
+            if standing is Standing.EARNED:
+                self._earned |= mask
+            elif standing is Standing.PENDING:
+                self._pending |= mask
+            else:
+                self._excluded |= mask
 
     def remove(self, cred_id: CredentialId) -> None:
         """Forget a credential (trashed). Its number is not reused."""
@@ -202,12 +219,6 @@ class ProgressTracker:
 
     def progress(self) -> StackProgress:
         result = self._engine.evaluate(self._earned)
-        last = self._last
-        if last is not None and last[0] & self._earned == last[0] and last[1].key > result.key:
-            # Large splits are searched greedily; the assignment found before is still
-            # possible with more credentials, so progress never goes down.
-            result = last[1]
-        self._last = (self._earned, result)
         root = self._build(result)
         named: dict[CredentialId, HeldCredential] = {}
         for rule in root.walk():
