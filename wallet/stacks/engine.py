@@ -118,6 +118,7 @@ class Engine:
         for node in self.nodes:
             for child in node.children:
                 self._parents[child.index] = node
+        self._places = {n.index: _places(n) for n in self.nodes if n.exclusive}
         self._leaf_masks: dict[int, int] = {n.index: 0 for n in self.leaves}
         self._memo: dict[tuple[int, int], Result] = {}
         self._signature: dict[int, frozenset[int]] = {}  # credential -> leaves it matches
@@ -219,9 +220,13 @@ class Engine:
         for part in parts:
             dup |= seen & part
             seen |= part
+        many = dup.bit_count() >= self.exact_limit.bit_length()  # at least 2 ** that many ways
+        if many and flow.eligible(node.kind, node.children):
+            return self._split_flow(node, mask)
         base = [part & ~dup for part in parts]
         contested = bits(dup)
-        owners = [[i for i, part in enumerate(parts) if part >> c & 1] for c in contested]
+        places = self._places[node.index]  # leaf -> the child it sits under
+        owners = [sorted({places[leaf] for leaf in self._signature[c] if leaf in places}) for c in contested]
         combos = 1
         for o in owners:
             combos *= len(o)
@@ -232,9 +237,12 @@ class Engine:
             self._budget -= combos
             return self._split_exact(node, base, contested, owners)
         if flow.eligible(node.kind, node.children):
-            masks = flow.split(node.children, mask)
-            return self._make(node, [self._leaf(c, m) for c, m in zip(node.children, masks)])
+            return self._split_flow(node, mask)
         return self._split_greedy(node, base, contested, owners)
+
+    def _split_flow(self, node: Node, mask: int) -> Result:
+        masks = flow.split(node.children, mask)
+        return self._make(node, [self._leaf(c, m) for c, m in zip(node.children, masks)])
 
     def _split_exact(self, node: Node, base: list[int], contested: list[int],
                      owners: list[list[int]]) -> Result:
@@ -357,6 +365,19 @@ class Engine:
                     kids[:] = trial
                     return True
         return False
+
+
+def _places(node: Node) -> dict[int, int]:
+    """Each leaf under an exclusive rule -> the position of the child it sits under."""
+    out: dict[int, int] = {}
+    for position, child in enumerate(node.children):
+        stack = [child]
+        while stack:
+            below = stack.pop()
+            if below.leaf:
+                out[below.index] = position
+            stack.extend(below.children)
+    return out
 
 
 def _replace(kids: list[Result], i: int, value: Result) -> list[Result]:
