@@ -68,7 +68,6 @@ class Node:
         self.count = rule.count if isinstance(rule, MatchRule) else 0
         self.n = rule.n if isinstance(rule, AtLeastRule) else len(rule.children)
 
-
     def add_credits(self, cred: int, credits: float) -> None:
         self.credits[cred] = credits
         self.by_value[credits] = self.by_value.get(credits, 0) | 1 << cred
@@ -146,10 +145,10 @@ class Engine:
         for index, creds in per_leaf.items():
             added = mask_of(creds)
             self._leaf_masks[index] |= added
-            node: Node | None = self.nodes[index]
-            while node is not None:
-                node.rel |= added
-                node = self._parents.get(node.index)
+            up: Node | None = self.nodes[index]
+            while up is not None:
+                up.rel |= added
+                up = self._parents.get(up.index)
 
     def leaf_mask(self, node: Node) -> int:
         return self._leaf_masks.get(node.index, 0)
