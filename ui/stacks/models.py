@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QIcon
 from ui.icons import icon
 from wallet.stacks.derived import SkillsFramework
 from wallet.stacks.progress import RuleProgress, StackProgress
-from wallet.stacks.words import number
+from wallet.stacks.words import of_amount
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -115,7 +115,7 @@ _STATUS_ICON = {"counts": "status-verified", "pending": "status-offline", "not-c
 
 def _rule_progress_text(rule: RuleProgress) -> str:
     if rule.kind == "credits":
-        return f"{number(rule.done)} of {number(rule.needed)} credits"
+        return of_amount(rule.done, rule.needed, rule.unit)
     if rule.kind == "match":
         return f"{int(rule.done)} of {int(rule.needed)}"
     return percent(rule.fraction)

@@ -256,9 +256,13 @@ class StacksPage(QWidget):
         self._framework_changed(self.framework_box.currentIndex())
         lines = []
         for c in snapshot.credits:
-            line = f"<b>{_esc(c.issuer_name)}</b>: {amount(c.total, c.unit)}"
-            if c.pending_total:
-                line += f" (+{amount(c.pending_total, c.unit)} pending a check)"
+            line = f"<b>{_esc(c.issuer_name)}</b>: "
+            if not c.credentials:  # nothing counts yet: say what waits, not "0 credits"
+                line += f"{amount(c.pending_total, c.unit)} pending a check"
+            else:
+                line += amount(c.total, c.unit)
+                if c.pending_total:
+                    line += f" (+{amount(c.pending_total, c.unit)} pending a check)"
             lines.append(line)
         self.credits_label.setText(("<p>Credits so far, by issuer:</p>" + "<br>".join(lines)) if lines else "")
 

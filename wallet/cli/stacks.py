@@ -13,7 +13,7 @@ from typing import Any
 from wallet.stacks.derived import INFERRED_NOTE, IssuerCredits, SkillsFramework
 from wallet.stacks.progress import HeldCredential, RuleProgress, StackProgress
 from wallet.stacks.service import StoredStack
-from wallet.stacks.words import amount, counted, number
+from wallet.stacks.words import amount, counted, of_amount
 
 JSON_SCHEMA = 1
 SHORT_ID = 12
@@ -57,7 +57,7 @@ def rule_json(rule: RuleProgress) -> dict[str, Any]:
         "pending": list(rule.pending),
         "notCounted": list(rule.not_counted),
         "children": [rule_json(c) for c in rule.children],
-    }
+    } | ({"unit": rule.unit or None} if rule.kind == "credits" else {})
 
 
 def progress_json(p: StackProgress, stored: StoredStack | None = None) -> dict[str, Any]:
@@ -229,7 +229,7 @@ def _print_rule(ctx: Any, p: StackProgress, rule: RuleProgress, depth: int) -> N
 
 def _figure(rule: RuleProgress) -> str:
     if rule.kind == "credits":
-        return f"{number(rule.done)} of {number(rule.needed)} credits"
+        return of_amount(rule.done, rule.needed, rule.unit)
     if rule.kind == "match":
         return f"{int(rule.done)} of {int(rule.needed)}"
     if rule.kind == "atLeast":

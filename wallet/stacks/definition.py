@@ -130,14 +130,14 @@ class StackDefinition:
     levels: tuple[str, ...] = ()
     level_framework: str = ""
     source: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _ranks: dict[str, int] = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ranks", {level.casefold(): i for i, level in enumerate(self.levels)})
 
     def level_rank(self, name: str) -> int | None:
         """The position of a level name in ``levels`` (case-insensitive), or None."""
-        wanted = name.strip().casefold()
-        for i, level in enumerate(self.levels):
-            if level.casefold() == wanted:
-                return i
-        return None
+        return self._ranks.get(name.strip().casefold())
 
     def rules(self) -> list[Rule]:
         """Every rule, parents before children (depth first)."""
@@ -263,10 +263,7 @@ class _Loader:
             raise _error(path, "a rule must be a JSON object", f"got {raw!r}"[:200])
         kinds = [k for k in _RULE_KEYS if k in raw]
         if not kinds:
-            keys = ", ".join(sorted(raw)) or "none"
-            raise _error(
-                path, 'is not a rule I know: a rule has one of "all", "atLeast", "credits" or "match"', f"keys: {keys}"
-            )
+            raise _error(path, _no_rule(raw), f"keys: {', '.join(sorted(raw)) or 'none'}")
         if len(kinds) > 1:
             raise _error(path, f"mixes two rules ({' and '.join(kinds)}); put them in an \"all\"", "")
         kind = kinds[0]
@@ -314,7 +311,10 @@ class _Loader:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
             raise _error(f"{path}.credits", "must be a number of credits above 0", f"got {value!r}")
         unit = _text(raw, "unit", path)
-        match = self.match(raw["from"], f"{path}.from") if "from" in raw else Match()
+        if "from" not in raw:
+            raise _error(f"{path}.from", 'is missing: a credits rule says in "from" which credentials count '
+                         '({} for any credential)', "")
+        match = self.match(raw["from"], f"{path}.from")
         return CreditsRule(credits=float(value), unit=unit, match=match, **common)
 
     def _match(self, raw: dict[str, Any], path: str, depth: int, common: dict[str, str]) -> Rule:
@@ -365,6 +365,16 @@ class _Loader:
             raise _error(path, "is empty; give a framework, a code or a url", "")
         values = {key: _text(raw, key, path, required=True) for key in raw}
         return AlignmentMatch(**values)
+
+
+def _no_rule(raw: dict[str, Any]) -> str:
+    """Why an object is not a rule, naming the key that was meant to be one."""
+    known = 'a rule has one of "all", "atLeast", "credits" or "match"'
+    unknown = sorted(set(raw) - _COMMON_KEYS)
+    if not unknown:
+        return f"has no rule: {known}"
+    names = " and ".join(f'"{k}"' for k in unknown[:3])
+    return f"{names} {'is not a rule' if len(unknown) == 1 else 'are not rules'} I know; {known}"
 
 
 def _positive_int(value: Any, path: str) -> int:

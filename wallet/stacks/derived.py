@@ -103,8 +103,8 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def clr_progress(creds: Iterable[Credential], held: list[HeldCredential]) -> list[StackProgress]:
-    """Progress over every CLR's association tree that the wallet holds."""
+def clr_definitions(creds: Iterable[Credential]) -> list[StackDefinition]:
+    """The association tree of every CLR the wallet holds (those that have one)."""
     out = []
     for cred in creds:
         if cred.format is not Format.CLR2:
@@ -114,8 +114,13 @@ def clr_progress(creds: Iterable[Credential], held: list[HeldCredential]) -> lis
         except (ValueError, TypeError, KeyError):
             continue
         if definition is not None:
-            out.append(evaluate(definition, held, inferred=True))
+            out.append(definition)
     return out
+
+
+def clr_progress(creds: Iterable[Credential], held: list[HeldCredential]) -> list[StackProgress]:
+    """Progress over every CLR's association tree that the wallet holds."""
+    return [evaluate(d, held, inferred=True) for d in clr_definitions(creds)]
 
 
 # ---------------------------------------------------------------- skills
@@ -284,6 +289,7 @@ __all__ = [
     "SkillRow",
     "SkillsFramework",
     "clr_definition",
+    "clr_definitions",
     "clr_progress",
     "credit_totals",
     "skills",

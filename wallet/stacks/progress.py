@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from wallet.credential import CredentialId, Summary
 from wallet.stacks import words
+from wallet.stacks.bitsets import bits, mask_of
 from wallet.stacks.definition import (
     AllRule,
     AtLeastRule,
@@ -28,8 +29,8 @@ from wallet.stacks.definition import (
     StackDefinition,
     StackId,
 )
-from wallet.stacks.engine import EXACT_LIMIT, Engine, Node, Result, bits
-from wallet.stacks.matching import credits_of, matches
+from wallet.stacks.engine import EXACT_LIMIT, Engine, Node, Result
+from wallet.stacks.matching import IndexKey, credits_of, facts_of, holds, index_key, keys_of
 from wallet.stacks.standing import CredentialStanding, Standing
 
 MAX_NEXT_STEPS = 12
@@ -66,6 +67,7 @@ class RuleProgress:
     needed: float = 0.0  # matches, credits or children needed
     rule_id: str = ""
     label: str = ""  # the author's label, if any
+    unit: str = ""  # credits rules: the unit they count in ("" for credits)
 
     def walk(self) -> Iterable["RuleProgress"]:
         yield self
@@ -127,42 +129,64 @@ class ProgressTracker:
         self.definition = definition
         self.inferred = inferred
         self._engine = Engine(definition.requirement, exact_limit=exact_limit)
-        self._by_id, self._by_tag, self._others = _leaf_index(self._engine.leaves)
+        self._by_key, self._others = _leaf_index(self._engine.leaves)
         self._index: dict[CredentialId, int] = {}
         self._held: list[HeldCredential | None] = []
         self._earned = 0
         self._pending = 0
         self._excluded = 0
-        self._last: tuple[int, Result] | None = None  # (earned set, its result)
+        wanted = {n.rule.match.achievement_id for n in self._engine.leaves}  # type: ignore[attr-defined]
+        self._wanted_names = wanted - {""}
+        self._names: dict[str, str] = {}  # achievement id -> name, from any credential held
 
     def update_all(self, held: Iterable[HeldCredential]) -> None:
-        """Make the tracked set exactly ``held`` (adds, re-checks, removals)."""
+        """Make the tracked set exactly ``held`` (adds, re-checks, removals); new
+        credentials are matched in one batch."""
         wanted = {h.id: h for h in held}
         for cred_id in [i for i in self._index if i not in wanted]:
             self.remove(cred_id)
+        new = [h for h in wanted.values() if h.id not in self._index]
         for h in wanted.values():
-            self.update(h)
+            if h.id in self._index and self._held[self._index[h.id]] != h:
+                self.update(h)
+        self._add(new)
 
     def update(self, held: HeldCredential) -> None:
-        """Add a credential, or record its new summary or standing."""
+        """Add a credential, or record its new standing."""
         index = self._index.get(held.id)
         if index is None:
-            index = len(self._held)
-            self._index[held.id] = index
-            self._held.append(held)
-            self._engine.set_matches(index, self._matches(held.summary))
-        else:
-            self._held[index] = held
+            self._add([held])
+            return
+        self._held[index] = held
         bit = 1 << index
         self._earned &= ~bit
         self._pending &= ~bit
         self._excluded &= ~bit
-        if held.standing.standing is Standing.EARNED:
-            self._earned |= bit
-        elif held.standing.standing is Standing.PENDING:
-            self._pending |= bit
-        else:
-            self._excluded |= bit
+        self._set_standing({held.standing.standing: bit})
+
+    def _add(self, new: list[HeldCredential]) -> None:
+        found: dict[int, dict[int, float]] = {}
+        groups: dict[Standing, list[int]] = {}
+        for held in new:
+            index = len(self._held)
+            self._index[held.id] = index
+            self._held.append(held)
+            found[index] = self._matches(held.summary)
+            groups.setdefault(held.standing.standing, []).append(index)
+            achievement = held.summary.achievement_id.strip()
+            if achievement in self._wanted_names:
+                self._names[achievement] = held.summary.achievement_name or held.summary.title
+        self._engine.add_matches(found)
+        self._set_standing({standing: mask_of(indexes) for standing, indexes in groups.items()})
+
+    def _set_standing(self, masks: dict[Standing, int]) -> None:
+        for standing, mask in masks.items():
+            if standing is Standing.EARNED:
+                self._earned |= mask
+            elif standing is Standing.PENDING:
+                self._pending |= mask
+            else:
+                self._excluded |= mask
 
     def remove(self, cred_id: CredentialId) -> None:
         """Forget a credential (trashed). Its number is not reused."""
@@ -175,35 +199,26 @@ class ProgressTracker:
         self._excluded &= ~bit
         self._held[index] = None
 
-    def _candidates(self, summary: Summary) -> list[Node]:
-        """The leaves that could match: an index on achievementId and tag skips the rest."""
-        found = list(self._others)
-        found.extend(self._by_id.get(summary.achievement_id.strip(), ()))
-        for tag in {t.strip().casefold() for t in summary.tags}:
-            found.extend(self._by_tag.get(tag, ()))
-        return found
-
     def _matches(self, summary: Summary) -> dict[int, float]:
+        """The leaves a credential matches (leaf index -> its credits for credits rules).
+        Only the leaves filed under one of its keys are tested."""
+        facts = facts_of(summary, self.definition)
+        candidates = list(self._others)
+        for key in keys_of(facts):
+            candidates.extend(self._by_key.get(key, ()))
         out: dict[int, float] = {}
-        for node in self._candidates(summary):
+        for node in candidates:
             rule = node.rule
-            if isinstance(rule, MatchRule):
-                if matches(rule.match, summary, self.definition):
-                    out[node.index] = 0.0
-            elif isinstance(rule, CreditsRule):
+            if isinstance(rule, CreditsRule):
                 credits = credits_of(summary, rule)
-                if credits > 0 and matches(rule.match, summary, self.definition):
+                if credits > 0 and holds(rule.match, facts, self.definition):
                     out[node.index] = credits
+            elif holds(rule.match, facts, self.definition):  # type: ignore[attr-defined]
+                out[node.index] = 0.0
         return out
 
     def progress(self) -> StackProgress:
         result = self._engine.evaluate(self._earned)
-        last = self._last
-        if last is not None and last[0] & self._earned == last[0] and last[1].key > result.key:
-            # Large splits are searched greedily; the assignment found before is still
-            # possible with more credentials, so progress never goes down.
-            result = last[1]
-        self._last = (self._earned, result)
         root = self._build(result)
         named: dict[CredentialId, HeldCredential] = {}
         for rule in root.walk():
@@ -242,11 +257,12 @@ class ProgressTracker:
         else:
             counting = _union(k.counting for k in _counting_children(rule, kids))
             pending = excluded = ()
-        done, needed, missing = _figures(rule, result, kids)
+        done, needed, missing = _figures(rule, result, kids, self._names)
         return RuleProgress(
             path=rule.path,
             kind=_KINDS[type(rule)],
-            title=self.definition.name if rule is self.definition.requirement and not rule.label else words.title(rule),
+            title=self.definition.name if rule is self.definition.requirement and not rule.label
+            else words.title(rule, self._names),
             met=result.met,
             fraction=result.frac,
             counting=counting,
@@ -258,23 +274,21 @@ class ProgressTracker:
             needed=needed,
             rule_id=rule.id,
             label=rule.label,
+            unit=rule.unit if isinstance(rule, CreditsRule) else "",
         )
 
 
-def _leaf_index(leaves: list[Node]) -> tuple[dict[str, list[Node]], dict[str, list[Node]], list[Node]]:
-    """Leaves by the achievementId or tag their match requires; the others apart."""
-    by_id: dict[str, list[Node]] = {}
-    by_tag: dict[str, list[Node]] = {}
+def _leaf_index(leaves: list[Node]) -> tuple[dict[IndexKey, list[Node]], list[Node]]:
+    """Leaves filed under the most selective key their match requires; those with none apart."""
+    by_key: dict[IndexKey, list[Node]] = {}
     others: list[Node] = []
     for node in leaves:
-        match = node.rule.match  # type: ignore[attr-defined]
-        if match.achievement_id:
-            by_id.setdefault(match.achievement_id, []).append(node)
-        elif match.tag:
-            by_tag.setdefault(match.tag.strip().casefold(), []).append(node)
-        else:
+        key = index_key(node.rule.match)  # type: ignore[attr-defined]
+        if key is None:
             others.append(node)
-    return by_id, by_tag, others
+        else:
+            by_key.setdefault(key, []).append(node)
+    return by_key, others
 
 
 def _counting_children(rule: object, kids: tuple[RuleProgress, ...]) -> tuple[RuleProgress, ...]:
@@ -284,10 +298,11 @@ def _counting_children(rule: object, kids: tuple[RuleProgress, ...]) -> tuple[Ru
     return kids
 
 
-def _figures(rule: object, result: Result, kids: tuple[RuleProgress, ...]) -> tuple[float, float, str]:
+def _figures(rule: object, result: Result, kids: tuple[RuleProgress, ...],
+             names: dict[str, str]) -> tuple[float, float, str]:
     if isinstance(rule, MatchRule):
         got = int(result.earned)
-        return got, rule.count, words.missing_match(rule, got)
+        return got, rule.count, words.missing_match(rule, got, names)
     if isinstance(rule, CreditsRule):
         return result.earned, rule.credits, words.missing_credits(rule, result.earned)
     met = sum(1 for k in kids if k.met)

@@ -2,8 +2,10 @@
 
 A learner adds a definition from a JSON file, or from a signed credential whose
 ``credentialSubject`` carries it (``stackDefinition``, a JSON literal, or the subject
-itself typed ``StackDefinition``). A signed one is verified like any credential; its
-publisher shown is the verified issuer, never what the file claims. Definitions are
+itself typed ``StackDefinition``). A signed one is verified like any credential and
+accepted only when its proof covers the definition's exact JSON
+(:mod:`~wallet.stacks.signed`); its publisher shown is the verified issuer, never what
+the file claims. Definitions are
 stored sealed in the store's ``stacks`` table, keyed by their id.
 
 :class:`Stacks` keeps one :class:`~wallet.stacks.progress.ProgressTracker` per
@@ -25,7 +27,8 @@ from wallet.credential import Credential, CredentialId
 from wallet.errors import NotFound, StackDefinitionError, WalletError
 from wallet.stacks import derived
 from wallet.stacks.definition import MAX_FILE_BYTES, StackDefinition, StackId, load_definition
-from wallet.stacks.progress import HeldCredential, ProgressTracker, StackProgress
+from wallet.stacks.progress import HeldCredential, ProgressTracker, StackProgress, evaluate
+from wallet.stacks.signed import definition_in_credential, is_credential, require_exact_coverage
 from wallet.stacks.standing import standing_now
 from wallet.verify.report import Report, Status, report_from_json
 
@@ -92,25 +95,21 @@ def _publisher_of(definition: StackDefinition) -> str:
     return p.name or p.id
 
 
-def definition_in_credential(doc: dict[str, Any]) -> dict[str, Any] | None:
-    """The definition a signed credential carries, or None when it carries none."""
-    subject = doc.get("credentialSubject")
-    if isinstance(subject, list) and len(subject) == 1:
-        subject = subject[0]
-    if not isinstance(subject, dict):
-        return None
-    inner = subject.get("stackDefinition")
-    if isinstance(inner, dict):
-        return inner
-    kinds = subject.get("type")
-    if "StackDefinition" in (kinds if isinstance(kinds, list) else [kinds]):
-        return {k: v for k, v in subject.items() if k != "type"} | {"type": "StackDefinition"}
-    return None
-
-
-def _is_credential(obj: dict[str, Any]) -> bool:
-    kinds = obj.get("type")
-    return "VerifiableCredential" in (kinds if isinstance(kinds, list) else [kinds]) or "proof" in obj
+def _find(id_or_part: str, stacks: list[Any], definition_of: Any) -> Any:
+    """The one stack whose id is ``id_or_part``, else the one whose id contains it or whose
+    name it is (ignoring case)."""
+    for s in stacks:
+        if definition_of(s).id == id_or_part:
+            return s
+    wanted = id_or_part.casefold()
+    found = [s for s in stacks if wanted and (wanted in definition_of(s).id.casefold()
+                                              or wanted == definition_of(s).name.casefold())]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFound(f"There is no stack {id_or_part!r} in the wallet.", id_or_part)
+    names = ", ".join(definition_of(s).id for s in found)
+    raise NotFound(f"Several stacks match {id_or_part!r}; give more of the id.", names)
 
 
 class Stacks:
@@ -134,18 +133,7 @@ class Stacks:
 
     def get(self, id_or_part: str) -> StoredStack:
         """A stored definition by its id, or by a part of it that names one only."""
-        stacks = self.stored()
-        for s in stacks:
-            if s.id == id_or_part:
-                return s
-        wanted = id_or_part.casefold()
-        found = [s for s in stacks if wanted and (wanted in s.id.casefold() or wanted == s.definition.name.casefold())]
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise NotFound(f"There is no stack {id_or_part!r} in the wallet.", id_or_part)
-        names = ", ".join(s.id for s in found)
-        raise NotFound(f"Several stacks match {id_or_part!r}; give more of the id.", names)
+        return _find(id_or_part, self.stored(), lambda s: s.definition)
 
     def add_file(self, path: Path) -> StoredStack:
         path = Path(path)
@@ -166,7 +154,7 @@ class Stacks:
             raise StackDefinitionError(
                 "This file is not a stack definition: it is not JSON text.", str(exc)
             ) from exc
-        if isinstance(obj, dict) and _is_credential(obj):
+        if isinstance(obj, dict) and is_credential(obj):
             return self._add_signed(obj, data, name)
         definition = load_definition(obj)
         return self._save(StoredStack(definition, origin=origin, source_name=name,
@@ -185,6 +173,7 @@ class Stacks:
             raise StackDefinitionError(
                 "This stack definition's signature does not hold, so it was not added.", report.summary
             )
+        require_exact_coverage(doc, inner)
         signer = report.signer
         publisher = (signer.issuer_name or signer.issuer_id) if signer else _publisher_of(definition)
         if report.status is Status.OFFLINE:
@@ -246,14 +235,15 @@ class Stacks:
     # -- progress
 
     def progress(self, id_or_part: str, held: list[HeldCredential] | None = None) -> StackProgress:
-        """Progress toward one stored definition, or an inferred CLR stack."""
-        if id_or_part.startswith(derived.CLR_PREFIX):
-            for p in self.inferred(held):
-                if p.stack_id == id_or_part:
-                    return p
-            raise NotFound(f"There is no stack {id_or_part!r} in the wallet.", id_or_part)
-        stack = self.get(id_or_part)
-        return self._progress(stack.definition, self.held() if held is None else held)
+        """Progress toward one stack, stored or inferred, by its id or a part of it that
+        names one only."""
+        held = self.held() if held is None else held
+        inferred = derived.clr_definitions(self.wallet.credentials())
+        found = _find(id_or_part, [*self.stored(), *inferred],
+                      lambda s: s.definition if isinstance(s, StoredStack) else s)
+        if isinstance(found, StoredStack):
+            return self._progress(found.definition, held)
+        return evaluate(found, held, inferred=True)
 
     def all_progress(self, held: list[HeldCredential] | None = None) -> list[StackProgress]:
         """Stored definitions first (oldest first), then the inferred ones."""

@@ -8,6 +8,7 @@ fall back on the match's own terms.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from wallet.stacks.definition import AllRule, AtLeastRule, CreditsRule, Match, MatchRule, Rule
 
@@ -31,10 +32,28 @@ def number(value: float) -> str:
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
+def unit_word(unit: str, value: float) -> str:
+    """The unit as it reads after ``value``: "1 credit", "2 credits", "6 ECTS", "1 CEU".
+
+    An abbreviation in capitals (ECTS, CATS) stays as written; a word takes its plural
+    after any figure but 1."""
+    unit = unit.strip() or "credits"
+    if unit.isupper():
+        return unit
+    singular = unit[:-1] if unit.endswith("s") and not unit.endswith("ss") else unit
+    if value == 1:
+        return singular
+    return unit if unit.endswith("s") else unit + "s"
+
+
 def amount(value: float, unit: str = "") -> str:
     """ "1 credit", "2.5 credits", "6 ECTS": a credit figure with its unit."""
-    unit = unit or "credits"
-    return f"{number(value)} {'credit' if unit == 'credits' and value == 1 else unit}"
+    return f"{number(value)} {unit_word(unit, value)}"
+
+
+def of_amount(done: float, needed: float, unit: str = "") -> str:
+    """ "0 of 2 credits", "3 of 6 ECTS": credits earned toward a rule."""
+    return f"{number(done)} of {amount(needed, unit)}"
 
 
 def counted(n: int, singular: str, plural: str = "") -> str:
@@ -52,13 +71,22 @@ def noun(match: Match, plural: bool) -> str:
     return word + ("s" if plural else "")
 
 
-def describe_match(match: Match) -> str:
-    """The conditions of a match as a phrase: 'named "X", tagged "y", at advanced level or above'."""
+def achievement_label(achievement_id: str, names: Mapping[str, str] | None = None) -> str:
+    """An achievement as a learner knows it: its name, when a held credential gives one."""
+    name = (names or {}).get(achievement_id, "")
+    return f"\u201c{name}\u201d" if name else f"the achievement {achievement_id}"
+
+
+def describe_match(match: Match, names: Mapping[str, str] | None = None) -> str:
+    """The conditions of a match as a phrase: 'named "X", tagged "y", at advanced level or above'.
+
+    ``names`` maps achievement ids to names (from the credentials held), so a learner reads
+    "for “Data Literacy 3”" rather than an id."""
     parts: list[str] = []
     if match.name:
         parts.append(f"named \u201c{match.name}\u201d")
-    if match.achievement_id:
-        parts.append(f"for the achievement {match.achievement_id}")
+    elif match.achievement_id:
+        parts.append(f"for {achievement_label(match.achievement_id, names)}")
     if match.tag:
         parts.append(f"tagged \u201c{match.tag}\u201d")
     if match.alignment:
@@ -73,18 +101,17 @@ def describe_match(match: Match) -> str:
     return ", ".join(parts)
 
 
-def title(rule: Rule) -> str:
+def title(rule: Rule, names: Mapping[str, str] | None = None) -> str:
     """A rule's name in the progress tree: its label, else a description."""
     if rule.label:
         return rule.label
     if isinstance(rule, MatchRule):
         head = f"{rule.count} {noun(rule.match, rule.count > 1)}" if rule.count > 1 else f"A {noun(rule.match, False)}"
-        desc = describe_match(rule.match)
+        desc = describe_match(rule.match, names)
         return f"{head} {desc}" if desc else head
     if isinstance(rule, CreditsRule):
-        desc = describe_match(rule.match)
-        unit = rule.unit or "credits"
-        return f"{number(rule.credits)} {unit}" + (f" from credentials {desc}" if desc else "")
+        desc = describe_match(rule.match, names)
+        return amount(rule.credits, rule.unit) + (f" from credentials {desc}" if desc else "")
     if isinstance(rule, AtLeastRule):
         return f"{rule.n} of these {len(rule.rules)}"
     if isinstance(rule, AllRule):
@@ -99,7 +126,7 @@ _LABEL_KIND = re.compile(
 )
 
 
-def missing_match(rule: MatchRule, matched: int) -> str:
+def missing_match(rule: MatchRule, matched: int, names: Mapping[str, str] | None = None) -> str:
     """ "1 more micro-course from Data Literacy", "2 more badges for Safety online"."""
     short = rule.count - matched
     if short <= 0:
@@ -111,15 +138,14 @@ def missing_match(rule: MatchRule, matched: int) -> str:
             singular = named["kind"].lower().removesuffix("s")
             return f"{short} more {singular}{'s' if short > 1 else ''} from {named['source']}"
         return f"{short} more {kind} for {rule.label}"
-    desc = describe_match(rule.match)
+    desc = describe_match(rule.match, names)
     return f"{short} more {kind}" + (f" {desc}" if desc else "")
 
 
 def missing_credits(rule: CreditsRule, earned: float) -> str:
     if earned >= rule.credits:
         return ""
-    unit = rule.unit or "credits"
-    text = f"{number(earned)} of {number(rule.credits)} {unit}"
+    text = of_amount(earned, rule.credits, rule.unit)
     return text + (f" for {rule.label}" if rule.label else "")
 
 

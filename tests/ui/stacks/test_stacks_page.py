@@ -132,7 +132,8 @@ def test_skills_grid_by_level(page):
     assert grid["Information and data literacy"] == ["\u2713", "\u2713", "\u2713", "Advanced"]
     assert grid["Digital content creation"] == ["\u2713", "", "", "Foundational"]
     assert "Riverbend Open College (demo issuer)</b>: 9 credits" in page.credits_label.text()
-    assert "(+1 credit pending a check)" in page.credits_label.text()
+    # nothing from this issuer counts yet: what waits is said, not "0 credits"
+    assert "Unknown Academy (issuer not known to this wallet)</b>: 1 credit pending a check" in page.credits_label.text()
     page.framework_box.setCurrentIndex(names.index("Riverbend course catalogue (demo)"))
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Competency", "Held"]  # no level columns when no alignment names a level
@@ -230,3 +231,20 @@ def test_card_names_wrap_before_they_are_cut():
     assert len(long) == 2 and long[1].endswith("\u2026")
     assert all(metrics.horizontalAdvance(line) <= width for line in long)
     assert name_lines(metrics, "Short", width) == ["Short"]
+
+
+def test_a_credits_rule_reads_in_its_own_unit():
+    from wallet.credential import CredentialId, Summary
+    from wallet.stacks.definition import load_definition
+    from wallet.stacks.progress import HeldCredential, evaluate
+    from wallet.stacks.standing import EARNED
+
+    d = load_definition({"type": "StackDefinition", "id": "urn:t", "name": "T", "requirement": {"all": [
+        {"label": "Electives", "credits": 6, "unit": "ECTS", "from": {"tag": "e"}},
+        {"label": "Project", "credits": 2, "unit": "credit", "from": {"tag": "p"}}]}})
+    held = [HeldCredential(CredentialId("a"), Summary(title="a", tags=("e",), credits=3.0), EARNED)]
+    model = RequirementTreeModel()
+    model.set_progress(evaluate(d, held))
+    root = model.index(0, 0)
+    texts = [model.index(row, 1, root).data() for row in range(2)]
+    assert texts == ["3 of 6 ECTS", "0 of 2 credits"]

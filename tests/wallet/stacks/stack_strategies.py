@@ -102,12 +102,26 @@ def _feasible(rule: Rule, used: dict[str, set[int]]) -> bool:
     return all(_feasible(child, used) for child in rule.children)
 
 
-def brute_force(definition: StackDefinition, held: list[HeldCredential], *,
-                literal: bool = False) -> tuple[float, int]:
-    """The best (root fraction, met count) over every way of using the credentials.
+Rank = tuple[float, int]  # (root fraction, requirements met), as a candidate is scored
 
-    ``literal`` ranks by the spec's words instead (most requirements met, then most
-    progress), to show where that order would lower progress."""
+
+def wallet_rank(fraction: float, met: int) -> Rank:
+    """The wallet's rule for choosing between assignments (docs/stacks.md, "Choosing which
+    credential serves which requirement"): the most progress toward the whole stack, then
+    the most requirements met."""
+    return fraction, met
+
+
+def spec_rank(fraction: float, met: int) -> Rank:
+    """The order as the spec words it: the most requirements met, then the most progress.
+    Kept to show, on the documented counter-example, where it would lower progress."""
+    return met, fraction  # type: ignore[return-value]
+
+
+def brute_force(definition: StackDefinition, held: list[HeldCredential], *,
+                rank=wallet_rank) -> Rank:
+    """The best (root fraction, requirements met) over every way of using the credentials,
+    best as ``rank`` orders them."""
     leaves = _leaves(definition.requirement)
     options: list[list[tuple[str, ...]]] = []
     held = [h for h in held if h.standing.counts]  # only verified credentials count
@@ -119,7 +133,7 @@ def brute_force(definition: StackDefinition, held: list[HeldCredential], *,
             and (not isinstance(leaf, CreditsRule) or credits_of(h.summary, leaf) > 0)
         ]
         options.append([c for r in range(len(fits) + 1) for c in itertools.combinations(fits, r)])
-    best_key: tuple[float, int] = (-1.0, -1)
+    best: Rank | None = None
     for choice in itertools.product(*options):
         used: dict[str, set[int]] = {leaf.path: set() for leaf in leaves}
         for i, paths in enumerate(choice):
@@ -127,9 +141,9 @@ def brute_force(definition: StackDefinition, held: list[HeldCredential], *,
                 used[path].add(i)
         if not _feasible(definition.requirement, used):
             continue
-        met, frac, count = _score(definition.requirement, used, held)
-        if literal:
-            best_key = max(best_key, (round(frac, 9), count), key=lambda k: (k[1], k[0]))
-        else:
-            best_key = max(best_key, (round(frac, 9), count))
-    return best_key
+        _, frac, count = _score(definition.requirement, used, held)
+        candidate = (round(frac, 9), count)
+        if best is None or rank(*candidate) > rank(*best):
+            best = candidate
+    assert best is not None  # using no credential at all is always feasible
+    return best

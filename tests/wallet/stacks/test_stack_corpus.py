@@ -111,6 +111,9 @@ def test_clr_associations_make_an_inferred_tree(wallet, interop):
     (top,) = p.root.children
     assert top.title == "Achievement 1"
     assert [c.title for c in top.children] == ["Achievement 1", "Achievement 2"]
+    # found by a part of its id, like a stored stack
+    assert wallet.stacks.progress("inferred:clr").stack_id == p.stack_id
+    assert wallet.stacks.progress(p.stack_id[-20:]).stack_id == p.stack_id
 
 
 def test_signed_json_round_trip_of_stored_definitions(wallet):

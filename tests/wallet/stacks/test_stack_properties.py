@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.wallet.stacks.stack_strategies import brute_force, definitions, held_credentials
+from tests.wallet.stacks.stack_strategies import EXPIRED, brute_force, definitions, held_credentials, spec_rank
 from wallet.credential import CredentialId, Summary
 from wallet.stacks.definition import load_definition
 from wallet.stacks.progress import HeldCredential, ProgressTracker, evaluate
@@ -37,15 +37,24 @@ def test_empty_wallet_shows_zero(raw):
     assert progress.next_steps
 
 
+def _fresh(definition, held, *, exact_limit=None):
+    """Progress computed from nothing: a new tracker, no memory of earlier results."""
+    if exact_limit is None:
+        return evaluate(definition, held)
+    tracker = ProgressTracker(definition, exact_limit=exact_limit)
+    tracker.update_all(held)
+    return tracker.progress()
+
+
 @_SETTINGS
-@given(definitions(), held_credentials(max_size=5), st.data())
-def test_adding_a_credential_never_lowers_progress(raw, held, data):
+@given(definitions(), held_credentials(max_size=5))
+def test_adding_a_credential_never_lowers_progress(raw, held):
+    """On fresh evaluations: progress is a function of what the wallet holds, and more
+    credentials never give less (nor, at equal progress, fewer requirements met)."""
     definition = load_definition(raw)
-    tracker = ProgressTracker(definition)
-    before = tracker.progress()
-    for h in held:
-        tracker.update(h)
-        after = tracker.progress()
+    before = _fresh(definition, [])
+    for k in range(1, len(held) + 1):
+        after = _fresh(definition, held[:k])
         assert after.fraction >= before.fraction - 1e-12
         if after.fraction == before.fraction:
             assert _met_count(after) >= _met_count(before)
@@ -63,17 +72,41 @@ def test_best_assignment_matches_brute_force(raw, held):
 
 
 @_SETTINGS
-@given(definitions(), held_credentials())
-def test_incremental_equals_from_scratch(raw, held):
+@given(definitions(), held_credentials(max_size=5), st.data())
+def test_the_tracker_reports_what_a_fresh_evaluation_does(raw, held, data):
+    """The tracker, updated one change at a time (adds in any order, re-checks, removals),
+    gives after every change what evaluating the wallet from nothing gives."""
     definition = load_definition(raw)
     tracker = ProgressTracker(definition)
-    for h in reversed(held):
-        tracker.update(h)
-        tracker.progress()
-    scratch = evaluate(definition, held)
-    again = tracker.progress()
-    assert _met_count(again) == _met_count(scratch)
-    assert abs(again.fraction - scratch.fraction) < 1e-12
+    now: dict = {}
+    for h in data.draw(st.permutations(held)):
+        changes = [h]
+        if data.draw(st.booleans()):  # re-checked later: it expired
+            changes.append(HeldCredential(h.id, h.summary, EXPIRED))
+        for change in changes:
+            tracker.update(change)
+            now[change.id] = change
+            _assert_same(tracker.progress(), evaluate(definition, list(now.values())))
+    for cred_id in data.draw(st.permutations(list(now))):
+        tracker.remove(cred_id)
+        del now[cred_id]
+        _assert_same(tracker.progress(), evaluate(definition, list(now.values())))
+
+
+def _assert_same(tracked, fresh):
+    assert abs(tracked.fraction - fresh.fraction) < 1e-12
+    assert _met_count(tracked) == _met_count(fresh)
+    assert [r.met for r in tracked.root.walk()] == [r.met for r in fresh.root.walk()]
+
+
+@_SETTINGS
+@given(definitions(), held_credentials(), st.randoms(use_true_random=False))
+def test_arrival_order_does_not_change_progress(raw, held, rng):
+    definition = load_definition(raw)
+    shuffled = list(held)
+    rng.shuffle(shuffled)
+    a, b = evaluate(definition, held), evaluate(definition, shuffled)
+    assert abs(a.fraction - b.fraction) < 1e-12 and _met_count(a) == _met_count(b)
 
 
 @_SETTINGS
@@ -113,13 +146,12 @@ def test_one_credential_serves_breadth_and_depth():
 @_SETTINGS
 @given(definitions(), held_credentials(max_size=6))
 def test_large_splits_searched_greedily_keep_the_guarantees(raw, held):
-    """Above the exact limit a split is searched greedily: still feasible, consistent, monotone."""
+    """Above the exact limit a split is searched greedily (or by flow between match rules):
+    still feasible, consistent, and monotone on fresh evaluations."""
     definition = load_definition(raw)
-    tracker = ProgressTracker(definition, exact_limit=1)
-    before = tracker.progress()
-    for h in held:
-        tracker.update(h)
-        after = tracker.progress()
+    before = _fresh(definition, [], exact_limit=1)
+    for k in range(1, len(held) + 1):
+        after = _fresh(definition, held[:k], exact_limit=1)
         assert after.fraction >= before.fraction - 1e-12
         for rule in after.root.walk():
             assert rule.met == (rule.fraction == 1.0)
@@ -169,9 +201,14 @@ def test_why_progress_comes_before_requirements_met():
     w = HeldCredential(CredentialId("w"), Summary(title="w", tags=("b",)), EARNED)
     before, after = evaluate(definition, [x, y]), evaluate(definition, [x, y, w])
     assert round(before.fraction, 9) == 0.6 and _met_count(before) == 0
-    assert brute_force(definition, [x, y], literal=True) == (0.6, 0)
-    assert brute_force(definition, [x, y, w], literal=True) == (round(1 / 3, 9), 1)  # lower
-    assert round(after.fraction, 9) == round((0.9 + 0.9 + 1 / 3) / 3, 9) and _met_count(after) == 0
+    # the spec's order, literally: 60% with x and y, then 33% once w is added
+    assert brute_force(definition, [x, y], rank=spec_rank) == (0.6, 0)
+    assert brute_force(definition, [x, y, w], rank=spec_rank) == (round(1 / 3, 9), 1)
+    # the wallet's: 60%, then 71% (x and y stay in the credit rules, w starts the third)
+    assert round(after.fraction, 9) == round((0.9 + 0.9 + 1 / 3) / 3, 9) == 0.711111111
+    assert _met_count(after) == 0 and brute_force(definition, [x, y, w]) == (0.711111111, 0)
+    c1, c2, c3 = after.root.children
+    assert c1.counting == ("x",) and c2.counting == ("y",) and c3.counting == ("w",)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

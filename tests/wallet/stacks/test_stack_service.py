@@ -103,3 +103,64 @@ def test_a_signed_definition_naming_another_publisher_shows_the_signer(wallet, i
     stack = wallet.stacks.add_bytes(json.dumps(issuer.signed_stack(ladder)).encode())
     assert stack.publisher == "Riverbend Open College (demo issuer)"
     assert "The file names Famous University as its publisher; the signer is shown instead." in stack.signature_note
+
+
+def _vocab_signed(issuer: DemoIssuer, suite: str = "eddsa-rdfc-2022") -> dict:
+    """The digital skills passport signed under a plain @vocab context: its definition is
+    linked data, not a JSON literal, so RDF canonicalization reads ``levels`` as a set."""
+    from wallet.demo import VC2
+    from wallet.verify.sign import sign
+
+    definition = json.loads(resources.path("stacks", "digital-skills-passport.json").read_text())
+    for rule in definition["requirement"]["all"]:
+        rule.pop("id")  # a rule id is a relative IRI under @vocab: linked data would drop it
+    doc = {"@context": [VC2, {"@vocab": "https://riverbend.example/vocab#"}],
+           "id": "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427", "type": ["VerifiableCredential"],
+           "issuer": {"id": issuer.key_of("college").did, "name": "Riverbend Open College (demo issuer)"},
+           "validFrom": "2026-01-01T00:00:00Z",
+           "credentialSubject": {"id": definition["id"], "stackDefinition": definition}}
+    key = issuer.key_of("college")
+    return sign(doc, key.private_key, key.verification_method, suite=suite, created=issuer.day(10))
+
+
+def test_a_signature_that_does_not_cover_the_exact_definition_is_refused(wallet, issuer):
+    from wallet.verify import verify_credential
+    from wallet.verify.report import Status
+
+    reordered = _vocab_signed(issuer)
+    levels = reordered["credentialSubject"]["stackDefinition"]["levels"]
+    levels.reverse()  # advanced is now the lowest level: every minLevel turned upside down
+    # the signature still holds over the reordered file: RDF has no order in a plain list ...
+    assert verify_credential(json.dumps(reordered)).status is Status.VERIFIED
+    # ... so the wallet refuses it, saying why
+    with pytest.raises(StackDefinitionError) as err:
+        wallet.stacks.add_bytes(json.dumps(reordered).encode())
+    assert err.value.message == (
+        "This stack definition was not added: its signature does not cover the definition's exact wording, "
+        "so the order of its levels and rules could be changed without anyone noticing. Its publisher "
+        "should sign it as a JSON literal.")
+    assert "eddsa-rdfc-2022" in err.value.detail
+    with pytest.raises(StackDefinitionError):  # and the untouched one, which proves nothing more
+        wallet.stacks.add_bytes(json.dumps(_vocab_signed(issuer)).encode())
+    assert wallet.stacks.stored() == []
+
+
+def test_a_jcs_signature_covers_the_definition_as_json(wallet, issuer):
+    signed = _vocab_signed(issuer, suite="eddsa-jcs-2022")
+    stack = wallet.stacks.add_bytes(json.dumps(signed).encode())
+    assert stack.signed and stack.signature_note.endswith("the signature was checked.")
+    assert stack.definition.levels == ("foundational", "intermediate", "advanced")
+    wallet.stacks.remove(stack.id)
+    signed["credentialSubject"]["stackDefinition"]["levels"].reverse()
+    with pytest.raises(StackDefinitionError) as err:
+        wallet.stacks.add_bytes(json.dumps(signed).encode())
+    assert err.value.message == "This stack definition's signature does not hold, so it was not added."
+
+
+def test_a_definition_under_an_unknown_context_is_refused_with_a_reason(wallet, issuer):
+    signed = issuer.signed_stack(_ladder())
+    signed["@context"].append("https://contexts.example/unknown/v1")
+    with pytest.raises(StackDefinitionError) as err:
+        wallet.stacks.add_bytes(json.dumps(signed).encode())
+    assert err.value.message.startswith("This stack definition's credential cannot be read as linked data here")
+    assert "https://contexts.example/unknown/v1" in err.value.detail
