@@ -178,6 +178,9 @@ class Stacks:
         publisher = (signer.issuer_name or signer.issuer_id) if signer else _publisher_of(definition)
         if report.status is Status.OFFLINE:
             note = f"Signed by {publisher}; the signature cannot be checked offline yet."
+        elif not report.issuer_confirmed:  # a valid signature by a key not shown to be the publisher's
+            note = (f"The signature holds, but the key that made it was not shown to be {publisher}'s, "
+                    "so who published this definition is not confirmed.")
         else:
             note = f"Signed by {publisher}; the signature was checked."
         claimed = definition.publisher

@@ -36,6 +36,19 @@ def test_a_signed_definition_is_verified_and_its_publisher_shown(wallet, issuer)
     assert events == [1]
 
 
+def test_a_definition_signed_by_a_key_not_shown_to_be_the_issuers_does_not_claim_a_publisher(wallet, issuer):
+    from wallet.verify.sign import sign
+
+    signed = issuer.signed_stack(_ladder())
+    del signed["proof"]
+    signed["issuer"] = {"id": "urn:uuid:0b6e0a52-1f7e-4d8c-9a55-3c2f4e8d1a10", "name": "Riverbend Open College"}
+    key = issuer.key_of("college")
+    signed = sign(signed, key.private_key, key.verification_method, created=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    stack = wallet.stacks.add_bytes(json.dumps(signed).encode())
+    assert not stack.signature_note.startswith("Signed by")
+    assert "not confirmed" in stack.signature_note
+
+
 def test_a_tampered_signed_definition_is_refused(wallet, issuer):
     signed = issuer.signed_stack(_ladder())
     signed["credentialSubject"]["stackDefinition"]["requirement"]["all"][3]["credits"] = 1  # easier electives
@@ -108,7 +121,7 @@ def test_a_signed_definition_naming_another_publisher_shows_the_signer(wallet, i
 def _vocab_signed(issuer: DemoIssuer, suite: str = "eddsa-rdfc-2022") -> dict:
     """The digital skills passport signed under a plain @vocab context: its definition is
     linked data, not a JSON literal, so RDF canonicalization reads ``levels`` as a set."""
-    from wallet.demo import VC2
+    from wallet.demo.issuer import VC2
     from wallet.verify.sign import sign
 
     definition = json.loads(resources.path("stacks", "digital-skills-passport.json").read_text())
