@@ -107,7 +107,7 @@ class AutoRefresher(QObject):
             self._again = True  # e.g. a credential added meanwhile: one more (cheap) run afterwards
             return None
         self._busy, self._again = True, False
-        self.op = run_op(self, lambda: self._wallet.refresh_status(
+        self.op = run_op(self, lambda: self._wallet.refresh_trust(
             ids, user_initiated=False, fresh_within=AUTOMATIC_FRESH_WITHIN))
         self.op.on_success(self._done).on_failure(self._failed)
         return self.op
