@@ -96,8 +96,9 @@ def read_statement(token: str, jwks: Any, now: datetime) -> EntityStatement:
                            keys if isinstance(keys, dict) else None, token.strip())
 
 
-def verify_entity_configuration(token: str, now: datetime) -> TrustAnchor:
-    """A trust anchor from its self-signed entity configuration."""
+def verify_entity_configuration(token: str, now: datetime, address: str) -> TrustAnchor:
+    """A trust anchor from its self-signed entity configuration, as published at
+    ``address`` (which must be its entity id followed by /.well-known/openid-federation)."""
     try:
         unverified = jws.parse(token).payload
     except jws.JwsError as exc:
@@ -108,6 +109,11 @@ def verify_entity_configuration(token: str, now: datetime) -> TrustAnchor:
     if statement.iss != statement.sub:
         raise FederationError("The registry's description of itself is signed by someone else, so it was not used.",
                               f"iss {statement.iss!r} != sub {statement.sub!r}")
+    if statement.sub.rstrip("/") + WELL_KNOWN != address:
+        # Where an entity configuration lives follows from whom it describes; one found
+        # elsewhere (or carried in a trust file for another registry) is not that registry's.
+        raise FederationError("The registry's description of itself names another address, so it was not used.",
+                              f"entity {statement.sub!r} published at {address}")
     entity = statement.metadata.get("federation_entity")
     entity = entity if isinstance(entity, dict) else {}
     endpoint = entity.get("federation_fetch_endpoint")

@@ -196,7 +196,7 @@ class Registries:
         now = self.trust.clock()
         response = self._net().get(reg.source_url, user_initiated=user_initiated, accept=STATEMENT_TYPE,
                                    max_bytes=MAX_STATEMENT_BYTES)
-        anchor = verify_entity_configuration(statement_text(response.body), now)
+        anchor = verify_entity_configuration(statement_text(response.body), now, reg.source_url)
         renamed = reg.name == host_of(reg.source_url) and not reg.loaded and anchor.name
         self.trust.keep_registry(replace(reg, name=anchor.name if renamed else reg.name, fetched_at=now, loaded=True,
                                          source="network"))
@@ -235,7 +235,7 @@ def recheck_listing(listing: Listing, source: str) -> Listing:
     both signed statements must hold; names and dates are read from them again."""
     if not listing.listed:
         return replace(listing, statement="", anchor="", source=source)
-    anchor = verify_entity_configuration(listing.anchor, listing.checked_at)
+    anchor = verify_entity_configuration(listing.anchor, listing.checked_at, listing.registry_id)
     return listing_from_statement(listing.registry_id, listing.issuer, listing.statement, anchor, listing.checked_at, source)
 
 

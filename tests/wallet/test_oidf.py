@@ -23,6 +23,7 @@ from wallet.verify.multibase import b64url_encode
 
 DCC = json.loads((Path(__file__).parent / "fixtures" / "dcc-oidf-test-registry.json").read_text())
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+DCC_ADDRESS = "https://test.registry.dcconsortium.org/.well-known/openid-federation"
 
 
 def at(epoch: int) -> datetime:
@@ -45,7 +46,7 @@ def anchor() -> Anchor:
 
 def test_the_dcc_test_registry_statements_verify():
     """The DCC member registry's real answers, each checked at a time it was current."""
-    anchor = verify_entity_configuration(DCC["entityConfiguration"], at(1745947681 + 60))
+    anchor = verify_entity_configuration(DCC["entityConfiguration"], at(1745947681 + 60), DCC_ADDRESS)
     assert anchor.entity_id == "https://test.registry.dcconsortium.org"
     assert anchor.fetch_endpoint == "https://test.registry.dcconsortium.org/fetch"
     assert anchor.name == "Digital Credentials Consortium (TEST)"
@@ -55,17 +56,17 @@ def test_the_dcc_test_registry_statements_verify():
 
 
 def test_the_dcc_statement_is_refused_once_expired_or_for_another_issuer():
-    anchor = verify_entity_configuration(DCC["entityConfiguration"], at(1745947681 + 60))
+    anchor = verify_entity_configuration(DCC["entityConfiguration"], at(1745947681 + 60), DCC_ADDRESS)
     with pytest.raises(FederationError, match="expired on 26 April 2025"):
         verify_subordinate(DCC["statement"], anchor, DCC["subject"], at(1745690382))
     with pytest.raises(FederationError, match="different issuer"):
         verify_subordinate(DCC["statement"], anchor, "did:web:twotr.testschool.edu", at(1745603982 + 60))
     with pytest.raises(FederationError, match="expired"):
-        verify_entity_configuration(DCC["entityConfiguration"], at(1746034081 + 1))
+        verify_entity_configuration(DCC["entityConfiguration"], at(1746034081 + 1), DCC_ADDRESS)
 
 
 def test_a_changed_dcc_statement_does_not_verify():
-    anchor = verify_entity_configuration(DCC["entityConfiguration"], at(1745947681 + 60))
+    anchor = verify_entity_configuration(DCC["entityConfiguration"], at(1745947681 + 60), DCC_ADDRESS)
     head, body, signature = DCC["statement"].split(".")
     payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     payload["metadata"]["federation_entity"]["organization_name"] = "Diploma Mill"
@@ -79,7 +80,7 @@ def test_a_configuration_signed_by_a_key_it_does_not_list(anchor):
     forged = anchor.sign({"iss": anchor.entity_id, "sub": anchor.entity_id, "iat": int(NOW.timestamp()),
                           "exp": int((NOW + DAY).timestamp()), "jwks": anchor.jwks(), "metadata": {}}, key=other)
     with pytest.raises(FederationError, match="own key"):
-        verify_entity_configuration(forged, NOW)
+        verify_entity_configuration(forged, NOW, anchor.configuration_url)
 
 
 @pytest.mark.parametrize(("changes", "words"), [
@@ -92,26 +93,33 @@ def test_a_configuration_signed_by_a_key_it_does_not_list(anchor):
 ])
 def test_unusable_entity_configurations(anchor, changes, words):
     with pytest.raises(FederationError, match=words):
-        verify_entity_configuration(anchor.configuration(NOW, **changes), NOW)
+        verify_entity_configuration(anchor.configuration(NOW, **changes), NOW, anchor.configuration_url)
+
+
+def test_a_configuration_is_only_its_own_entitys(anchor):
+    """An entity configuration belongs at its entity id + /.well-known/openid-federation:
+    one served (or carried in a trust file) for another registry's address is refused."""
+    with pytest.raises(FederationError, match="names another address"):
+        verify_entity_configuration(anchor.configuration(NOW), NOW, DCC_ADDRESS)
 
 
 def test_a_digit_string_exp_is_read(anchor):
-    checked = verify_entity_configuration(anchor.configuration(NOW, exp=str(int((NOW + DAY).timestamp()))), NOW)
+    checked = verify_entity_configuration(anchor.configuration(NOW, exp=str(int((NOW + DAY).timestamp()))), NOW, anchor.configuration_url)
     assert checked.statement.expires_at == NOW + DAY
 
 
 def test_header_type_and_algorithm_are_pinned(anchor):
     with pytest.raises(FederationError, match="not an OpenID Federation entity statement"):
-        verify_entity_configuration(anchor.sign({"iss": "x"}, typ="JWT"), NOW)
+        verify_entity_configuration(anchor.sign({"iss": "x"}, typ="JWT"), NOW, anchor.configuration_url)
     hmac = compact_jws({"alg": "HS256", "typ": "entity-statement+jwt"}, {"iss": "x"}, anchor.key)
     with pytest.raises(FederationError, match="not a statement the wallet can check"):
-        verify_entity_configuration(hmac, NOW)
+        verify_entity_configuration(hmac, NOW, anchor.configuration_url)
     with pytest.raises(FederationError, match="not a statement"):
-        verify_entity_configuration("<html>Service unavailable</html>", NOW)
+        verify_entity_configuration("<html>Service unavailable</html>", NOW, anchor.configuration_url)
 
 
 def test_statement_issuer_must_be_the_anchor(anchor):
-    configuration = verify_entity_configuration(anchor.configuration(NOW), NOW)
+    configuration = verify_entity_configuration(anchor.configuration(NOW), NOW, anchor.configuration_url)
     token = anchor.statement("did:web:school.example", "School", NOW, iss="https://impostor.example")
     with pytest.raises(FederationError, match="not made by the registry"):
         verify_subordinate(token, configuration, "did:web:school.example", NOW)
