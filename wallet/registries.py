@@ -280,10 +280,10 @@ def registry_detail(reg: Registry) -> str:
 def listing_detail(listing: Listing, registry_name: str, now: datetime) -> str:
     """What one federation answer says, for the Trust page and ``trust list``."""
     if not listing.listed:
-        return f"{listing.issuer}: not listed in {registry_name}"
+        return f"not listed in {registry_name}"
     if listing.current(now):
-        return f"{listing.issuer}: listed in {registry_name} until {say_date(listing.expires_at)}"
-    return f"{listing.issuer}: listed in {registry_name}; that confirmation expired on {say_date(listing.expires_at)}"
+        return f"listed in {registry_name} until {say_date(listing.expires_at)}"
+    return f"listed in {registry_name}; that confirmation expired on {say_date(listing.expires_at)}"
 
 
 def checking_summary(registries: list[Registry], trusted: int) -> str:

@@ -166,7 +166,8 @@ class TrustData:
         registries = self.trust.registries()
         out = [TrustItem("registry", r.id, r.name, registry_detail(r), r.fetched_at, r.source) for r in registries]
         names, now = {r.id: r.name for r in registries}, self.clock()
-        out += [TrustItem("registry-listing", a.key, a.name or a.issuer, listing_detail(a, names.get(a.registry_id, a.registry_id), now),
+        out += [TrustItem("registry-listing", a.key, a.name or a.issuer,
+                          (f"{a.issuer}: " if a.name else "") + listing_detail(a, names.get(a.registry_id, a.registry_id), now),
                           a.checked_at, a.source) for a in self.trust.listings.all()]
         out += [TrustItem("issuer", i.id, i.name, i.id, i.added_at, "you") for i in self.trust.trusted_issuers()]
         out += [TrustItem(d.kind, d.url, _short(d.url), _document_detail(d.url), d.fetched_at, d.source)

@@ -200,7 +200,7 @@ def test_a_list_of_registries_from_the_cli(ctx, tls, server, interop):
     assert "Added Testland Sandbox: 1 issuer, from " in out
     assert ctx.wallet.report(held.id).check(CheckName.TRUST).code == "issuer-listed"
     assert run(commands.cmd_list, ctx, json=False) == 0
-    assert f"{OIDF_ISSUER}: listed in Testland Federation until 2 June 2026 (asked today)" in ctx.take()
+    assert f"DCC Test Issuer ({OIDF_ISSUER}): listed in Testland Federation until 2 June 2026 (asked today)" in ctx.take()
     assert run(commands.cmd_list, ctx, json=True) == 0
     [answer] = json.loads(ctx.take())["registryAnswers"]
     assert (answer["issuer"], answer["listed"], answer["name"], answer["current"]) == (OIDF_ISSUER, True, "DCC Test Issuer", True)

@@ -239,7 +239,7 @@ def test_federation_answers_travel_on_the_trust_file(tls, server, tmp_path):
         good = school.trust.listings.get(anchor.configuration_url, LISTED)
         forged = anchor.statement("did:web:forged.example", "Diploma Mill", NOW, key=ec.generate_private_key(ec.SECP256R1()))
         school.trust.listings.put(replace(good, issuer="did:web:forged.example", name="Diploma Mill", statement=forged))
-        learner.trust.listings.put(replace(good, issuer=UNLISTED, listed=False, checked_at=NOW + timedelta(hours=1)))
+        learner.trust.listings.put(replace(good, issuer=UNLISTED, listed=False, name="", checked_at=NOW + timedelta(hours=1)))
         path = tmp_path / "stick" / "trust.json"
         assert school.files.export(path, label="Testland school")["registryListings"] == 3
         summary = learner.files.import_file(path, trust_signer=True)
@@ -251,8 +251,9 @@ def test_federation_answers_travel_on_the_trust_file(tls, server, tmp_path):
         assert learner.trust.listings.get(anchor.configuration_url, LISTED).source.startswith("trust file Testland school")
         assert learner.trust.check("did:web:forged.example").code == "issuer-not-looked-up"
         assert learner.trust.listings.get(anchor.configuration_url, UNLISTED).checked_at == NOW + timedelta(hours=1)
-        items = {i.title: i for i in learner.items() if i.kind == "registry-listing"}
-        assert items["OneUni University"].detail == f"{LISTED}: listed in Testland Registry of Schools until 2 June 2026"
+        items = {i.title: i.detail for i in learner.items() if i.kind == "registry-listing"}
+        assert items == {"OneUni University": f"{LISTED}: listed in Testland Registry of Schools until 2 June 2026",
+                         UNLISTED: "not listed in Testland Registry of Schools"}
     finally:
         school_store.close()
         learner_store.close()

@@ -182,6 +182,7 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     _section(ctx, "Issuer registries", [
         f"{r.name}: {registry_detail(r)}; read {age_words(r.fetched_at, now)}" for r in registries])
     _section(ctx, "Registry answers about issuers", [
+        f"{a.name + ' (' + a.issuer + ')' if a.name else a.issuer}: "
         f"{listing_detail(a, names.get(a.registry_id, a.registry_id), now)} (asked {age_words(a.checked_at, now)})"
         for a in listings])
     _section(ctx, "Issuers you trust", [f"{i.name} ({i.id})" for i in issuers])
