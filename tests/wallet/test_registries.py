@@ -135,7 +135,6 @@ def test_a_failed_lookup_keeps_the_last_good_answer(store, tls, server):
     anchor = Anchor(server)
     serve_all(server, anchor)
     Registries(service(store, tls)).add(anchor.configuration_url, issuers=[LISTED])
-    anchor.answer(LISTED, "")
     server.routes[anchor.fetch_path(LISTED)] = Route(503)
     later = service(store, tls, when=NOW + timedelta(hours=2))
     [ok, failed] = Registries(later).update([LISTED])
