@@ -187,6 +187,35 @@ class Wallet:
             self.verify(cred.id)
         return len(creds)
 
+    def update_registries(self, ids: list[str] | None = None, *, user_initiated: bool = True,
+                          fresh_within: "timedelta | None" = None) -> "RefreshReport":
+        """Download the registries added from the web and ask OpenID Federation registries
+        about the issuers of these credentials (all when None); see wallet.registries.
+        The caller checks the credentials again (reverify_after_trust_change)."""
+        from wallet.registries import issuers_of
+        from wallet.trustdata import RefreshReport
+
+        creds = self.credentials() if ids is None else [self.get(i) for i in ids]
+        report = RefreshReport(tuple(self.trust_data.registries.update(
+            issuers_of(creds), user_initiated=user_initiated, fresh_within=fresh_within)))
+        if report.attempted:
+            self.trust_data.announce_change()
+        return report
+
+    def refresh_trust(self, ids: list[str] | None = None, *, user_initiated: bool = True,
+                      fresh_within: "timedelta | None" = None) -> "RefreshReport":
+        """Everything the wallet checks online, in one call (the automatic checks use it):
+        status lists and issuer keys, then registries and what federations say about
+        these credentials' issuers; the credentials concerned are checked again."""
+        from wallet.trustdata import RefreshReport
+
+        status = self.refresh_status(ids, user_initiated=user_initiated, fresh_within=fresh_within)
+        registries = self.update_registries(ids, user_initiated=user_initiated, fresh_within=fresh_within)
+        if registries.attempted:
+            for cred in self.credentials() if ids is None else [self.get(i) for i in ids]:
+                self.verify(cred.id)
+        return RefreshReport(status.results + tuple(r for r in registries.results if r.url))
+
 
 # -- opening and creating (data safety: wallet.keys, wallet.vault, wallet.backup)
 

@@ -10,32 +10,35 @@ for a particular key, that key listed for ``assertionMethod``. What a key docume
 about its controller is never believed here: whether a key is the issuer's is decided
 from the issuer's own document at verification (``wallet.verify.binding``).
 
-Issuer registries say who an issuer is. Two file formats are read (see
-docs/trust-registry.md): the Digital Credentials Consortium's published registry
-(``{"meta": ..., "registry": {DID: {name, location, url}}}``) and a simple one of our
-own. The learner may also keep a list of issuers they trust themselves.
+Issuer registries say who an issuer is (docs/trust-registry.md). Lists are kept
+whole: the Digital Credentials Consortium's "legacy" registry (``{"meta": ...,
+"registry": {DID: {name, location, url}}}``) and a simple format of our own. OpenID
+Federation registries are asked about each issuer instead, and their answers are kept
+in :mod:`wallet.listings`; adding, updating and asking live in :mod:`wallet.registries`.
+The learner may also keep a list of issuers they trust themselves.
 :class:`TrustService` is the ``TrustChecker``: "Issuer listed in <registry> as <name>",
-or "Issuer not in any registry you trust" as a warning, never a failure.
+or "Issuer not in any registry you trust" as a warning, never a failure; with no
+registry and no trusted issuer at all, a neutral line that says nothing was checked.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, NetworkError, WalletError
+from wallet.listings import ListingCache, listing_check, unasked
 from wallet.verify.dids import listed_for
 from wallet.verify.environment import CachedDocument
 from wallet.verify.report import Check, CheckName, Outcome
 
 log = logging.getLogger(__name__)
 
+NO_REGISTRY_LINE = "Issuer not checked against any registry: you have not added one yet (see Trust)."
 KIND_DID = "did-document"
 KIND_KEY = "key-document"
 KIND_REGISTRY = "registry"
@@ -43,6 +46,7 @@ KIND_TRUSTED = "trusted-issuer"
 _REGISTRY_PREFIX = "registry:"
 _TRUSTED_PREFIX = "trusted-issuer:"
 OWN_FORMAT = "LearnerWalletIssuerRegistry"
+FORMAT_DCC, FORMAT_OWN, FORMAT_OIDF = "dcc", "learner-wallet", "oidf"
 MAX_REGISTRY_BYTES = 8 * 1024 * 1024
 MAX_REGISTRY_ISSUERS = 100_000
 
@@ -168,14 +172,15 @@ class RegistryEntry:
 
 @dataclass(frozen=True)
 class Registry:
-    id: str  # the address it was loaded from, or "file:<name>"
+    id: str  # the address it was loaded from (a federation's: its entity configuration), or "file:<name>"
     name: str
-    format: str  # "dcc" or "learner-wallet"
+    format: str  # "dcc", "learner-wallet" or "oidf" (asked issuer by issuer; no entries)
     entries: tuple[RegistryEntry, ...]
-    fetched_at: datetime
+    fetched_at: datetime  # when its list (a federation: its signed description) was last read
     source_url: str = ""  # where to update it from, when it came from the web
     updated: str = ""  # the registry's own "last updated", as it says it
     source: str = "file"
+    loaded: bool = True  # False: named in a list of registries but not downloaded yet
 
     def find(self, issuer_id: str) -> RegistryEntry | None:
         for entry in self.entries:
@@ -214,7 +219,7 @@ def _parse_dcc(data: dict[str, Any], name: str, source_url: str, fetched_at: dat
         entries.append(RegistryEntry(str(did), str(info.get("name") or did), str(info.get("url") or ""), str(info.get("location") or "")))
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     label = name or _name_from_url(source_url) or fallback_name or "Issuer registry"
-    return Registry(_registry_id(source_url, label), label, "dcc", tuple(entries), fetched_at, source_url, str(meta.get("updated") or ""), source)
+    return Registry(_registry_id(source_url, label), label, FORMAT_DCC, tuple(entries), fetched_at, source_url, str(meta.get("updated") or ""), source)
 
 
 def _parse_own(data: dict[str, Any], name: str, source_url: str, fetched_at: datetime, source: str,
@@ -233,7 +238,7 @@ def _parse_own(data: dict[str, Any], name: str, source_url: str, fetched_at: dat
         entries.append(RegistryEntry(row["id"], str(row.get("name") or row["id"]), str(row.get("url") or ""), str(row.get("location") or "")))
     label = name or str(data.get("name") or "") or _name_from_url(source_url) or fallback_name or "Issuer registry"
     url = source_url or str(data.get("url") or "")
-    return Registry(_registry_id(url, label), label, "learner-wallet", tuple(entries), fetched_at, url, str(data.get("updated") or ""), source)
+    return Registry(_registry_id(url, label), label, FORMAT_OWN, tuple(entries), fetched_at, url, str(data.get("updated") or ""), source)
 
 
 def _name_from_url(url: str) -> str:
@@ -249,6 +254,7 @@ def registry_to_json(reg: Registry) -> dict[str, Any]:
         "kind": KIND_REGISTRY, "id": reg.id, "name": reg.name, "format": reg.format,
         "entries": [[e.id, e.name, e.url, e.location] for e in reg.entries],
         "fetched_at": reg.fetched_at.isoformat(), "source_url": reg.source_url, "updated": reg.updated, "source": reg.source,
+        "loaded": reg.loaded,
     }
 
 
@@ -257,7 +263,7 @@ def registry_from_json(value: dict[str, Any]) -> Registry:
         id=value["id"], name=value["name"], format=value.get("format", "learner-wallet"),
         entries=tuple(RegistryEntry(*row) for row in value.get("entries", [])),
         fetched_at=datetime.fromisoformat(value["fetched_at"]), source_url=value.get("source_url", ""),
-        updated=value.get("updated", ""), source=value.get("source", "file"),
+        updated=value.get("updated", ""), source=value.get("source", "file"), loaded=bool(value.get("loaded", True)),
     )
 
 
@@ -278,12 +284,14 @@ class TrustService:
     net: Any = None  # wallet.net.NetClient, or None on a machine that never goes online
     clock: Clock = system_clock
     documents: DocumentCache = field(init=False)
+    listings: ListingCache = field(init=False)
 
     _registries: list[Registry] | None = field(init=False, default=None, repr=False)
     _index: dict[str, tuple[Registry, RegistryEntry]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.documents = DocumentCache(self.store)
+        self.listings = ListingCache(self.store)
 
     # -- TrustChecker
 
@@ -297,12 +305,21 @@ class TrustService:
             reg, entry = self._index[issuer_id]
             detail = f"{issuer_id} in {reg.id} ({reg.format}), registry copy of {reg.fetched_at.date().isoformat()}"
             return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name} (registry copy of {_day(reg.fetched_at)}).", detail, "issuer-listed")
+        federations = [r for r in sorted(registries, key=lambda r: r.name.casefold()) if r.format == FORMAT_OIDF]
+        line = listing_check(issuer_id, federations, self.listings, self.clock())
+        if line is not None:
+            return line
         if not registries and not self.trusted_issuers():
-            # Nothing to compare with yet: say so, without marking every credential
-            # "with warnings" before the learner has chosen whom to trust.
-            return Check(CheckName.TRUST, Outcome.PASSED,
-                         "Issuer not checked against a registry: you have not added one yet (see Trust).",
+            # Nothing to compare with yet: a neutral line (no tick, no warning), so that
+            # "with warnings" keeps its meaning once the learner has chosen whom to trust.
+            return Check(CheckName.TRUST, Outcome.INFO, NO_REGISTRY_LINE,
                          f"{issuer_id or '(no issuer id)'}: no registries and no trusted issuers", "no-registries")
+        waiting = unasked(issuer_id, federations, self.listings) + [r for r in registries if not r.loaded and r not in federations]
+        if waiting:
+            who = f"{waiting[0].name} could" if len(waiting) == 1 else f"{len(waiting)} of them could"
+            return Check(CheckName.TRUST, Outcome.WARNING,
+                         f"Issuer not in any registry you trust so far; {who} not be checked yet (use Update registries on the Trust page).",
+                         f"{issuer_id or '(no issuer id)'}: not asked yet: {', '.join(r.id for r in waiting)}", "issuer-not-looked-up")
         count = len(registries)
         return Check(CheckName.TRUST, Outcome.WARNING, f"Issuer not in any registry you trust{_web_hint(issuer_id)}.",
                      f"{issuer_id or '(no issuer id)'} not found in {count} registr{'y' if count == 1 else 'ies'}", "issuer-unknown")
@@ -374,33 +391,10 @@ class TrustService:
         self._registries = None
         return True
 
-    def add_registry(self, source: str, *, name: str = "", user_initiated: bool = True) -> Registry:
-        """Load a registry from a file path or an https address and keep it."""
-        if source.startswith("https://") or source.startswith("http://"):
-            if self.net is None:
-                raise NetworkError("This wallet has no network access set up.", "no network client")
-            data = self.net.get_json(source, user_initiated=user_initiated, max_bytes=MAX_REGISTRY_BYTES)
-            reg = parse_registry(data, name=name, source_url=source, fetched_at=self.clock(), source="network")
-        else:
-            reg = parse_registry(_read_json_file(Path(source)), name=name, fallback_name=Path(source).stem,
-                                 fetched_at=self.clock(), source="file")
-        self.keep_registry(reg)
-        return reg
-
-    def update_registries(self, *, user_initiated: bool = True) -> list[tuple[Registry, str]]:
-        """Re-download every registry that came from the web: (registry, error or "")."""
-        results = []
-        for reg in self.registries():
-            if not reg.source_url:
-                continue
-            try:
-                results.append((self.add_registry(reg.source_url, name=reg.name, user_initiated=user_initiated), ""))
-            except WalletError as exc:
-                results.append((reg, exc.message))
-        return results
-
     def remove_registry(self, reg_id: str) -> bool:
+        """Stop using a registry, and forget what it said about issuers."""
         self._registries = None
+        self.listings.forget_registry(reg_id)
         return self.store.delete("documents", _REGISTRY_PREFIX + reg_id)
 
     # -- the learner's own trusted issuers
@@ -456,20 +450,6 @@ def _web_hint(issuer_id: str) -> str:
 
 def _trusted_from(value: dict[str, Any]) -> TrustedIssuer:
     return TrustedIssuer(value["id"], value.get("name", value["id"]), datetime.fromisoformat(value["added_at"]))
-
-
-def _read_json_file(path: Path) -> Any:
-    try:
-        size = path.stat().st_size
-        if size > MAX_REGISTRY_BYTES:
-            raise InputTooLarge("The registry file is too large to read.", f"{path}: {size} bytes")
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError("There is no file at that place.", str(path)) from exc
-    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-        raise TrustError("This file is not an issuer registry (it is not JSON).", f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise InputError("The file could not be read.", f"{path}: {exc}") from exc
 
 
 def age_words(then: datetime, now: datetime) -> str:

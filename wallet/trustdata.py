@@ -20,6 +20,7 @@ from wallet.clock import Clock, system_clock
 from wallet.errors import WalletError
 from wallet.net import NetClient, NetworkPolicy, policy_from_settings
 from wallet.status import RefreshResult, StatusService, issuer_of, status_entries, wallet_list_verifier
+from wallet.registries import Registries, listing_detail, registry_detail
 from wallet.trust import TrustService, assertion_methods, did_web_url, document_key
 from wallet.trustfile import TrustFiles
 
@@ -82,6 +83,7 @@ class TrustItem:
 
 _KIND_LABELS = {
     "registry": "Issuer registry",
+    "registry-listing": "Registry's answer about an issuer",
     "issuer": "Issuer you trust",
     "did-document": "Issuer identity (did:web)",
     "key-document": "Issuer key document",
@@ -99,6 +101,7 @@ class TrustData:
         self.events = events
         self.net = net or NetClient(lambda: policy_from_settings(store))
         self.trust = TrustService(store, self.net, clock)
+        self.registries = Registries(self.trust)
         self.status = StatusService(store, verify_list=wallet_list_verifier(self.trust.documents, clock), net=self.net,
                                     clock=clock, fetch_keys=self._fetch_missing_keys)
         self.files = TrustFiles(store, self.trust, self.status, clock=clock)
@@ -182,11 +185,12 @@ class TrustData:
 
     def items(self) -> list[TrustItem]:
         """Everything the Trust page lists, registries and issuers first."""
-        out = [
-            TrustItem("registry", r.id, r.name, f"{len(r.entries)} issuer{'s' if len(r.entries) != 1 else ''}"
-                      + (f", from {r.source_url}" if r.source_url else ""), r.fetched_at, r.source)
-            for r in self.trust.registries()
-        ]
+        registries = self.trust.registries()
+        out = [TrustItem("registry", r.id, r.name, registry_detail(r), r.fetched_at, r.source) for r in registries]
+        names, now = {r.id: r.name for r in registries}, self.clock()
+        out += [TrustItem("registry-listing", a.key, a.name or a.issuer,
+                          (f"{a.issuer}: " if a.name else "") + listing_detail(a, names.get(a.registry_id, a.registry_id), now),
+                          a.checked_at, a.source) for a in self.trust.listings.all()]
         out += [TrustItem("issuer", i.id, i.name, i.id, i.added_at, "you") for i in self.trust.trusted_issuers()]
         out += [TrustItem(d.kind, d.url, _short(d.url), _document_detail(d.url), d.fetched_at, d.source)
                 for d in self.trust.documents.all()]

@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, WalletError
+from wallet.listings import listing_from_json, listing_to_json
+from wallet.registries import recheck_listing
 from wallet.status import CLOCK_SKEW, StatusService
 from wallet.trust import (
     KIND_DID,
@@ -82,6 +84,7 @@ class TrustFile:
     documents: tuple[dict[str, Any], ...]
     status_lists: tuple[dict[str, Any], ...]
     registries: tuple[dict[str, Any], ...]
+    listings: tuple[dict[str, Any], ...] = ()  # what federation registries said about issuers
 
 
 @dataclass
@@ -205,10 +208,12 @@ class TrustFiles:
             row = registry_to_json(reg)
             row.pop("kind", None)
             registries.append(row)
+        listings = [{k: v for k, v in listing_to_json(a).items() if k not in ("kind", "source")}
+                    for a in self._trust.listings.all()]
         now = self._clock()
         body = {
             "type": FILE_TYPE, "version": VERSION, "created": now.isoformat(), "label": label,
-            "documents": documents, "statusLists": lists, "registries": registries,
+            "documents": documents, "statusLists": lists, "registries": registries, "registryListings": listings,
         }
         return sign_document(body, self.signing_key(), now)
 
@@ -218,7 +223,7 @@ class TrustFiles:
         data = json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8")
         _write_atomic(Path(path), data)
         return {"documents": len(document["documents"]), "statusLists": len(document["statusLists"]),
-                "registries": len(document["registries"])}
+                "registries": len(document["registries"]), "registryListings": len(document["registryListings"])}
 
     # -- import
 
@@ -258,6 +263,8 @@ class TrustFiles:
             self._merge_document(row, tf, origin, summary)
         for row in tf.registries:
             self._merge_registry(row, tf, origin, summary)
+        for row in tf.listings:
+            self._merge_listing(row, tf, origin, summary)
         for row in tf.status_lists:
             self._merge_list(row, tf, origin, summary)
         return summary
@@ -312,6 +319,24 @@ class TrustFiles:
         else:
             summary.kept_newer += 1
 
+    def _merge_listing(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
+        """A federation's answer about an issuer: both signed statements are checked
+        again, as of the date the answer was given."""
+        what = f"{row.get('issuer', 'an issuer')} in {row.get('registryId', 'a registry')}"
+        try:
+            self._entry_date(row.get("checkedAt"), tf)  # a date in the future would win every merge
+            listing = recheck_listing(listing_from_json(row), origin)
+        except (KeyError, TypeError, ValueError) as exc:
+            summary.rejected.append((what, f"unreadable registry answer: {exc}"))
+            return
+        except WalletError as exc:
+            summary.rejected.append((what, exc.message))
+            return
+        if self._trust.listings.put(listing, replace_same_age=False):
+            summary.added += 1
+        else:
+            summary.kept_newer += 1
+
     def _merge_list(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
         url = str(row.get("url", ""))
         try:
@@ -334,13 +359,13 @@ def parse(document: Any) -> TrustFile:
         raise TrustFileError("This trust file was made by a newer version of the wallet.", f"version {document.get('version')}")
     signer = verify_document(document)
     rows = {}
-    for name in ("documents", "statusLists", "registries"):
+    for name in ("documents", "statusLists", "registries", "registryListings"):  # older files lack registryListings
         value = document.get(name, [])
         if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
             raise TrustFileError("This trust file is damaged.", f"{name} is not a list of objects")
         rows[name] = tuple(value)
     return TrustFile(signer, _date(document.get("created")), str(document.get("label") or ""),
-                     rows["documents"], rows["statusLists"], rows["registries"])
+                     rows["documents"], rows["statusLists"], rows["registries"], rows["registryListings"])
 
 
 def _date(value: Any) -> datetime:

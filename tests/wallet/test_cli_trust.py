@@ -61,12 +61,12 @@ def test_registry_and_issuer_commands(ctx, tmp_path):
     path = tmp_path / "registry.json"
     path.write_text(json.dumps({"meta": {"updated": "2026-01-01"}, "registry": {ISSUER: {"name": "Open University"}}}))
     assert run(commands.cmd_add_registry, ctx, source=str(path), name="Testland register") == 0
-    assert ctx.take().strip() == "Added Testland register: 1 issuer."
+    assert ctx.take().splitlines()[0] == "Added Testland register: 1 issuer."
     assert run(commands.cmd_add_issuer, ctx, did="did:web:college.example", name="My College") == 0
     assert "You now trust My College" in ctx.take()
     assert run(commands.cmd_list, ctx, json=False) == 0
     out = ctx.take()
-    assert "Testland register: 1 issuers, copy from today" in out and "My College (did:web:college.example)" in out
+    assert "Testland register: 1 issuer; read today" in out and "My College (did:web:college.example)" in out
     assert "Network: Only when I ask" in out
     assert run(commands.cmd_list, ctx, json=True) == 0
     listed = json.loads(ctx.take())
@@ -179,3 +179,33 @@ def test_network_setting_from_the_terminal(ctx, tls, server):
     assert ctx.wallet.settings.network_policy is NetworkPolicy.NEVER
     assert run(cmd_network, ctx, policy="automatic") == 0 and "Check automatically" in ctx.take()
     assert ctx.wallet.trust_data.policy is NetworkPolicy.AUTOMATIC
+
+
+def test_a_list_of_registries_from_the_cli(ctx, tls, server, interop):
+    """``trust add-registry`` with the DCC's list of registries, ``trust update``, ``trust list``."""
+    from tests.wallet.federation import Anchor
+    from tests.wallet.test_registries import DCC_FIXTURES, OIDF_ISSUER, serve_all
+    from wallet.clock import fixed_clock
+
+    now = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+    ctx.wallet.clock = fixed_clock(now)  # before the wallet's trust data is first used
+    anchor = Anchor(server)
+    serve_all(server, anchor, now)
+    anchor.answer(OIDF_ISSUER, anchor.statement(OIDF_ISSUER, "DCC Test Issuer", now))
+    [held] = ctx.wallet.import_bytes((interop / DCC_FIXTURES / "oidf-noStatus-noExpiry.json").read_bytes(), name="o.json").added
+    ctx.wallet.trust_data.use_network(NetClient(NetworkPolicy.ASK, ssl_context=tls.client_context(), timeout=2, deadline=5))
+    assert run(commands.cmd_add_registry, ctx, source=server.url("/known.json"), name="") == 0
+    out = ctx.take()
+    assert f"Added Testland Federation: OpenID Federation registry, asked about each issuer, from {anchor.configuration_url}." in out
+    assert "Added Testland Sandbox: 1 issuer, from " in out
+    assert ctx.wallet.report(held.id).check(CheckName.TRUST).code == "issuer-listed"
+    assert run(commands.cmd_list, ctx, json=False) == 0
+    assert f"DCC Test Issuer ({OIDF_ISSUER}): listed in Testland Federation until 2 June 2026 (asked today)" in ctx.take()
+    assert run(commands.cmd_list, ctx, json=True) == 0
+    [answer] = json.loads(ctx.take())["registryAnswers"]
+    assert (answer["issuer"], answer["listed"], answer["name"], answer["current"]) == (OIDF_ISSUER, True, "DCC Test Issuer", True)
+    server.routes[anchor.fetch_path(OIDF_ISSUER)] = Route(500)
+    assert run(commands.cmd_update, ctx) == 1
+    out = ctx.take()
+    assert out.startswith("1 of 3 registry checks could not be made. Testland Federation: ")
+    assert "FAIL Testland Federation: " in out and "error 500" in out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,7 +12,7 @@ from tests.wallet.trust_servers import Route
 from wallet.clock import fixed_clock
 from wallet.errors import InputError, NetworkError
 from wallet.net import NetClient, NetworkPolicy
-from wallet.store import Store
+from wallet.registries import Registries
 from wallet.trust import TrustError, TrustService, did_web_url, parse_registry
 from wallet.trustdata import TrustData
 from wallet.verify import Status, VerifyEnvironment, verify_credential
@@ -24,13 +23,6 @@ from wallet.verify.sign import sign
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 V2 = "https://www.w3.org/ns/credentials/v2"
 
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "w.sqlite3", os.urandom(32))
-    yield s
-    s.close()
 
 
 def trust(store, tls=None, policy=NetworkPolicy.ASK, when=NOW) -> TrustService:
@@ -215,7 +207,7 @@ def test_dcc_registry_match_and_miss(store, tmp_path):
     path = tmp_path / "sandbox-registry.json"
     path.write_text(json.dumps(DCC))
     service = trust(store)
-    reg = service.add_registry(str(path), name="DCC Sandbox Registry")
+    [reg] = Registries(service).add(str(path), name="DCC Sandbox Registry")
     assert (reg.format, reg.updated, len(reg.entries)) == ("dcc", "2025-03-12T16:20:00+00:00", 2)
     hit = service.check("did:key:z6MknNQD1WHLGGraFi6zcbGevuAgkVfdyCdtZnQTGWVVvR5Q")
     assert hit.outcome is Outcome.PASSED
@@ -236,15 +228,16 @@ def test_unknown_did_web_issuer_names_its_domain(store):
 def test_own_format_registry_from_the_web_and_its_update(store, tls, server):
     server.routes["/issuers.json"] = Route(body=json.dumps(OWN).encode())
     service = trust(store, tls)
-    reg = service.add_registry(server.url("/issuers.json"))
+    [reg] = Registries(service).add(server.url("/issuers.json"))
     assert reg.name == "Testland Qualifications Register" and reg.source_url == server.url("/issuers.json")
     assert service.check("did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy").message == \
         "Issuer listed in Testland Qualifications Register as Open University of Testland (registry copy of 1 June 2026)."
     newer = dict(OWN, issuers=OWN["issuers"] + [{"id": "did:web:new.example", "name": "New College"}])
     server.routes["/issuers.json"] = Route(body=json.dumps(newer).encode())
     later = trust(store, tls, when=NOW + timedelta(days=3))
-    [(updated, error)] = later.update_registries()
-    assert error == "" and updated.fetched_at == NOW + timedelta(days=3)
+    [result] = Registries(later).update()
+    assert result.ok and result.message == "Testland Qualifications Register: 2 issuers."
+    assert later.registries()[0].fetched_at == NOW + timedelta(days=3)
     assert later.check("did:web:new.example").outcome is Outcome.PASSED
     assert len(later.registries()) == 1
 
@@ -277,17 +270,18 @@ def test_registry_file_that_is_not_json(store, tmp_path):
     path = tmp_path / "r.json"
     path.write_bytes(b"%PDF-1.7")
     with pytest.raises(TrustError, match="not JSON"):
-        trust(store).add_registry(str(path))
+        Registries(trust(store)).add(str(path))
     with pytest.raises(InputError, match="no file"):
-        trust(store).add_registry(str(tmp_path / "missing.json"))
+        Registries(trust(store)).add(str(tmp_path / "missing.json"))
 
 
 def test_trust_line_in_a_full_report(store, interop):
     """The verifier adds the trust line; an unknown issuer is a warning, not a failure.
 
     Decided here: before the learner has added any registry or trusted issuer, the line
-    says so without a warning (otherwise every credential would read "with warnings"
-    and the warning would mean nothing); once they have, an issuer outside them warns.
+    says so as information, neither a tick nor a warning (otherwise every credential
+    would read "with warnings" and the warning would mean nothing); once they have, an
+    issuer outside them warns.
     """
     doc = json.loads((interop / "peer-vcjs" / "status" / "not-revoked.json").read_text())
     service = trust(store)
@@ -301,6 +295,7 @@ def test_trust_line_in_a_full_report(store, interop):
 
     report = verify_credential(doc, env())
     assert report.check(CheckName.TRUST).code == "no-registries" and report.status is Status.VERIFIED
+    assert report.check(CheckName.TRUST).outcome is Outcome.INFO  # no tick: nothing was checked
     service.keep_registry(parse_registry(DCC, name="DCC Sandbox Registry", fetched_at=NOW))
     report = verify_credential(doc, env())
     assert report.check(CheckName.TRUST).code == "issuer-unknown" and report.status is Status.WARNINGS
@@ -374,7 +369,7 @@ DCC_PUBLISHED = b"""{
 def test_the_published_dcc_registry_downloaded_matches_and_misses(store, tls, server):
     server.routes["/registry.json"] = Route(body=DCC_PUBLISHED, headers={"Content-Type": "application/json"})
     service = trust(store, tls)
-    reg = service.add_registry(server.url("/registry.json"), name="DCC Community Registry")
+    [reg] = Registries(service).add(server.url("/registry.json"), name="DCC Community Registry")
     assert (reg.format, reg.source, reg.updated, len(reg.entries)) == ("dcc", "network", "2022-10-27T17:57:31+00:00", 4)
     school = reg.find("did:web:credentials.myschool.ca")
     assert (school.name, school.location, school.url) == ("My School", "Ancaster, ON, Canada", "https://some.domain.ca")
@@ -386,7 +381,7 @@ def test_the_published_dcc_registry_downloaded_matches_and_misses(store, tls, se
     assert (near.outcome, near.code) == (Outcome.WARNING, "issuer-unknown")
     assert near.message.startswith("Issuer not in any registry you trust")
     # without a name given, the registry is called by the host it came from
-    other = trust(store, tls).add_registry(server.url("/registry.json"))
+    [other] = Registries(trust(store, tls)).add(server.url("/registry.json"))
     assert other.name == "127.0.0.1"
 
 
@@ -395,7 +390,7 @@ def test_a_registry_file_is_called_by_its_own_name_else_the_file_name(store, tmp
     own.write_text(json.dumps(OWN))
     dcc = tmp_path / "sandbox-registry.json"
     dcc.write_text(json.dumps(DCC))
-    service = trust(store)
-    assert service.add_registry(str(own)).name == "Testland Qualifications Register"
-    assert service.add_registry(str(dcc)).name == "sandbox-registry"  # DCC files carry no name
-    assert service.add_registry(str(own), name="My list").name == "My list"
+    registries = Registries(trust(store))
+    assert registries.add(str(own))[0].name == "Testland Qualifications Register"
+    assert registries.add(str(dcc))[0].name == "sandbox-registry"  # DCC files carry no name
+    assert registries.add(str(own), name="My list")[0].name == "My list"

@@ -69,7 +69,7 @@ def test_round_trip_to_an_offline_machine(school, learner, tmp_path, interop):
     data, key = school
     path = tmp_path / "stick" / "trust.json"
     counts = data.files.export(path, label="School of Testland")
-    assert counts == {"documents": 1, "statusLists": 1, "registries": 1}
+    assert counts == {"documents": 1, "statusLists": 1, "registries": 1, "registryListings": 0}
     cred = signed_by_school(key)
     env = VerifyEnvironment(clock=learner.clock, documents=learner.documents, status=learner.status, trust=learner.trust)
     assert verify_credential(cred, env).status is Status.OFFLINE  # before: the key is not here

@@ -72,13 +72,12 @@ class AutoRefresher(QObject):
     """With the network setting at "automatic": check status on its own, within bounds.
 
     When: a few seconds after the wallet opens, for each credential as it is added, and
-    then once an hour while the wallet stays open. What: only status lists and issuer
-    keys downloaded more than a day ago (``AUTOMATIC_FRESH_WITHIN``); an address whose
-    download failed is left alone for an hour. So a wallet open all week goes online
-    about once a day, and one opened ten times a day only the first time. With any
-    other setting it does nothing. Each run is one background call; one at a time.
-    That call ends in ``TrustData.refresh`` (with ``fresh_within``), the one place
-    where each kind of trust data kept fresh automatically is a step.
+    then once an hour while the wallet stays open. What: status lists, issuer keys and
+    registries (lists, and federations' answers about each issuer) last downloaded more
+    than a day ago (``AUTOMATIC_FRESH_WITHIN``); an address whose download failed is
+    left alone for an hour. So a wallet open all week goes online about once a day, and
+    one opened ten times a day only the first time. With any other setting it does
+    nothing. Each run is one background call (``Wallet.refresh_trust``); one at a time.
     """
 
     refreshed = Signal(object)  # RefreshReport
@@ -109,7 +108,7 @@ class AutoRefresher(QObject):
             self._again = True  # e.g. a credential added meanwhile: one more (cheap) run afterwards
             return None
         self._busy, self._again = True, False
-        self.op = run_op(self, lambda: self._wallet.refresh_status(
+        self.op = run_op(self, lambda: self._wallet.refresh_trust(
             ids, user_initiated=False, fresh_within=AUTOMATIC_FRESH_WITHIN))
         self.op.on_success(self._done).on_failure(self._failed)
         return self.op

@@ -40,6 +40,7 @@ from ui.trust.model import Column, TrustModel
 from ui.widgets.empty_state import EmptyState
 from ui.widgets.error_box import DetailsDisclosure, describe_error
 from wallet.net import NetworkPolicy, policy_label
+from wallet.registries import checking_summary, issuers_of, registry_detail, update_message
 from wallet.settings import NETWORK_POLICY
 from wallet.trustfile import UntrustedSigner
 
@@ -48,8 +49,8 @@ log = logging.getLogger(__name__)
 MAX_NAME_WIDTH = 240  # pixels
 JSON_FILTER = "Trust and registry files (*.json);;All files (*)"
 _NETWORK_TIPS = (
-    "Check automatically: the wallet downloads status lists and issuer keys older than a day, on its own.\n"
-    "Only when I ask: it goes online only when you press \u201cCheck status now\u201d or update registries.\n"
+    "Check automatically: the wallet downloads status lists, issuer keys and registries older than a day, on its own.\n"
+    "Only when I ask: it goes online only when you press \u201cCheck status now\u201d or \u201cUpdate registries\u201d.\n"
     "Never: nothing connects; bring trust data on a trust file."
 )
 
@@ -132,6 +133,9 @@ class TrustPage(QWidget):
         self.intro.setWordWrap(True)
         self.intro.setProperty("role", "muted")
         layout.addWidget(self.intro)
+        self.issuer_line = QLabel(self)  # how issuers are checked: the same choice as each credential's trust line
+        self.issuer_line.setWordWrap(True)
+        layout.addWidget(self.issuer_line)
 
         row = QHBoxLayout()
         network_label = QLabel("Go online to check status and issuers:", self)
@@ -231,6 +235,7 @@ class TrustPage(QWidget):
             "Who issued your credentials, and whether they were revoked. What the wallet saves here lets it "
             "check this offline; a trust file carries it to a computer that never goes online."
         )
+        self.issuer_line.setText(checking_summary(data.trust.registries(), len(data.trust.trusted_issuers())))
         self._show_policy(data.policy)
         self.view.resizeColumnsToContents()
         for column in (Column.WHAT, Column.NAME):  # long DIDs elide (whole in the tooltip) to leave Details room
@@ -291,25 +296,25 @@ class TrustPage(QWidget):
     # -- actions
 
     def update_registries(self) -> Op:
-        def done(results: list[Any]) -> str:
-            if not results:
-                return "No registry was added from the web, so there is nothing to update."
-            bad = [f"{reg.name}: {error}" for reg, error in results if error]
-            return " ".join(bad) if bad else f"Updated {len(results)} registr{'y' if len(results) == 1 else 'ies'}."
-
-        return self._run(lambda: self.wallet.trust_data.trust.update_registries(user_initiated=True), done)
+        """Download the registries added from the web; ask federations about the issuers held."""
+        return self._run(lambda: self.wallet.update_registries(user_initiated=True),
+                         lambda report: update_message(list(report.results)))
 
     def add_registry_file(self) -> Op | None:
         path = self.dialogs.open_file("Add an issuer registry")
         if not path:
             return None
-        return self._run(lambda: self.wallet.trust_data.trust.add_registry(path), _registry_added)
+        return self._run(lambda: self._add_registry(path), _registry_added)
 
     def add_registry_url(self) -> Op | None:
         url = self.dialogs.ask_text("Add an issuer registry", "The registry's web address (https://\u2026):")
         if not url:
             return None
-        return self._run(lambda: self.wallet.trust_data.trust.add_registry(url, user_initiated=True), _registry_added)
+        return self._run(lambda: self._add_registry(url), _registry_added)
+
+    def _add_registry(self, source: str) -> list[Any]:
+        """A registry or a list of registries; federations are asked about the issuers held."""
+        return self.wallet.trust_data.registries.add(source, issuers=issuers_of(self.wallet.credentials()))
 
     def add_issuer(self) -> Op | None:
         did = self.dialogs.ask_text("Trust an issuer", "The issuer's identifier (did:\u2026 or https://\u2026):")
@@ -374,5 +379,9 @@ class TrustPage(QWidget):
         self._run(lambda: files.import_file(Path(path), trust_signer=True), lambda summary: summary.message)
 
 
-def _registry_added(reg: Any) -> str:
-    return f"Added {reg.name}: {len(reg.entries)} issuer{'s' if len(reg.entries) != 1 else ''}."
+def _registry_added(added: list[Any]) -> str:
+    if len(added) == 1:
+        return f"Added {added[0].name}: {registry_detail(added[0])}."
+    waiting = sum(1 for reg in added if not reg.loaded)
+    later = f"; {waiting} could not be reached yet (use Update registries later)" if waiting else ""
+    return f"Added {len(added)} registries{later}."

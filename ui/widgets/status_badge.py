@@ -43,6 +43,7 @@ _OUTCOME_LOOKS = {
     Outcome.WARNING: StatusLook("Warning", "status-warnings", "#6b4100", "#fdf0d5"),
     Outcome.FAILED: StatusLook("Failed", "status-not-verified", "#8c1d18", "#fbe2e0"),
     Outcome.UNKNOWN: StatusLook("Could not check", "status-offline", "#2e3a48", "#e3e8ef"),
+    Outcome.INFO: StatusLook("Not checked", "status-unchecked", "#3d4854", "#eceff3"),
 }
 
 

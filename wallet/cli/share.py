@@ -196,7 +196,7 @@ def environment_of(ctx: Any) -> Any:
         return VerifyEnvironment()
 
 
-_MARK = {"passed": "ok  ", "warning": "warn", "failed": "FAIL", "could-not-check": "??  "}
+_MARK = {"passed": "ok  ", "warning": "warn", "failed": "FAIL", "could-not-check": "??  ", "info": "--  "}
 
 
 def print_report(report: bundle_check.BundleReport, ctx: Any) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from wallet.net import NetworkPolicy, policy_label
+from wallet.registries import issuers_of, listing_detail, registry_detail, update_message
 from wallet.status import say_date
 from wallet.trust import age_words
 from wallet.trustfile import UntrustedSigner
@@ -33,14 +34,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     trust = sub.add_parser("trust", help="issuer registries, trusted issuers and the portable trust file")
     trust_sub = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
-    p = trust_sub.add_parser("add-registry", help="add an issuer registry from a file or an https address")
+    p = trust_sub.add_parser("add-registry", help="add an issuer registry, or a list of registries, from a file or an https address")
     p.add_argument("source", metavar="FILE|URL")
     p.add_argument("--name", default="", help="what to call the registry (default: its own name, or the file name)")
     p.set_defaults(func=cmd_add_registry)
     p = trust_sub.add_parser("remove-registry", help="stop using an issuer registry")
     p.add_argument("registry", metavar="NAME|ID")
     p.set_defaults(func=cmd_remove_registry)
-    p = trust_sub.add_parser("update", help="download the latest copy of every registry added from the web")
+    p = trust_sub.add_parser("update", help="download every registry added from the web, and ask federation registries "
+                                            "about your credentials' issuers")
     p.set_defaults(func=cmd_update)
     p = trust_sub.add_parser("add-issuer", help="add an issuer to your own list of trusted issuers")
     p.add_argument("did", metavar="DID")
@@ -94,8 +96,9 @@ def cmd_status_load(args: argparse.Namespace, ctx: Any) -> int:
 
 def cmd_add_registry(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
-    reg = data.trust.add_registry(args.source, name=args.name, user_initiated=True)
-    ctx.print(f"Added {reg.name}: {len(reg.entries)} issuer{'s' if len(reg.entries) != 1 else ''}.")
+    added = data.registries.add(args.source, name=args.name, issuers=issuers_of(ctx.wallet.credentials()))
+    for reg in added:
+        ctx.print(f"Added {reg.name}: {registry_detail(reg)}.")
     _recheck(ctx)
     return 0
 
@@ -113,15 +116,14 @@ def cmd_remove_registry(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def cmd_update(args: argparse.Namespace, ctx: Any) -> int:
-    data = ctx.wallet.trust_data
-    results = data.trust.update_registries(user_initiated=True)
-    if not results:
-        ctx.print("No registry was added from the web, so there is nothing to update.")
-        return 0
-    for reg, error in results:
-        ctx.print(f"{reg.name}: {error or 'updated on ' + say_date(reg.fetched_at)}")
-    _recheck(ctx)
-    return 1 if any(error for _reg, error in results) else 0
+    report = ctx.wallet.update_registries(user_initiated=True)
+    ctx.print(update_message(list(report.results)))
+    for r in report.results:
+        if r.url:
+            ctx.print(f"  {'ok  ' if r.ok else 'FAIL'} {r.message}")
+    if report.attempted:
+        _recheck(ctx)
+    return 0 if report.ok else 1
 
 
 def cmd_add_issuer(args: argparse.Namespace, ctx: Any) -> int:
@@ -156,14 +158,19 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
     now = ctx.wallet.clock()
     registries = data.trust.registries()
+    listings = data.trust.listings.all()
+    names = {r.id: r.name for r in registries}
     issuers = data.trust.trusted_issuers()
     documents = data.trust.documents.all()
     lists = data.status.cache.all()
     if args.json:
         ctx.print_json({
             "network": data.policy.value,
-            "registries": [{"id": r.id, "name": r.name, "format": r.format, "issuers": len(r.entries),
+            "registries": [{"id": r.id, "name": r.name, "format": r.format, "issuers": len(r.entries), "loaded": r.loaded,
                             "fetchedAt": r.fetched_at.isoformat(), "source": r.source} for r in registries],
+            "registryAnswers": [{"registry": a.registry_id, "issuer": a.issuer, "listed": a.listed, "name": a.name,
+                                 "checkedAt": a.checked_at.isoformat(), "current": a.current(now),
+                                 "expiresAt": a.expires_at.isoformat() if a.expires_at else None} for a in listings],
             "trustedIssuers": [{"id": i.id, "name": i.name, "addedAt": i.added_at.isoformat()} for i in issuers],
             "documents": [{"url": d.url, "kind": d.kind, "fetchedAt": d.fetched_at.isoformat(), "source": d.source}
                           for d in documents],
@@ -173,7 +180,11 @@ def cmd_list(args: argparse.Namespace, ctx: Any) -> int:
         return 0
     ctx.print(f"Network: {policy_label(data.policy)}")
     _section(ctx, "Issuer registries", [
-        f"{r.name}: {len(r.entries)} issuers, copy from {age_words(r.fetched_at, now)}" for r in registries])
+        f"{r.name}: {registry_detail(r)}; read {age_words(r.fetched_at, now)}" for r in registries])
+    _section(ctx, "Registry answers about issuers", [
+        f"{a.name + ' (' + a.issuer + ')' if a.name else a.issuer}: "
+        f"{listing_detail(a, names.get(a.registry_id, a.registry_id), now)} (asked {age_words(a.checked_at, now)})"
+        for a in listings])
     _section(ctx, "Issuers you trust", [f"{i.name} ({i.id})" for i in issuers])
     _section(ctx, "Issuer key documents", [f"{d.url}: fetched {age_words(d.fetched_at, now)}" for d in documents])
     _section(ctx, "Status lists", [f"{c.url}: fetched {age_words(c.fetched_at, now)}" for c in lists])
@@ -201,7 +212,8 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
     counts = data.files.export(Path(args.file), label=args.label)
     ctx.print(
         f"Wrote {args.file}: {counts['documents']} key documents, {counts['statusLists']} status lists, "
-        f"{counts['registries']} registries, signed by {data.files.signer_did()}."
+        f"{counts['registries']} registries, {counts['registryListings']} registry answers, "
+        f"signed by {data.files.signer_did()}."
     )
     return 0
 

@@ -21,7 +21,7 @@ from typing import Any
 from wallet.errors import WalletError
 from wallet.verify.report import Outcome, Report, Status, report_to_json
 
-_MARKS = {Outcome.PASSED: "ok", Outcome.WARNING: "!!", Outcome.FAILED: "XX", Outcome.UNKNOWN: "??"}
+_MARKS = {Outcome.PASSED: "ok", Outcome.WARNING: "!!", Outcome.FAILED: "XX", Outcome.UNKNOWN: "??", Outcome.INFO: "--"}
 _GOOD = (Status.VERIFIED, Status.WARNINGS)
 
 

@@ -15,7 +15,7 @@ from wallet.verify.environment import VerifyEnvironment
 from wallet.verify.report import Check, CheckName, Outcome, Signer
 
 _CONTEXT_CODES = {"unknown-context", "undefined-term", "invalid-json-ld"}
-_ORDER = {Outcome.FAILED: 0, Outcome.UNKNOWN: 1, Outcome.WARNING: 2, Outcome.PASSED: 3}
+_ORDER = {Outcome.FAILED: 0, Outcome.UNKNOWN: 1, Outcome.WARNING: 2, Outcome.PASSED: 3, Outcome.INFO: 4}
 
 
 def worst(outcomes: list[Outcome]) -> Outcome:

@@ -17,6 +17,7 @@ class Outcome(StrEnum):
     WARNING = "warning"  # holds, with something the reader should know
     FAILED = "failed"
     UNKNOWN = "could-not-check"  # not decided: key not available offline, ...
+    INFO = "info"  # said for the reader's information; neither holds nor fails (no registry chosen yet)
 
 
 class Status(StrEnum):
