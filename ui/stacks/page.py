@@ -70,10 +70,11 @@ class StacksSnapshot:
 
 def take_snapshot(wallet: Any) -> StacksSnapshot:
     stacks = wallet.stacks
-    held = stacks.held()
+    creds = wallet.credentials()  # decrypted once for everything below
+    held = stacks.held(creds)
     stored = {s.id: s for s in stacks.stored()}
     cards = [StackCard(p, stored[p.stack_id].publisher if p.stack_id in stored else "")
-             for p in stacks.all_progress(held)]
+             for p in stacks.all_progress(held, creds)]
     return StacksSnapshot(cards, stored, stacks.skills(held), stacks.credit_totals(held))
 
 

@@ -106,9 +106,10 @@ def _skills_json(f: SkillsFramework) -> dict[str, Any]:
 
 def cmd_stacks(args: argparse.Namespace, ctx: Any) -> int:
     stacks = ctx.wallet.stacks
-    held = stacks.held()
+    creds = ctx.wallet.credentials()  # decrypted once for everything below
+    held = stacks.held(creds)
     stored = {s.id: s for s in stacks.stored()}
-    progress = stacks.all_progress(held)
+    progress = stacks.all_progress(held, creds)
     credits, skills = stacks.credit_totals(held), stacks.skills(held)
     if args.json:
         ctx.print_json({

@@ -240,19 +240,22 @@ class Stacks:
     def progress(self, id_or_part: str, held: list[HeldCredential] | None = None) -> StackProgress:
         """Progress toward one stack, stored or inferred, by its id or a part of it that
         names one only."""
-        held = self.held() if held is None else held
-        inferred = derived.clr_definitions(self.wallet.credentials())
+        creds = self.wallet.credentials()  # read once: decrypting every record is the slow part
+        held = self.held(creds) if held is None else held
+        inferred = derived.clr_definitions(creds)
         found = _find(id_or_part, [*self.stored(), *inferred],
                       lambda s: s.definition if isinstance(s, StoredStack) else s)
         if isinstance(found, StoredStack):
             return self._progress(found.definition, held)
         return evaluate(found, held, inferred=True)
 
-    def all_progress(self, held: list[HeldCredential] | None = None) -> list[StackProgress]:
+    def all_progress(self, held: list[HeldCredential] | None = None,
+                     creds: list[Credential] | None = None) -> list[StackProgress]:
         """Stored definitions first (oldest first), then the inferred ones."""
-        held = self.held() if held is None else held
+        creds = self.wallet.credentials() if creds is None else creds  # read once
+        held = self.held(creds) if held is None else held
         out = [self._progress(s.definition, held) for s in self.stored()]
-        return out + self.inferred(held)
+        return out + self.inferred(held, creds)
 
     def _progress(self, definition: StackDefinition, held: list[HeldCredential]) -> StackProgress:
         """Progress from the definition's kept tracker, brought up to date (incremental)."""
@@ -264,9 +267,11 @@ class Stacks:
             known[1].update_all(held)
             return known[1].progress()
 
-    def inferred(self, held: list[HeldCredential] | None = None) -> list[StackProgress]:
-        held = self.held() if held is None else held
-        return derived.clr_progress(self.wallet.credentials(), held)
+    def inferred(self, held: list[HeldCredential] | None = None,
+                 creds: list[Credential] | None = None) -> list[StackProgress]:
+        creds = self.wallet.credentials() if creds is None else creds
+        held = self.held(creds) if held is None else held
+        return derived.clr_progress(creds, held)
 
     def skills(self, held: list[HeldCredential] | None = None) -> list[derived.SkillsFramework]:
         return derived.skills(self.held() if held is None else held)
