@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -286,56 +286,55 @@ class TrustFiles:
                 f"fetchedAt {when.isoformat()}, now {now.isoformat()}")
         return when
 
+    @staticmethod
+    def _merge_one(summary: ImportSummary, what: str, build: Callable[[], Any], keep: Callable[[Any], bool]) -> None:
+        """Check one entry (``build`` raises if it cannot be used) and keep it unless the
+        wallet holds one as new or newer; either way the summary says what happened."""
+        try:
+            item = build()
+        except (KeyError, TypeError, ValueError) as exc:
+            summary.rejected.append((what, f"unreadable entry: {exc}"))
+            return
+        except WalletError as exc:
+            summary.rejected.append((what, exc.message))
+            return
+        if keep(item):
+            summary.added += 1
+        else:
+            summary.kept_newer += 1
+
     def _merge_document(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
         url = str(row.get("url", ""))
-        try:
+
+        def build() -> DocumentRecord:
             # the kind follows from the address, not from what the file says; which keys
             # may sign what is read from the document at verification (a key listed
             # under no purpose signs nothing), as for a downloaded one
             kind = KIND_DID if url.startswith("did:") else KIND_KEY
             document = check_document(url, row.get("document"))
-            record = DocumentRecord(url, kind, self._entry_date(row.get("fetchedAt"), tf), document, origin)
-        except WalletError as exc:
-            summary.rejected.append((url or "a document", exc.message))
-            return
-        if self._trust.documents.put(record, replace_same_age=False):
-            summary.added += 1
-        else:
-            summary.kept_newer += 1
+            return DocumentRecord(url, kind, self._entry_date(row.get("fetchedAt"), tf), document, origin)
+
+        self._merge_one(summary, url or "a document", build,
+                        lambda record: self._trust.documents.put(record, replace_same_age=False))
 
     def _merge_registry(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
-        what = str(row.get("name", "a registry"))
-        try:
+        def build() -> Any:
             reg = registry_from_json({**row, "source": origin})
             self._entry_date(reg.fetched_at.isoformat(), tf)
-        except (KeyError, TypeError, ValueError) as exc:
-            summary.rejected.append((what, f"unreadable registry: {exc}"))
-            return
-        except WalletError as exc:
-            summary.rejected.append((what, exc.message))
-            return
-        if self._trust.keep_registry(reg, replace_same_age=False):
-            summary.added += 1
-        else:
-            summary.kept_newer += 1
+            return reg
+
+        self._merge_one(summary, str(row.get("name", "a registry")), build,
+                        lambda reg: self._trust.keep_registry(reg, replace_same_age=False))
 
     def _merge_listing(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
         """A federation's answer about an issuer: both signed statements are checked
         again, as of the date the answer was given."""
-        what = f"{row.get('issuer', 'an issuer')} in {row.get('registryId', 'a registry')}"
-        try:
+        def build() -> Any:
             self._entry_date(row.get("checkedAt"), tf)  # a date in the future would win every merge
-            listing = recheck_listing(listing_from_json(row), origin)
-        except (KeyError, TypeError, ValueError) as exc:
-            summary.rejected.append((what, f"unreadable registry answer: {exc}"))
-            return
-        except WalletError as exc:
-            summary.rejected.append((what, exc.message))
-            return
-        if self._trust.listings.put(listing, replace_same_age=False):
-            summary.added += 1
-        else:
-            summary.kept_newer += 1
+            return recheck_listing(listing_from_json(row), origin)
+
+        self._merge_one(summary, f"{row.get('issuer', 'an issuer')} in {row.get('registryId', 'a registry')}",
+                        build, lambda listing: self._trust.listings.put(listing, replace_same_age=False))
 
     def _merge_list(self, row: dict[str, Any], tf: TrustFile, origin: str, summary: ImportSummary) -> None:
         url = str(row.get("url", ""))
