@@ -143,7 +143,20 @@ def _warnings_for(cred: Credential, report: dict[str, Any] | None, now: datetime
     elif status == "cannot-check-offline":
         out.append(PreflightWarning(cred.id, title, "cannot-check-offline",
                                     f"“{title}” could not be fully checked offline."))
+    elif (key := _issuer_key_line(report)) is not None and key.get("outcome") != "passed":
+        out.append(PreflightWarning(cred.id, title, "issuer-not-confirmed",
+                                    f"“{title}” is not shown to come from its issuer: {key.get('message', '')} "
+                                    "The receiver will see that too."))
     return out
+
+
+def _issuer_key_line(report: dict[str, Any]) -> dict[str, Any] | None:
+    from wallet.verify.report import CheckName
+
+    for check in report.get("checks", ()):
+        if isinstance(check, dict) and check.get("name") == CheckName.ISSUER_KEY.value:
+            return check
+    return None
 
 
 def _failed_reasons(report: dict[str, Any], *, besides_dates: bool = False) -> list[str]:

@@ -111,8 +111,10 @@ class BundleReport:
 
     @property
     def ok(self) -> bool:
-        """Everything holds (warnings allowed): the CLI's exit status 0."""
-        return self.status in (Status.VERIFIED, Status.WARNINGS)
+        """Everything holds (warnings allowed), and each credential was signed by the issuer
+        it names (``Report.vouches``, as ``verify`` requires): the CLI's exit status 0."""
+        return self.status in (Status.VERIFIED, Status.WARNINGS) and all(
+            r.report.vouches for r in self.credentials)
 
     @property
     def codes(self) -> frozenset[str]:

@@ -174,6 +174,33 @@ def test_sharing_a_jwt_credential_says_some_receivers_cannot_read_it(wallet, int
                             "JWT credentials inside a bundle yet; Learner Wallet can.")
 
 
+def _unconfirmed_issuer_credential(wallet) -> str:
+    """Signed by a did:key for an issuer (a urn:uuid) that no key can belong to: anyone
+    could have made it."""
+    from tests.wallet.verify.verify_helpers import ed_key, ob3_credential
+    from wallet.verify.dids import did_key_from_public_key, verification_method_for
+    from wallet.verify.sign import sign
+
+    key = ed_key(9)
+    doc = ob3_credential("urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164")
+    doc["credentialSubject"]["id"] = did_key_from_public_key(ed_key(8))
+    signed = sign(doc, key, verification_method_for(key), created=NOW - timedelta(days=3))
+    cred = parse(json.dumps(signed).encode(), source="unconfirmed.json")[0]
+    wallet.store.add(cred)
+    return cred.id
+
+
+def test_a_credential_not_shown_to_come_from_its_issuer_is_warned_about_and_fails_the_check(
+        wallet, stack_ids, chiara) -> None:
+    odd = _unconfirmed_issuer_credential(wallet)
+    warnings = bundle.preflight(wallet, [stack_ids[2], odd], clock=fixed_clock(NOW))
+    [said] = [w for w in warnings if w.code == "issuer-not-confirmed"]
+    assert said.credential_id == odd and "not shown to come from its issuer" in said.message
+    report = bundle_check.check(make(wallet, [stack_ids[2], odd], chiara), env_at(), challenge=CHALLENGE, domain=DOMAIN)
+    assert report.status is Status.WARNINGS  # every signature holds ...
+    assert not report.ok  # ... but one credential's issuer is not confirmed: exit status 1, as verify says
+
+
 # ---------------------------------------------------------------- files
 
 

@@ -54,6 +54,13 @@ def standing_of(report: Report | None) -> CredentialStanding:
     if report is None:
         return NOT_CHECKED
     if report.status in (Status.VERIFIED, Status.WARNINGS):
+        key = report.check(CheckName.ISSUER_KEY)
+        if key is not None and key.outcome is not Outcome.PASSED:  # anyone could have made it
+            return CredentialStanding(
+                Standing.NOT_COUNTED,
+                f"Who issued it is not confirmed ({_sentence(key.message)}), so it does not count.",
+                key.code or "issuer-not-confirmed",
+            )
         return EARNED
     if report.status is Status.OFFLINE:
         return CredentialStanding(

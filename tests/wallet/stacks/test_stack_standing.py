@@ -20,6 +20,16 @@ def test_verified_counts_and_warnings_count():
     assert standing_of(_report(Status.WARNINGS)).counts
 
 
+def test_a_signature_not_shown_to_be_the_issuers_never_counts():
+    unbound = standing_of(_report(Status.WARNINGS, Check(
+        CheckName.ISSUER_KEY, Outcome.WARNING, "No key can belong to this issuer, so who issued it is not shown.",
+        code="issuer-unbound")))
+    assert unbound.standing is Standing.NOT_COUNTED and unbound.code == "issuer-unbound"
+    assert unbound.reason.startswith("Who issued it is not confirmed (no key can belong to this issuer")
+    assert standing_of(_report(Status.VERIFIED, Check(
+        CheckName.ISSUER_KEY, Outcome.PASSED, "Signed with the issuer's own key."))).counts
+
+
 def test_revoked_and_suspended_never_count_and_say_so():
     revoked = standing_of(_report(Status.NOT_VERIFIED, Check(
         CheckName.STATUS, Outcome.FAILED, "The issuer has revoked this credential.", code="revoked")))
