@@ -15,19 +15,18 @@ the current secrets; when it does not, the learner is told which secret it wants
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from wallet import vault
-from wallet.backup import BackupInfo, backup_dir, backup_if_due, file_wallet_id, find_backups, write_private_file
+from wallet import restore, vault
+from wallet.backup import BackupInfo, backup_dir, backup_if_due, file_wallet_id, find_backups
 from wallet.clock import Clock, system_clock
 from wallet.errors import BackupError, LockedError, WalletCorrupt, WrongSecret
 from wallet.keys import META_PASSPHRASE, META_RECOVERY, Unlocker, unlock, wallet_id_of
-from wallet.store import CLEAR_COLUMNS, WALLET_FILENAME, Store
+from wallet.store import CLEAR_COLUMNS, Store
 from wallet.storefile import load_image, meta_from_image
 
 log = logging.getLogger(__name__)
@@ -60,11 +59,11 @@ def restore_newest(home: Path, unlocker: Unlocker, *, clock: Clock = system_cloc
             wallet_id = wallet_id_of(meta)
             data_key = keys.get(wallet_id) or _key_for(meta, unlocker, chosen, current)
             keys[wallet_id] = data_key
-            _check_image(image, data_key)
+            Store.from_bytes(image, data_key).close()  # every record authenticated, in memory
         except WalletCorrupt as exc:
             log.warning("backup %s does not open: %s", chosen.path.name, exc.detail)
             continue
-        aside = _put_in_place(home, image, clock)
+        aside = restore.place_image(home, image, clock)
         try:
             wallet = open_with_known_key(home, data_key, clock=clock)
         except vault.DamagedWallet as exc:  # the copy, not the backup, failed (a disk error)
@@ -144,26 +143,6 @@ def _which_secret(backup: Mapping[str, bytes], current: Mapping[str, bytes] | No
         return ("This backup was made before you made a new recovery key; enter your passphrase, or the "
                 "recovery key you had then.")
     return ""
-
-
-def _check_image(image: bytes, data_key: bytes) -> None:
-    """Open the backup in memory and authenticate every record (WalletCorrupt if not)."""
-    store = Store.from_bytes(image, data_key)
-    try:
-        store.verify_records()
-    finally:
-        store.close()
-
-
-def _put_in_place(home: Path, image: bytes, clock: Clock) -> Path | None:
-    """Copy the backup into the wallet's place; a wallet file there is set aside first
-    (returned), and left-over companions are moved beside the file they belong to."""
-    path = home / WALLET_FILENAME
-    tmp = home / f".{WALLET_FILENAME}.restoring"
-    write_private_file(tmp, image)
-    aside = vault.make_room(path, clock, mark=vault.REPLACED_MARK)
-    os.replace(tmp, path)
-    return aside
 
 
 # ---------------------------------------------------------------- salvage

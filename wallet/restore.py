@@ -163,18 +163,24 @@ def install(home: Path, opened: OpenedBackup, *, keyring: KeyringSlot | None = N
     data key goes into the keyring when one works; otherwise the wallet opens with
     the recovery key or passphrase it had when it was backed up.
     """
-    check = opened.open_store()  # refuse a backup whose records do not all decrypt
-    check.close()
-    home = vault.ensure_home(home)
-    path = vault.wallet_path(home)
-    tmp = home / f".{WALLET_FILENAME}.restoring"
-    write_private_file(tmp, opened.image)  # first, so only two renames remain to be done
-    aside = vault.make_room(path, clock, mark=vault.REPLACED_MARK)
-    os.replace(tmp, path)
+    opened.open_store().close()  # refuse a backup whose records do not all decrypt
+    aside = place_image(vault.ensure_home(home), opened.image, clock)
     if keyring is not None and opened.wallet_id:
         try:
             keyring.save(opened.wallet_id, opened.data_key)
         except KeyringUnavailable as exc:
             log.info("restored wallet key not stored in the keyring: %s", exc.detail)
     log.info("backup installed as the wallet")
+    return aside
+
+
+def place_image(home: Path, image: bytes, clock: Clock = system_clock) -> Path | None:
+    """Put a wallet image (already checked with its key) in the wallet's place in
+    ``home``. A wallet file there is set aside first (its new name returned), and
+    left-over companions are moved beside the file they belong to."""
+    path = vault.wallet_path(home)
+    tmp = home / f".{WALLET_FILENAME}.restoring"
+    write_private_file(tmp, image)  # first, so only two renames remain to be done
+    aside = vault.make_room(path, clock, mark=vault.REPLACED_MARK)
+    os.replace(tmp, path)
     return aside

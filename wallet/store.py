@@ -214,7 +214,8 @@ class Store:
 
     @classmethod
     def from_bytes(cls, image: bytes, data_key: bytes) -> "Store":
-        """Open an in-memory copy of a wallet image (a backup), never touching disk."""
+        """Open an in-memory copy of a wallet image (a backup), never touching disk,
+        with every record authenticated (WalletCorrupt at the first that is not)."""
         db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         db.row_factory = sqlite3.Row
         try:
@@ -231,6 +232,7 @@ class Store:
             store._upgrade()
             store._check_key()
             check_meta(store.all_meta(), store.schema_version())
+            store.verify_records()
         except BaseException:
             db.close()
             raise
