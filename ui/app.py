@@ -139,7 +139,7 @@ class Startup(QObject):
             self._unlock()
             return
         self.splash.say("Looking for your wallet…")
-        run_op(self, lambda: _earlier_wallet(self.home)).on_success(self._missing_wallet).on_failure(self._fatal)
+        run_op(self, lambda: vault.earlier_wallet(self.home)).on_success(self._missing_wallet).on_failure(self._fatal)
 
     def _missing_wallet(self, earlier: str) -> None:
         """No wallet file: a first run only when there is no earlier wallet to bring back."""
@@ -256,17 +256,16 @@ class Startup(QObject):
         run_op(self, lambda: open_wallet(self.home, unlocker)).on_success(self._show).on_failure(self._open_failed)
 
     def _open_failed(self, exc: BaseException) -> None:
-        from wallet.vault import DamagedWallet
+        from wallet import vault
 
-        if isinstance(exc, DamagedWallet):
-            run_op(self, lambda: _earlier_wallet(self.home)).on_success(
+        if isinstance(exc, vault.DamagedWallet):
+            run_op(self, lambda: vault.earlier_wallet(self.home)).on_success(
                 lambda earlier: self._offer_restore(exc, earlier)).on_failure(self._fatal)
         else:
             self._fatal(exc)
 
     def _offer_restore(self, exc: BaseException | None, earlier: str) -> None:
-        """``earlier``: "backups" when there are good backups, "set-aside" when there is
-        only a set-aside wallet file, "" when neither."""
+        """``earlier``: what is left of the earlier wallet (wallet.vault.earlier_wallet)."""
         self.splash.hide()
         if exc is not None:
             message = describe_error(exc)[0]
@@ -281,7 +280,7 @@ class Startup(QObject):
         if not self.ask_restore(message):
             self._quit(1)
             return
-        from wallet.backup import restore_latest
+        from wallet.autorestore import restore_newest
 
         self.splash.say("Restoring your newest backup…")
         self.splash.show()
@@ -290,7 +289,7 @@ class Startup(QObject):
         except WalletError as exc:
             self._fatal(exc)
             return
-        run_op(self, lambda: restore_latest(self.home, unlocker)).on_success(self._show).on_failure(self._fatal)
+        run_op(self, lambda: restore_newest(self.home, unlocker).wallet).on_success(self._show).on_failure(self._fatal)
 
     def _show(self, wallet: Any) -> None:
         from ui.main_window import MainWindow
@@ -327,17 +326,6 @@ class Startup(QObject):
                 log.exception("closing the wallet failed")
         if self.demo_home is not None:
             shutil.rmtree(self.demo_home, ignore_errors=True)
-
-
-def _earlier_wallet(home: Path) -> str:
-    """What is left of an earlier wallet in a folder without a wallet file (hashing the
-    backups: a worker's job): "backups", "set-aside" or ""."""
-    from wallet import vault
-    from wallet.backup import find_backups
-
-    if find_backups(home):
-        return "backups"
-    return "set-aside" if vault.set_aside_files(home) else ""
 
 
 def _quit_on_signals(app: QApplication) -> None:

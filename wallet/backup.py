@@ -331,12 +331,3 @@ def _is_empty(store: Store) -> bool:
     counts = store.count()
     return not (counts["credentials"] or counts["trash"] or counts["stacks"] or store.rows_in("identities"))
 
-
-# ---------------------------------------------------------------- restoring the newest good backup
-
-def restore_latest(home: Path, unlocker: Any, *, clock: Clock = system_clock) -> Any:
-    """Put the newest good automatic backup in place and open it (a Wallet); see
-    wallet.autorestore, which checks the secret on the backup before changing anything."""
-    from wallet.autorestore import restore_newest
-
-    return restore_newest(home, unlocker, clock=clock).wallet

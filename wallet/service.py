@@ -226,7 +226,7 @@ def open_wallet(home: Path, unlocker: "Unlocker", *, clock: Clock = system_clock
     Blocks on the keyring and on scrypt: call it from a worker thread in the UI.
     Raises NotFound (no wallet yet), LockedError / WrongSecret (nothing changed) or
     wallet.vault.DamagedWallet (the file was set aside; offer
-    wallet.backup.restore_latest).
+    wallet.autorestore.restore_newest).
     """
     from wallet import backup, vault
 

@@ -4,7 +4,7 @@ A wallet folder holds ``wallet.sqlite3`` (with its ``-wal``/``-shm`` while open 
 its ``.state`` sidecar), ``backups/`` and any damaged files set aside. A damaged
 wallet is never replaced by a new empty one: it is renamed with a timestamp and the
 caller is told, so the app can offer the newest good backup
-(:func:`wallet.backup.restore_latest`).
+(:func:`wallet.autorestore.restore_newest`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import LockedError, NotFound, StoreError, WalletCorrupt, WrongSecret
@@ -193,21 +194,37 @@ def _check_thoroughly(store: Store) -> None:
     store.verify_records()
 
 
-def refuse_over_earlier_wallet(home: Path) -> None:
-    """A new, empty wallet is never started where an earlier one can be brought back."""
+EarlierWallet = Literal["", "backups", "set-aside"]
+
+
+def earlier_wallet(home: Path) -> EarlierWallet:
+    """What is left of an earlier wallet in a folder without a wallet file: "backups"
+    when there are good backups to restore, else "set-aside" when only a set-aside
+    wallet file is, else "". Slow (it hashes the backups): a worker's job in the UI."""
     from wallet.backup import find_backups
 
-    if set_aside_files(home):
-        raise StoreError(
-            "An earlier wallet was set aside in this folder; restore it from a backup instead of "
-            "starting over (or move the set-aside files elsewhere first).",
-            str(set_aside_files(home)[0]),
-        )
     if find_backups(home):
+        return "backups"
+    return "set-aside" if set_aside_files(home) else ""
+
+
+def refuse_over_earlier_wallet(home: Path, earlier: EarlierWallet | None = None) -> None:
+    """A new, empty wallet is never started where an earlier one is or can be brought
+    back. ``earlier``: what :func:`earlier_wallet` said, when the caller asked already."""
+    from wallet.backup import backup_dir
+
+    earlier = earlier_wallet(home) if earlier is None else earlier
+    if earlier == "backups":
         raise StoreError(
             "There is no wallet file in this folder, but there are backups of one: restore the newest "
             "instead of starting over (or move the backups folder elsewhere first).",
-            str(Path(home) / "backups"),
+            str(backup_dir(home)),
+        )
+    if earlier == "set-aside":
+        raise StoreError(
+            "An earlier wallet was set aside in this folder and there is no backup to restore it from; "
+            "to start a new wallet, move the set-aside files elsewhere first (nothing was deleted).",
+            str(set_aside_files(home)[0]),
         )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from wallet import backup, restore, vault
+from wallet import autorestore, backup, restore, vault
 from wallet.backup_file import export_backup, open_backup, read_header
 from wallet.clock import fixed_clock
 from wallet.errors import BackupError, StoreError, WrongSecret
@@ -350,10 +350,11 @@ def test_no_new_wallet_is_started_over_the_backups_of_one(tmp_path: Path):
     backup.make_backup(wallet.store, home, clock=fixed_clock(T0))
     wallet.store.close()
     vault.remove_with_companions(vault.wallet_path(home))  # the wallet file is lost
+    assert vault.earlier_wallet(home) == "backups" and vault.earlier_wallet(tmp_path / "new") == ""
     with pytest.raises(StoreError, match="there are backups of one"):
         vault.create_store(home, passphrase=PASS, kdf=FAST_TEST_KDF)
     assert not vault.exists(home)
-    restored = backup.restore_latest(home, Unlocker(secret=PASS))
+    restored = autorestore.restore_newest(home, Unlocker(secret=PASS)).wallet
     assert len(restored.credentials()) == 2
     restored.close()
 
@@ -396,7 +397,7 @@ def test_after_a_change_of_secret_the_newest_backup_opens_with_the_new_one(tmp_p
     assert newest.created == T0 + timedelta(hours=1), "no backup was taken right after the change"
     wallet.store.close()
     _damage(home)
-    again = backup.restore_latest(home, Unlocker(secret=secret))
+    again = autorestore.restore_newest(home, Unlocker(secret=secret)).wallet
     assert len(again.credentials()) == 3
     again.close()
 
@@ -412,7 +413,7 @@ def test_an_older_backup_says_which_secret_opens_it_and_nothing_changes_meanwhil
     before = _snapshot(home)
     for _attempt in range(2):  # a second try finds everything as the first left it
         with pytest.raises(WrongSecret) as caught:
-            backup.restore_latest(home, Unlocker(secret="the new passphrase"))
+            autorestore.restore_newest(home, Unlocker(secret="the new passphrase"))
         assert caught.value.message == (
             "This backup was made before you changed your passphrase; enter the passphrase you had then, "
             "or your recovery key. Nothing was changed.")
@@ -423,7 +424,7 @@ def test_an_older_backup_says_which_secret_opens_it_and_nothing_changes_meanwhil
         prompts.append(prompt.message)
         return PASS if len(prompts) > 1 else "the new passphrase"
 
-    restored = backup.restore_latest(home, Unlocker(ask=ask))
+    restored = autorestore.restore_newest(home, Unlocker(ask=ask)).wallet
     assert prompts[0].startswith("This backup was made before you changed your passphrase")
     assert len(restored.credentials()) == 3 and len(vault.damaged_files(home)) == 1
     restored.close()
@@ -439,5 +440,5 @@ def test_when_the_wallet_is_beyond_reading_the_message_still_points_at_older_sec
     wallet.store.close()
     _damage(home, keep_meta=False)
     with pytest.raises(WrongSecret, match="if you changed either since, enter the one you had then"):
-        backup.restore_latest(home, Unlocker(secret=new_recovery_key()))
-    backup.restore_latest(home, Unlocker(secret=recovery)).close()
+        autorestore.restore_newest(home, Unlocker(secret=new_recovery_key()))
+    autorestore.restore_newest(home, Unlocker(secret=recovery)).wallet.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from wallet import backup, storefile, vault
+from wallet import autorestore, backup, storefile, vault
 from wallet.errors import BackupError, WalletCorrupt
 from wallet.keys import FAST_TEST_KDF, Unlocker
 from wallet.service import open_wallet
@@ -177,7 +177,7 @@ def aside_then_restored(home: Path, base, exc: WalletCorrupt, original: bytes, h
     assert not path.exists(), "the damaged file must be moved, not left to be overwritten"
     [aside] = vault.damaged_files(home)
     assert aside.read_bytes() != original or how == "write-ahead log missing"
-    wallet = backup.restore_latest(home, Unlocker(secret=PASSPHRASE))
+    wallet = autorestore.restore_newest(home, Unlocker(secret=PASSPHRASE)).wallet
     try:
         held = {c.id: c.raw for c in wallet.credentials()}
         assert wallet.store.integrity_check() == "ok"
@@ -200,8 +200,9 @@ def test_damaged_wallet_without_backups_is_never_replaced_by_an_empty_one(tmp_pa
     with pytest.raises(WalletCorrupt):
         open_wallet(home, Unlocker(secret=PASSPHRASE))
     with pytest.raises(BackupError, match="no good backup"):
-        backup.restore_latest(home, Unlocker(secret=PASSPHRASE))
-    # the CLI refuses to start a new wallet over the damaged one
+        autorestore.restore_newest(home, Unlocker(secret=PASSPHRASE))
+    assert vault.earlier_wallet(home) == "set-aside"
+    # the CLI refuses to start a new wallet over the damaged one, and sends nobody to a backup there is not
     import io
 
     from wallet.cli import main
@@ -209,7 +210,8 @@ def test_damaged_wallet_without_backups_is_never_replaced_by_an_empty_one(tmp_pa
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", PASSPHRASE)
     err = io.StringIO()
     assert main(["--home", str(home), "settings"], out=io.StringIO(), err=err) == 1
-    assert "restore" in err.getvalue()
+    assert "set aside in this folder and there is no backup to restore it from" in err.getvalue()
+    assert "restore-latest" not in err.getvalue()
     assert not path.exists() and len(vault.damaged_files(home)) == 1
 
 
@@ -258,7 +260,7 @@ def test_a_backup_that_fails_to_open_makes_way_for_the_next(tmp_path: Path):
             entry["sha256"], entry["size"] = storefile.file_digest(newest), newest.stat().st_size
     (home / "backups" / "manifest.json").write_text(json.dumps(manifest))
     (home / WALLET_FILENAME).write_bytes(b"not a database any more")
-    wallet = backup.restore_latest(home, Unlocker(secret=PASSPHRASE))
+    wallet = autorestore.restore_newest(home, Unlocker(secret=PASSPHRASE)).wallet
     try:
         assert sorted(c.summary.title for c in wallet.credentials()) == ["Course 0", "Course 1"]
     finally:

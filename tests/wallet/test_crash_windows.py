@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.wallet.test_crash import make_credential
-from wallet import backup, storefile, vault
+from wallet import autorestore, backup, storefile, vault
 from wallet.keys import FAST_TEST_KDF, Unlocker
 from wallet.service import Wallet
 from wallet.store import Store, sidecar_path
@@ -203,7 +203,7 @@ def test_a_kill_while_setting_a_wallet_aside_does_not_spoil_the_restored_one(tmp
     _in_child(setter_aside)
     assert not path.exists() and (home / "wallet.sqlite3-wal").exists()
     aside = vault.set_aside_files(home)
-    wallet = backup.restore_latest(home, Unlocker(secret=SECRET))
+    wallet = autorestore.restore_newest(home, Unlocker(secret=SECRET)).wallet
     try:
         held = {c.id for c in wallet.credentials()}
         assert wallet.store.integrity_check() == "ok"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from wallet import backup, restore, vault
+from wallet import autorestore, backup, restore, vault
 from wallet.backup_file import export_backup, open_backup
 from wallet.cli import main
 from wallet.credential import Credential, Envelope, Format, Summary, content_id
@@ -155,7 +155,7 @@ def _exercise(home: Path, tmp_path: Path, keyring_backend, messages: list[str], 
     out, err = io.StringIO(), io.StringIO()
     main(["--home", str(home), "--verbose", "settings"], out=out, err=err)
     messages += [out.getvalue(), err.getvalue()]
-    backup.restore_latest(home, Unlocker(secret=PASSPHRASE)).close()
+    autorestore.restore_newest(home, Unlocker(secret=PASSPHRASE)).wallet.close()
     out, err = io.StringIO(), io.StringIO()
     main(["--home", str(home), "--verbose", "backup", "list"], out=out, err=err)
     messages += [out.getvalue(), err.getvalue()]

@@ -118,14 +118,16 @@ def open_for_cli(args: argparse.Namespace, err: TextIO) -> Any:
 
 def _refuse_if_restorable(home: Path) -> None:
     """Never start an empty wallet over a damaged one or over existing backups."""
-    try:
-        vault.refuse_over_earlier_wallet(home)
-    except StoreError as exc:
+    from wallet.backup import backup_dir
+
+    earlier = vault.earlier_wallet(home)
+    if earlier == "backups":
         raise StoreError(
             "There is no working wallet here, but there are backups of one: "
             "run 'learner-wallet backup restore-latest' to bring it back.",
-            exc.detail,
-        ) from exc
+            str(backup_dir(home)),
+        )
+    vault.refuse_over_earlier_wallet(home, earlier)  # a set-aside file without backups
 
 
 @dataclass(frozen=True)
