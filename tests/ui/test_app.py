@@ -6,7 +6,10 @@ import argparse
 import errno
 import os
 
+import keyring.backend
+import keyring.errors
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import settle
@@ -293,7 +296,11 @@ def test_declining_the_restore_starts_no_empty_wallet(qtbot, tmp_path, interop):
     assert not vault.exists(home) and second.welcomed == []
 
 
-def test_a_fresh_machine_can_start_from_an_exported_backup_file(qtbot, tmp_path, interop):
+FILE_PASSPHRASE = "a passphrase for the file"
+
+
+def _exported_backup(qtbot, tmp_path, interop):
+    """A backup file of a wallet holding one credential, locked with FILE_PASSPHRASE."""
     from wallet.backup_file import export_backup
     from wallet.keys import FAST_TEST_KDF, Unlocker
     from wallet.service import open_wallet
@@ -303,10 +310,15 @@ def test_a_fresh_machine_can_start_from_an_exported_backup_file(qtbot, tmp_path,
     old = open_wallet(tmp_path / "old-laptop", Unlocker(keyring=keyring))
     target = tmp_path / "usb" / "mine.lwbackup"
     target.parent.mkdir()
-    export_backup(old.store, target, kind="passphrase", secret="a passphrase for the file", kdf=FAST_TEST_KDF)
+    export_backup(old.store, target, kind="passphrase", secret=FILE_PASSPHRASE, kdf=FAST_TEST_KDF)
     old.close()
+    return target
+
+
+def test_a_fresh_machine_can_start_from_an_exported_backup_file(qtbot, tmp_path, interop):
+    target = _exported_backup(qtbot, tmp_path, interop)
     fresh = ScriptedStartup(_args(tmp_path / "new-laptop"), keyring=KeyringSlot(MemoryKeyring()),
-                            welcome="restore", backup_file=(target, "a passphrase for the file"))
+                            welcome="restore", backup_file=(target, FILE_PASSPHRASE))
     window = _open(qtbot, fresh)
     assert window is not None and window.credentials.model.rowCount() == 1
     assert fresh.recovery_keys == [], "no new wallet (and no new recovery key) was made"
@@ -321,3 +333,68 @@ def test_going_back_from_the_restore_returns_to_the_welcome(qtbot, tmp_path):
     from wallet import vault
 
     assert not vault.exists(tmp_path / "w")
+
+
+class UnusableKeyring(keyring.backend.KeyringBackend):
+    """A keyring that takes nothing and counts the tries. The count is class-wide, so a
+    keyring looked up by name (as the system one is) counts into the same list."""
+
+    priority = 0.1
+    tries: list[str] = []
+
+    def set_password(self, service, username, password):
+        UnusableKeyring.tries.append(username)
+        raise keyring.errors.PasswordSetError("the keyring is locked")
+
+    def get_password(self, service, username):
+        return None
+
+    def delete_password(self, service, username):
+        raise keyring.errors.PasswordDeleteError("nothing kept")
+
+
+class RealRestoreDialogStartup(ScriptedStartup):
+    """The welcome is scripted (restore, then quit); the restore dialog is the real one."""
+
+    restore_backup_file = Startup.restore_backup_file
+
+    def ask_welcome(self, keyring_ok):
+        self.welcomed.append(keyring_ok)
+        return WelcomeChoice("restore" if len(self.welcomed) == 1 else "quit")
+
+
+def _answer_the_restore_dialog(target, secret) -> QTimer:
+    """Fill in the modal restore dialog once it shows and press its button at each step."""
+    from ui.backup.dialogs import RestoreBackupDialog
+
+    def step():
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, RestoreBackupDialog) and w.isVisible()]
+        if not shown or not shown[0].go_button.isEnabled():
+            return
+        dialog = shown[0]
+        if dialog.step == 0 and not dialog.file.edit.text():
+            dialog.file.edit.setText(str(target))
+            dialog.secret.setText(secret)
+            dialog.go_button.click()
+        elif dialog.step == 1 and dialog.installed is None:
+            dialog.go_button.click()
+
+    timer = QTimer()
+    timer.timeout.connect(step)
+    timer.start(20)
+    return timer
+
+
+def test_a_first_run_restore_without_a_keyring_puts_the_key_in_no_keyring(qtbot, tmp_path, interop, monkeypatch):
+    target = _exported_backup(qtbot, tmp_path, interop)
+    UnusableKeyring.tries.clear()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", f"{__name__}.UnusableKeyring")  # the system keyring too
+    fresh = RealRestoreDialogStartup(_args(tmp_path / "new-laptop"), keyring=KeyringSlot(UnusableKeyring()))
+    timer = _answer_the_restore_dialog(target, FILE_PASSPHRASE)
+    window = _open(qtbot, fresh)
+    timer.stop()
+    assert fresh.welcomed == [False] and fresh.fatal == []
+    assert window is not None and window.credentials.model.rowCount() == 1
+    assert len(UnusableKeyring.tries) == 1 and UnusableKeyring.tries[0].startswith("probe-"), (
+        "after the keyring was found unusable, the restore tried a keyring again")
+    _close(fresh)

@@ -255,13 +255,12 @@ def prepare(current: Any, path: Path, secret: str) -> Prepared:
 
 def replace_wallet(wallet: Any, opened: Any, keyring: Any = None) -> Path | None:
     """Close the open wallet (it is backed up as it closes) and install the backup in its
-    place; the old file is set aside, never deleted. Returns where it was set aside."""
+    place; the old file is set aside, never deleted. Returns where it was set aside.
+    ``keyring``: where the backup's data key goes (None: into no keyring)."""
     from wallet import restore
-    from wallet.keys import KeyringSlot
 
     wallet.close()
-    return restore.install(wallet.home, opened, keyring=keyring if keyring is not None else KeyringSlot(),
-                           clock=wallet.clock)
+    return restore.install(wallet.home, opened, keyring=keyring, clock=wallet.clock)
 
 
 class RestoreBackupDialog(QDialog):
@@ -270,7 +269,9 @@ class RestoreBackupDialog(QDialog):
     ``on_merged(added)`` runs after a merge; ``on_replaced(set_aside)`` after the wallet
     was replaced and closed (the app must then be opened again on the restored wallet).
     With ``wallet=None`` (a fresh machine: no wallet yet in ``home``) the backup is
-    installed as the wallet; ``installed`` is then the opened backup.
+    installed as the wallet; ``installed`` is then the opened backup. ``keyring`` (a
+    wallet.keys.KeyringSlot) keeps the data key of a wallet installed or replaced; with
+    None it goes into no keyring, and the wallet opens with its passphrase or recovery key.
     """
 
     def __init__(self, wallet: Any, parent: QWidget | None = None, *, keyring: Any = None,
@@ -385,19 +386,16 @@ class RestoreBackupDialog(QDialog):
     # -- step 2: restore
 
     def _restore(self) -> None:
+        from wallet import restore
+
         assert self.prepared is not None
         if self.wallet is None:
-            from wallet import restore
-            from wallet.keys import KeyringSlot
-
-            home, opened, keyring = self._home, self.prepared.opened, self._keyring or KeyringSlot()
+            home, opened, keyring = self._home, self.prepared.opened, self._keyring
             self._busy.working("Bringing back your wallet…")
             run_op(self, lambda: restore.install(home, opened, keyring=keyring)).on_success(
                 self._installed).on_failure(self._failed)
             return
         if self.merge_choice.isChecked():
-            from wallet import restore
-
             current, backup_store = self.wallet.store, self.prepared.store
             self._busy.working("Adding what is missing…")
             run_op(self, lambda: restore.merge(current, backup_store)).on_success(self._merged).on_failure(self._failed)
@@ -509,6 +507,8 @@ def _run_restore(window: Any) -> None:
                                 " Learner Wallet closes now; open it again to carry on.")
         window.close()
 
-    dialog = RestoreBackupDialog(window.wallet, window, on_merged=merged, on_replaced=replaced)
+    from wallet.keys import KeyringSlot
+
+    dialog = RestoreBackupDialog(window.wallet, window, keyring=KeyringSlot(), on_merged=merged, on_replaced=replaced)
     if dialog.exec() == QDialog.DialogCode.Accepted and dialog.prepared is not None and dialog.merge_choice.isChecked():
         window.statusBar().showMessage(dialog.result_text, 12000)
