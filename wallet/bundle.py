@@ -345,12 +345,6 @@ def _place_new(tmp: Path, path: Path) -> None:
     tmp.unlink()
 
 
-def save_bundle(presentation: dict[str, Any], path: Path | str) -> bytes:
-    data = bundle_bytes(presentation)
-    write_file(path, data)
-    return data
-
-
 def credentials_in(presentation: dict[str, Any]) -> list[Any]:
     value = presentation.get("verifiableCredential")
     return value if isinstance(value, list) else ([] if value is None else [value])

@@ -244,7 +244,7 @@ def test_round_trip_through_a_file(wallet, stack_ids, chiara, tmp_path) -> None:
     vp = make(wallet, stack_ids[:3], chiara)
     path = tmp_path / bundle.default_file_name(vp, NOW)
     assert path.name == "credentials-2026-06-01-3.json"
-    bundle.save_bundle(vp, path)
+    bundle.write_file(path, bundle.bundle_bytes(vp))  # as the share page and the CLI save one
     assert path.stat().st_mode & 0o777 == 0o600
     report = bundle_check.check_inputs([path], env_at(), challenge=CHALLENGE, domain=DOMAIN)
     assert report.ok and report.status is Status.VERIFIED
@@ -254,7 +254,8 @@ def test_round_trip_through_a_file(wallet, stack_ids, chiara, tmp_path) -> None:
 def test_file_reference_code_is_matched_against_its_file(wallet, stack_ids, chiara, tmp_path) -> None:
     vp = make(wallet, stack_ids, chiara)
     path = tmp_path / "bundle.json"
-    data = bundle.save_bundle(vp, path)
+    data = bundle.bundle_bytes(vp)
+    bundle.write_file(path, data)
     payload = qr.encode_presentation(vp, file_bytes=data, max_parts=2)
     assert payload.kind == "hash"
     code = tmp_path / "code.png"
@@ -264,7 +265,7 @@ def test_file_reference_code_is_matched_against_its_file(wallet, stack_ids, chia
     with pytest.raises(BundleError, match="travels separately"):
         bundle_check.check_inputs([code], env_at())
     other = tmp_path / "other.json"
-    bundle.save_bundle(make(wallet, stack_ids[:2], chiara), other)
+    bundle.write_file(other, bundle.bundle_bytes(make(wallet, stack_ids[:2], chiara)))
     with pytest.raises(BundleError, match="not the one the QR code stands for"):
         bundle_check.check_inputs([code, other], env_at())
 

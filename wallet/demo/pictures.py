@@ -71,17 +71,12 @@ def _darker(colour: str, factor: float = 0.65) -> str:
 
 # ---------------------------------------------------------------- PNG
 
-def png_picture(look: BadgeLook) -> bytes:
-    """The badge as a PNG, with nothing baked in."""
-    return _png(look, None)
-
-
 def bake_png(text: str, look: BadgeLook) -> bytes:
     """The badge as a PNG with ``text`` (the credential) in an iTXt chunk."""
     return _png(look, text)
 
 
-def _png(look: BadgeLook, text: str | None) -> bytes:
+def _png(look: BadgeLook, text: str) -> bytes:
     from PIL import Image, ImageDraw
     from PIL.PngImagePlugin import PngInfo
 
@@ -97,8 +92,7 @@ def _png(look: BadgeLook, text: str | None) -> bytes:
     for x, y in _star_centres(look.stars, big):
         draw.polygon(star(x, y, big * 0.06), fill="#ffd84a")
     info = PngInfo()
-    if text is not None:
-        info.add_itxt(PNG_KEYWORD, text)
+    info.add_itxt(PNG_KEYWORD, text)
     out = io.BytesIO()
     image.resize((SIZE, SIZE), Image.Resampling.LANCZOS).save(out, format="PNG", pnginfo=info, optimize=True)
     return out.getvalue()
@@ -118,11 +112,6 @@ def _font(size: int):  # noqa: ANN202 - a Pillow font of either kind
 
 
 # ---------------------------------------------------------------- SVG
-
-def svg_picture(look: BadgeLook) -> str:
-    """The badge as SVG markup, with nothing baked in."""
-    return _svg(look, "")
-
 
 def bake_svg(text: str, look: BadgeLook) -> bytes:
     """The badge as an SVG with ``text`` (the credential) in an <openbadges:credential> element."""

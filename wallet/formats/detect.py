@@ -191,18 +191,6 @@ def unwrap_jws(text: str) -> str:
     return "".join(text.split())
 
 
-def json_depth(raw: bytes) -> int:
-    """How deep objects and arrays nest in ``raw``, counted without parsing.
-
-    Exact when over the cap; when the file has fewer brackets than the cap, their count
-    (an upper bound, and all a caller needs) is returned without scanning.
-    """
-    brackets = raw.count(b"[") + raw.count(b"{")
-    if brackets <= MAX_JSON_DEPTH:
-        return brackets  # an upper bound, and within the cap
-    return _depth(_skeleton(raw))
-
-
 def _skeleton(raw: bytes) -> bytes:
     """The brackets of ``raw`` outside its strings, in order (C-speed passes only)."""
     return _JSON_STRING.sub(b"", raw).translate(None, _BRACKETS_ONLY)

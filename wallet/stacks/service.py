@@ -237,11 +237,11 @@ class Stacks:
 
     # -- progress
 
-    def progress(self, id_or_part: str, held: list[HeldCredential] | None = None) -> StackProgress:
+    def progress(self, id_or_part: str) -> StackProgress:
         """Progress toward one stack, stored or inferred, by its id or a part of it that
         names one only."""
         creds = self.wallet.credentials()  # read once: decrypting every record is the slow part
-        held = self.held(creds) if held is None else held
+        held = self.held(creds)
         inferred = derived.clr_definitions(creds)
         found = _find(id_or_part, [*self.stored(), *inferred],
                       lambda s: s.definition if isinstance(s, StoredStack) else s)

@@ -27,7 +27,7 @@ def held(wallet, interop: Path) -> list[str]:
 def received(wallet, held, tmp_path) -> Path:
     vp = bundle.create_bundle(wallet, held[:3], challenge="ch-9", domain=DOMAIN)
     path = tmp_path / "received.json"
-    bundle.save_bundle(vp, path)
+    bundle.write_file(path, bundle.bundle_bytes(vp))  # as the share page and the CLI save one
     return path
 
 

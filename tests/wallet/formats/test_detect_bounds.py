@@ -12,7 +12,7 @@ from PIL import Image
 
 from wallet.errors import InputError, InputTooLarge, MalformedCredential, UnsupportedFormat
 from wallet.formats import MAX_FILE_BYTES, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH, parse
-from wallet.formats.detect import Kind, json_depth, load_json, sniff
+from wallet.formats.detect import Kind, check_json_bounds, load_json, sniff
 
 
 def _refusal(data: bytes, kind: type[InputError] = InputError) -> InputError:
@@ -135,19 +135,23 @@ def test_brackets_inside_strings_are_not_parts():
 
 
 def test_depth_counts_brackets_outside_strings_only():
-    assert json_depth(b'{"a": "' + b"[" * 500 + b'"}') == 1
+    check_json_bounds(b'{"a": "' + b"[" * 500 + b'"}')  # 501 brackets, all but one in a string
     deep_in_string = b'{"a": "' + b"[{" * 1000 + b'"}'
     assert load_json(deep_in_string) == {"a": "[{" * 1000}
     escaped = b'{"a": "\\"' + b"[" * 1000 + b'"}'
     assert load_json(escaped)["a"].startswith('"[')
+    at_cap = b"[" * MAX_JSON_DEPTH + b'"' + b"[" * 10 + b'"' + b"]" * MAX_JSON_DEPTH  # scanned, not skipped
+    check_json_bounds(at_cap)
     over = b"[" * (MAX_JSON_DEPTH + 1) + b"]" * (MAX_JSON_DEPTH + 1)
-    assert json_depth(over) == MAX_JSON_DEPTH + 1
+    with pytest.raises(InputTooLarge, match="nested too deeply") as info:
+        check_json_bounds(over)
+    assert info.value.detail == f"JSON nesting depth {MAX_JSON_DEPTH + 1} > {MAX_JSON_DEPTH}"
 
 
 def test_unterminated_strings_do_not_stall_the_depth_scan():
     data = b'{"a": ' + b'"\\"' * 2_000_000 + b"[" * 200
     # the strings pair up to the end, where the last one never closes: the brackets are in it
-    assert json_depth(data) == 1
+    check_json_bounds(data)
     with pytest.raises(MalformedCredential):
         load_json(data)
 

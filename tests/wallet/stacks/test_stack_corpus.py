@@ -75,7 +75,7 @@ def test_a_credential_that_expired_since_its_check_stops_counting(corpus_wallet,
 
     now = fixed_clock(datetime(2026, 1, 1))()
     changed = [replace(h, standing=standing_now(h.summary, None, now)) if h.id == cs1 else h for h in changed]
-    p = corpus_wallet.stacks.progress(stack.id, held=changed)
+    (p,) = [p for p in corpus_wallet.stacks.all_progress(changed) if p.stack_id == stack.id]  # as the Stacks page
     assert cs1 not in p.counting and cs1 in p.not_counted
     assert p.held[cs1].standing.reason == "It expired on 1 June 2025, so it does not count."
 
