@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from PySide6.QtGui import QGuiApplication
 
 from ui.credentials.verification import VerificationSection, signed_by
-from ui.widgets.clipboard import ClipboardHelper
+from ui.widgets.clipboard import ClipboardGuard
 from ui.widgets.error_box import ErrorBox, describe_error
 from ui.widgets.status_badge import StatusBadge
 from wallet.errors import UnsupportedFormat
@@ -43,7 +43,7 @@ def test_unexpected_errors_are_told_plainly(qtbot):
 
 
 def test_sensitive_clipboard_text_is_cleared_if_still_there(qtbot):
-    helper = ClipboardHelper(clear_after_ms=50)
+    helper = ClipboardGuard(clear_after_ms=50)
     clipboard = QGuiApplication.clipboard()
     helper.copy("ABCDE-FGHIJ", sensitive=True)
     assert clipboard.text() == "ABCDE-FGHIJ"
@@ -51,7 +51,7 @@ def test_sensitive_clipboard_text_is_cleared_if_still_there(qtbot):
 
 
 def test_clipboard_leaves_newer_text_alone(qtbot):
-    helper = ClipboardHelper(clear_after_ms=50)
+    helper = ClipboardGuard(clear_after_ms=50)
     clipboard = QGuiApplication.clipboard()
     helper.copy("secret", sensitive=True)
     clipboard.setText("the learner's own note")
@@ -97,6 +97,12 @@ def test_no_signed_by_when_nothing_ties_the_key_to_the_issuer(qtbot):
     a key carried in the credential) names no one, even when the status is only a warning."""
     section = VerificationSection()
     qtbot.addWidget(section)
+    bound = Report(Status.VERIFIED,
+                   (Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid."),
+                    Check(CheckName.ISSUER_KEY, Outcome.PASSED, "Signed with the issuer's own key.")),
+                   datetime(2026, 11, 21, tzinfo=timezone.utc), Signer("did:key:z6MkX", "Andy F. Miller"))
+    section.show_report(bound)  # a credential whose key is the issuer's: named
+    assert section.signer_label.isVisibleTo(section) and section.signer_label.text() == "Signed by Andy F. Miller"
     unbound = Report(
         Status.WARNINGS,
         (Check(CheckName.SIGNATURE, Outcome.PASSED, "The signature is valid."),
@@ -107,7 +113,8 @@ def test_no_signed_by_when_nothing_ties_the_key_to_the_issuer(qtbot):
     section.show_report(unbound)
     assert section.badge.text() == "Verified, with warnings"
     assert not section.signer_label.isVisibleTo(section) and not section.signer_key.isVisibleTo(section)
-    assert "Andy F. Miller" not in section.signer_label.text()
+    assert "Andy F. Miller" not in section.signer_label.text() + section.signer_label.accessibleName()
+    assert "did:key:z6MkX" not in section.signer_key.toolTip()  # the earlier report's signer is not kept
 
 
 DID = "did:key:z6MkrqtLEHWXRrgixsq4Wf5rQUeGv3Q7PLoxCijZwDe87cDy"

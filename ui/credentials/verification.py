@@ -189,9 +189,7 @@ class VerificationSection(QWidget):
         if checking:
             self.badge.set_look(CHECKING)
         if report is None:
-            self.signer_label.setText("")
-            self.signer_label.setVisible(False)
-            self.signer_key.setVisible(False)
+            self._show_signer(None)
             self.when_label.setText(
                 "Checking now, on this computer…" if checking
                 else "This credential has not been checked yet. Checking works offline."
@@ -199,19 +197,20 @@ class VerificationSection(QWidget):
             return
         # "Signed by" only when the key is shown to be the issuer's: a valid signature by
         # a key nothing ties to the issuer names no one
-        shown = report.signer is not None and report.vouches
-        self.signer_label.setVisible(shown)
-        self.signer_key.setVisible(shown and bool(signer_id(report.signer)))
-        if shown:
-            name = report.signer.issuer_name or "the issuer"
-            self.signer_label.setText(f"Signed by {name}")
-            self.signer_label.setAccessibleName(signed_by(report.signer))
-            self.signer_key.set_full_text(signer_id(report.signer))
+        self._show_signer(report.signer if report.vouches else None)
         self.when_label.setText(checked_when(report))
         for check in report.checks:
             self._add_row(check)
         for endorsement in report.endorsements:
             self._add_row(_endorsement_check(endorsement))
+
+    def _show_signer(self, signer: Signer | None) -> None:
+        """"Signed by" and the key, or neither: an earlier report's signer is not kept."""
+        self.signer_label.setText(f"Signed by {signer.issuer_name or 'the issuer'}" if signer is not None else "")
+        self.signer_label.setAccessibleName(signed_by(signer) if signer is not None else "")
+        self.signer_label.setVisible(signer is not None)
+        self.signer_key.set_full_text(signer_id(signer) if signer is not None else "")
+        self.signer_key.setVisible(signer is not None and bool(signer_id(signer)))
 
     def _add_row(self, check: Check) -> None:
         row = CheckRow(check, self)

@@ -49,9 +49,6 @@ class ClipboardGuard(QObject):
             self.expire(text)
 
 
-ClipboardHelper = ClipboardGuard  # the name callers and tests knew it by
-
-
 def app_clipboard() -> ClipboardGuard:
     """The application's one clipboard guard (made on first use, owned by the QApplication)."""
     app = QCoreApplication.instance()
