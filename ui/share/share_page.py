@@ -271,12 +271,13 @@ class SharePage(QWidget):
         creds = self.wallet.credentials()
         ids = Identities(self.wallet.store, clock=self.wallet.clock)
         identities = ids.list() or [ids.default()]
-        return creds, identities, self._stacks()
+        return creds, identities, self._stacks(creds)
 
-    def _stacks(self) -> list[tuple[str, str]]:
+    def _stacks(self, creds: list[Any] | None = None) -> list[tuple[str, str]]:
+        """Each stack's id and name (from ``creds``, else read anew): a worker's job."""
         service = getattr(self.wallet, "stacks", None)
         try:
-            return [(p.stack_id, p.name) for p in service.all_progress()] if service is not None else []
+            return service.names(creds) if service is not None else []
         except WalletError:
             log.exception("stacks could not be listed")
             return []

@@ -257,6 +257,14 @@ class Stacks:
         out = [self._progress(s.definition, held) for s in self.stored()]
         return out + self.inferred(held, creds)
 
+    def names(self, creds: list[Credential] | None = None) -> list[tuple[StackId, str]]:
+        """Each stack's id and name, in the order of :meth:`all_progress`, with no progress
+        worked out. The inferred stacks come from the credentials: pass them when already
+        read (reading them decrypts every record: a worker's job in the UI)."""
+        creds = self.wallet.credentials() if creds is None else creds
+        definitions = [s.definition for s in self.stored()] + derived.clr_definitions(creds)
+        return [(d.id, d.name) for d in definitions]
+
     def _progress(self, definition: StackDefinition, held: list[HeldCredential]) -> StackProgress:
         """Progress from the definition's kept tracker, brought up to date (incremental)."""
         with self._lock:

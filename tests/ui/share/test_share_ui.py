@@ -163,6 +163,28 @@ def test_choosing_a_jwt_credential_says_some_receivers_cannot_read_it(qtbot, wal
     assert page.sign_button.isEnabled()
 
 
+def test_the_stacks_to_add_from_are_listed_and_follow_changes(qtbot, wallet, held, interop) -> None:
+    from tests.wallet.stacks.conftest import FIXTURES
+    from ui.bridge import WalletBridge
+
+    clr = interop / "vectors/1EdTech__digital-credentials-public-validator/clr20/simple.json"
+    added = wallet.import_bytes(clr.read_bytes(), name=clr.name).added  # the transcript and a credential in it
+    ou = wallet.stacks.add_file(FIXTURES / "ou-programme.json")
+    bridge = WalletBridge(wallet.events)
+    page = SharePage(wallet, bridge=bridge)
+    qtbot.addWidget(page)
+    settle(qtbot, lambda: page.model.rowCount() == len(held) + len(added))
+    listed = [page.stack_box.itemText(i) for i in range(page.stack_box.count())]
+    assert listed == [ou.definition.name, "Sample Transcript (from its associations)"]
+    ovm = wallet.stacks.add_file(FIXTURES / "ovm-programme.json")  # announced: the list follows
+    settle(qtbot, lambda: page.stack_box.count() == 3)
+    assert page.stack_box.itemText(1) == ovm.definition.name
+    page.stack_box.setCurrentIndex(0)
+    page.add_stack_button.click()
+    members = wallet.stacks.progress(ou.id)
+    assert set(page.model.chosen()) == {*members.counting, *members.pending} and page.model.chosen()
+
+
 def test_changing_the_choice_after_signing_takes_the_old_codes_away(qtbot, page) -> None:
     tick(page, 0)
     with qtbot.waitSignal(page.signed, timeout=20_000):

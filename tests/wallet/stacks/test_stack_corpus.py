@@ -116,6 +116,17 @@ def test_clr_associations_make_an_inferred_tree(wallet, interop):
     assert wallet.stacks.progress(p.stack_id[-20:]).stack_id == p.stack_id
 
 
+def test_stack_names_are_those_of_the_progress_in_its_order(wallet, interop):
+    path = interop / "vectors/1EdTech__digital-credentials-public-validator/clr20/simple.json"
+    wallet.import_bytes(path.read_bytes(), name=path.name)
+    stored = _add(wallet, "ou-programme.json")
+    names = wallet.stacks.names()
+    assert names == [(p.stack_id, p.name) for p in wallet.stacks.all_progress()]
+    assert names[0] == (stored.id, stored.definition.name) and names[1][0].startswith("inferred:clr:")
+    assert wallet.stacks.names(wallet.credentials()) == names
+    assert wallet.stacks.names([]) == names[:1]  # no credentials given: no inferred stacks
+
+
 def test_signed_json_round_trip_of_stored_definitions(wallet):
     stack = _add(wallet, "ovm-programme.json")
     (again,) = wallet.stacks.stored()
