@@ -211,6 +211,9 @@ def make_backup(store: Store, home: Path, *, clock: Clock = system_clock, keep: 
     if check != "ok":
         raise WalletCorrupt("The wallet is damaged, so it was not backed up over the good backups.", check)
     folder = ensure_private_dir(backup_dir(home))
+    kept = keep if keep is not None else Settings(store).get(BACKUPS_KEPT)
+    wallet_id = wallet_id_of(store.all_meta())
+    _record(folder, None, kept, wallet_id)  # a copy a cut-short backup left unlisted is rotated in first
     created = clock().astimezone(timezone.utc)
     name = f"wallet-{created.strftime('%Y%m%dT%H%M%S%fZ')}.sqlite3"
     target = folder / name
@@ -238,18 +241,26 @@ def make_backup(store: Store, home: Path, *, clock: Clock = system_clock, keep: 
         "generation": store.generation(),
         "schema": store.schema_version(),
         "credentials": store.count()["credentials"],
-        "wallet_id": wallet_id_of(store.all_meta()),
+        "wallet_id": wallet_id,
     }
+    _record(folder, entry, kept, wallet_id)
+    log.info("backup made: %s", name)
+    return _entry_info(folder, entry, verify=False)
+
+
+def _record(folder: Path, new: dict[str, Any] | None, keep: int, wallet_id: str) -> None:
+    """List ``new`` and any sound backup missing from the manifest, then rotate: a backup
+    cut short between its rename and this step leaves one extra copy, never more."""
     entries = [e for e in _read_manifest(folder) if (folder / e["file"]).exists()]
-    entries += _adopt_unlisted(folder, {e["file"] for e in entries} | {name}) + [entry]
+    fresh = [new] if new is not None else []
+    fresh = _adopt_unlisted(folder, {e["file"] for e in entries + fresh}) + fresh
+    if not fresh:
+        return
+    entries += fresh
     for old in entries:
         if "wallet_id" not in old:  # listed before backups recorded their wallet
             old["wallet_id"] = file_wallet_id(folder / old["file"])
-    kept = keep if keep is not None else Settings(store).get(BACKUPS_KEPT)
-    entries = _rotate(folder, entries, kept, entry["wallet_id"])
-    _write_manifest(folder, entries)
-    log.info("backup made: %s", name)
-    return _entry_info(folder, entry, verify=False)
+    _write_manifest(folder, _rotate(folder, entries, keep, wallet_id))
 
 
 def _adopt_unlisted(folder: Path, listed: set[str]) -> list[dict[str, Any]]:
