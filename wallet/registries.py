@@ -43,7 +43,7 @@ from wallet.oidf import (
     verify_entity_configuration,
     verify_subordinate,
 )
-from wallet.status import RefreshResult, say_date
+from wallet.status import RefreshResult, issuer_of, say_date
 from wallet.trust import FORMAT_DCC, FORMAT_OIDF, MAX_REGISTRY_BYTES, Registry, TrustError, TrustService, parse_registry
 
 log = logging.getLogger(__name__)
@@ -89,8 +89,9 @@ def parse_known_registries(data: Any) -> list[KnownRegistry] | None:
 
 
 def issuers_of(credentials: Iterable[Any]) -> list[str]:
-    """The issuer ids of wallet credentials (each once, in order)."""
-    return list(dict.fromkeys(c.summary.issuer_id for c in credentials if c.summary.issuer_id))
+    """The issuer ids of wallet credentials or plain JSON documents (each once, in order)."""
+    ids = (issuer_of(c) if isinstance(c, dict) else c.summary.issuer_id for c in credentials)
+    return list(dict.fromkeys(i for i in ids if i))
 
 
 class Registries:
@@ -174,7 +175,8 @@ class Registries:
         except WalletError as exc:
             return RefreshResult(reg.source_url, False, f"{reg.name}: {exc.message}", exc.detail)
         self.trust.keep_registry(new)
-        return RefreshResult(reg.source_url, True, f"{reg.name}: {len(new.entries)} issuers.")
+        count = len(new.entries)
+        return RefreshResult(reg.source_url, True, f"{reg.name}: {count} issuer{'s' if count != 1 else ''}.")
 
     def _update_federation(self, reg: Registry, issuers: list[str], stale: Callable[[datetime], bool],
                            user_initiated: bool) -> list[RefreshResult]:
