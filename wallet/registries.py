@@ -43,8 +43,9 @@ from wallet.oidf import (
     verify_entity_configuration,
     verify_subordinate,
 )
-from wallet.status import RefreshResult, issuer_of, say_date
+from wallet.status import RefreshResult, issuer_of
 from wallet.trust import FORMAT_DCC, FORMAT_OIDF, MAX_REGISTRY_BYTES, Registry, TrustError, TrustService, parse_registry
+from wallet.verify.dates import human
 
 log = logging.getLogger(__name__)
 
@@ -284,8 +285,8 @@ def listing_detail(listing: Listing, registry_name: str, now: datetime) -> str:
     if not listing.listed:
         return f"not listed in {registry_name}"
     if listing.current(now):
-        return f"listed in {registry_name} until {say_date(listing.expires_at)}"
-    return f"listed in {registry_name}; that confirmation expired on {say_date(listing.expires_at)}"
+        return f"listed in {registry_name} until {human(listing.expires_at)}"
+    return f"listed in {registry_name}; that confirmation expired on {human(listing.expires_at)}"
 
 
 def checking_summary(registries: list[Registry], trusted: int) -> str:

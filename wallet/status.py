@@ -38,10 +38,8 @@ from wallet.statusjudge import (  # noqa: F401  (re-exported: the status API in 
     Verdict,
     issuer_of,
     list_problem,
-    list_window,
     require_list_shape,
     revocation_list_problem,
-    say_date,
     subject_of,
     verdict_of,
     wallet_list_verifier,
@@ -58,6 +56,7 @@ from wallet.statuslist import (  # noqa: F401  (re-exported: the status API in o
     read_status,
     status_entries,
 )
+from wallet.verify.dates import human
 from wallet.verify.report import Check, CheckName, Outcome
 
 log = logging.getLogger(__name__)
@@ -217,7 +216,7 @@ class StatusService:
         what = _purpose_noun(entry.purpose)
         if attempt is not None:
             return _unknown(
-                f"Status never checked: the try on {say_date(attempt.at)} failed, and there is no earlier good "
+                f"Status never checked: the try on {human(attempt.at)} failed, and there is no earlier good "
                 f"copy of the issuer's {what} list. {attempt.message}",
                 f"{entry.list_url}: {attempt.detail}", "status-unknown",
             )
@@ -284,7 +283,7 @@ class StatusService:
         return self._bits[key]
 
     def _verdict_for(self, entry: StatusEntry, value: int, cached: CachedList) -> Check:
-        when = say_date(cached.fetched_at)
+        when = human(cached.fetched_at)
         detail = f"{entry.type} {entry.list_url} index {entry.index}: value {value}; list fetched {cached.fetched_at.isoformat()} ({cached.source})"
         if entry.purpose not in KNOWN_PURPOSES:  # not known, so neither good nor bad news
             return Check(CheckName.STATUS, Outcome.WARNING,
@@ -301,7 +300,7 @@ class StatusService:
 
     def _message(self, entry: StatusEntry, value: int, cached: CachedList, detail: str) -> Check:
         """A status message: value 0 is the issuer's default (no news), anything else is shown."""
-        when = say_date(cached.fetched_at)
+        when = human(cached.fetched_at)
         message = _message_for(entry.messages, value)
         if value == 0:
             said = f"The issuer's status for this credential: {message} (as of {when})." if message else \
@@ -328,7 +327,7 @@ class StatusService:
             return _cannot_answer("revocation list", cached.url, problem)
         revoked = cached.document["revokedCredentials"]
         cred_id = credential.get("id")
-        when = say_date(cached.fetched_at)
+        when = human(cached.fetched_at)
         detail = f"{ONEEDTECH} {entry.list_url}; fetched {cached.fetched_at.isoformat()} ({cached.source})"
         if not cred_id:
             return _unknown("This credential has no id, so the issuer's revocation list cannot mention it.", detail, "status-unknown")
@@ -387,7 +386,7 @@ class StatusService:
             self.cache.record_failure(url, now, exc.message, exc.detail)
             log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
             return RefreshResult(url, False, exc.message, exc.detail)
-        return RefreshResult(url, True, f"Status list downloaded on {say_date(now)}.")
+        return RefreshResult(url, True, f"Status list downloaded on {human(now)}.")
 
     def _fetch_signing_key(self, url: str, document: dict[str, Any], user_initiated: bool) -> None:
         if self._fetch_keys is None:
@@ -434,7 +433,7 @@ class StatusService:
         now = self._clock()
         if fetched_at > now + CLOCK_SKEW:
             raise MalformedCredential(
-                f"The status list for {host_of(url)} is dated {say_date(fetched_at)}, which is still to come, "
+                f"The status list for {host_of(url)} is dated {human(fetched_at)}, which is still to come, "
                 "so it was not used.", f"{url}: fetched at {fetched_at.isoformat()}, now {now.isoformat()}")
         use = self._expected(url, use)
         self._check_arrival(url, document, fmt, use, now)
@@ -524,8 +523,8 @@ def _with_failed_refresh(check: Check, attempt: Attempt | None, cached: CachedLi
     if attempt is None or attempt.at <= cached.fetched_at:
         return check
     note = (
-        f" The check on {say_date(attempt.at)} could not be made; the last good check was on "
-        f"{say_date(cached.fetched_at)}. {attempt.message}"
+        f" The check on {human(attempt.at)} could not be made; the last good check was on "
+        f"{human(cached.fetched_at)}. {attempt.message}"
     )
     outcome = Outcome.WARNING if check.outcome is Outcome.PASSED else check.outcome
     return Check(check.name, outcome, check.message + note, f"{check.detail}; last attempt: {attempt.detail}", check.code)

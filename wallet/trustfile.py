@@ -48,6 +48,7 @@ from wallet.trust import (
 from wallet.verify import jcs
 from wallet.verify import keys as k
 from wallet.verify import multibase as mb
+from wallet.verify.dates import parse_stamp
 from wallet.verify.dids import KeyProblem, did_key_from_public_key, resolve_did_key
 
 log = logging.getLogger(__name__)
@@ -369,12 +370,9 @@ def parse(document: Any) -> TrustFile:
 
 def _date(value: Any) -> datetime:
     try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise TrustFileError("An entry in the trust file has no readable date.", f"date {value!r}") from None
-    if when.tzinfo is None:
-        raise TrustFileError("An entry in the trust file has a date without a time zone.", f"date {value!r}")
-    return when
+        return parse_stamp(value)
+    except ValueError as exc:
+        raise TrustFileError("An entry in the trust file has no readable date.", str(exc)) from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -171,6 +171,19 @@ def test_entries_dated_after_the_file_was_made_are_refused(school, learner, tmp_
     assert summary.added == 2 and learner.status.cache.get(OU_LIST) is None
 
 
+def test_an_entry_whose_date_has_no_time_zone_is_refused(school, learner, tmp_path):
+    """Read as UTC, such a date could move by hours and win a merge it should lose."""
+    data, _key = school
+    body = data.files.build()
+    body.pop("proof")
+    body["statusLists"][0]["fetchedAt"] = NOW.replace(tzinfo=None).isoformat()
+    path = tmp_path / "naive.json"
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), NOW)))
+    summary = learner.files.import_file(path, trust_signer=True)
+    assert summary.rejected == [(OU_LIST, "An entry in the trust file has no readable date.")]
+    assert learner.status.cache.get(OU_LIST) is None
+
+
 def test_a_real_download_wins_over_a_copy_kept_with_a_future_date(school, learner):
     """A list kept with a date a year ahead (before such dates were refused) does not
     pin the cache: a newer real copy replaces it."""
