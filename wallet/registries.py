@@ -21,7 +21,6 @@ learner's network setting; every outcome is one :class:`~wallet.status.RefreshRe
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -29,7 +28,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from wallet.errors import InputError, InputTooLarge, NetworkError, WalletError
+from wallet.errors import InputTooLarge, NetworkError, WalletError
+from wallet.formats.detect import read_json_file
 from wallet.listings import Listing
 from wallet.net import host_of
 from wallet.oidf import (
@@ -135,7 +135,9 @@ class Registries:
         if source.startswith(("https://", "http://")):
             data = self._net().get_json(source, user_initiated=user_initiated, max_bytes=MAX_REGISTRY_BYTES)
             return data, source, "network"
-        return read_json_file(Path(source)), "", "file"
+        data = read_json_file(source, what="This registry file", kind="issuer registry", max_bytes=MAX_REGISTRY_BYTES,
+                              error=TrustError)
+        return data, "", "file"
 
     def _net(self) -> Any:
         if self.trust.net is None:
@@ -240,21 +242,6 @@ def recheck_listing(listing: Listing, source: str) -> Listing:
         return replace(listing, statement="", anchor="", source=source)
     anchor = verify_entity_configuration(listing.anchor, listing.checked_at, listing.registry_id)
     return listing_from_statement(listing.registry_id, listing.issuer, listing.statement, anchor, listing.checked_at, source)
-
-
-def read_json_file(path: Path) -> Any:
-    """A registry file's JSON, or a plain sentence why it cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_REGISTRY_BYTES:
-            raise InputTooLarge("The registry file is too large to read.", f"{path}: {size} bytes")
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError("There is no file at that place.", str(path)) from exc
-    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-        raise TrustError("This file is not an issuer registry (it is not JSON).", f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise InputError("The file could not be read.", f"{path}: {exc}") from exc
 
 
 def update_message(results: list[RefreshResult]) -> str:

@@ -21,15 +21,16 @@ index are all capped before any large allocation.
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from wallet.clock import Clock, system_clock
-from wallet.errors import InputError, InputTooLarge, MalformedCredential, NetworkError, WalletError
+from wallet.errors import InputError, MalformedCredential, NetworkError, WalletError
+from wallet.formats.detect import read_json_file
 from wallet.net import host_of
 from wallet.statusjudge import (  # noqa: F401  (re-exported: the status API in one place)
     ListProblem,
@@ -68,6 +69,7 @@ _ATTEMPT_PREFIX = "attempt:"
 
 MAX_REVOKED_ENTRIES = 1_000_000  # a 1EdTech revocation list
 MAX_LIST_FILE_BYTES = 16 * 1024 * 1024
+MAX_LIST_FILE_CONTAINERS = MAX_REVOKED_ENTRIES + 16  # a revocation list of that many entries, one object each
 DEFAULT_STALE_AFTER = timedelta(days=90)  # older than this, an answer is shown with a warning
 RETRY_AFTER_FAILURE = timedelta(hours=1)  # an automatic check leaves a failing address alone this long
 CLOCK_SKEW = timedelta(minutes=10)  # a list dated further ahead of this clock is not believed
@@ -405,20 +407,9 @@ class StatusService:
         it is checked exactly like a download. The date is the file's (never later than
         now), unless given.
         """
-        from pathlib import Path
-
-        file = Path(path)
-        try:
-            if file.stat().st_size > MAX_LIST_FILE_BYTES:
-                raise InputTooLarge("The status list file is too large to read.", str(file))
-            document = json.loads(file.read_bytes().decode("utf-8"))
-            when = fetched_at or min(datetime.fromtimestamp(file.stat().st_mtime, timezone.utc), self._clock())
-        except FileNotFoundError as exc:
-            raise InputError("There is no file at that place.", str(file)) from exc
-        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-            raise MalformedCredential("This file is not a status list (it is not JSON).", f"{file}: {exc}") from exc
-        except OSError as exc:
-            raise InputError("The file could not be read.", f"{file}: {exc}") from exc
+        document = read_json_file(path, what="This status list file", kind="status list", max_bytes=MAX_LIST_FILE_BYTES,
+                                  max_containers=MAX_LIST_FILE_CONTAINERS)
+        when = fetched_at or min(_file_date(path), self._clock())
         fmt = "credential" if isinstance(document, dict) and "credentialSubject" in document else "1edtech"
         return self.accept(url, document, fmt=fmt, fetched_at=when, source="file")
 
@@ -480,6 +471,14 @@ class StatusService:
         if problem is not None:
             raise MalformedCredential(f"The status list from {host_of(url)} {problem.clause}, so it was not used.",
                                       f"{url}: {problem.detail}")
+
+
+def _file_date(path: Any) -> datetime:
+    """When a file was last written (the date a carried list is kept with)."""
+    try:
+        return datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+    except OSError as exc:
+        raise InputError("This status list file could not be read.", f"{path}: {exc}") from exc
 
 
 def _format_of(use: ListUse) -> str:

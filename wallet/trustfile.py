@@ -32,7 +32,8 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wallet.clock import Clock, system_clock
-from wallet.errors import InputError, InputTooLarge, WalletError
+from wallet.errors import WalletError
+from wallet.formats.detect import read_json_file
 from wallet.listings import listing_from_json, listing_to_json
 from wallet.registries import recheck_listing
 from wallet.status import CLOCK_SKEW, StatusService
@@ -57,6 +58,9 @@ FILE_TYPE = "LearnerWalletTrustFile"
 VERSION = 1
 CRYPTOSUITE = "eddsa-jcs-2022"
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# Objects and arrays in one trust file: room for about twenty registries of the most
+# issuers the wallet reads (one array each), beside the documents and status lists.
+MAX_FILE_CONTAINERS = 2_000_000
 _KEY_ROW = "trust-file-signing-key"
 KIND_SIGNING_KEY = "signing-key"
 KIND_SIGNER = "trust-file-signer"
@@ -230,19 +234,8 @@ class TrustFiles:
 
     def read(self, path: Path) -> TrustFile:
         """Read and check a trust file's signature; nothing is merged yet."""
-        path = Path(path)
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise InputTooLarge("The trust file is too large to read.", f"{path}: {size} bytes")
-            document = json.loads(path.read_bytes().decode("utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError("There is no file at that place.", str(path)) from exc
-        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-            raise TrustFileError("This file is not a trust file (it is not JSON).", f"{path}: {exc}") from exc
-        except OSError as exc:
-            raise InputError("The file could not be read.", f"{path}: {exc}") from exc
-        return parse(document)
+        return parse(read_json_file(path, what="This trust file", kind="Learner Wallet trust file", max_bytes=MAX_FILE_BYTES,
+                                    max_containers=MAX_FILE_CONTAINERS, error=TrustFileError))
 
     def import_file(self, path: Path, *, trust_signer: bool = False) -> ImportSummary:
         """Check, then merge a trust file; newer entries win."""

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wallet.clock import fixed_clock
-from wallet.errors import InputError
+from wallet.errors import InputError, InputTooLarge
 from wallet.net import NetClient, NetworkPolicy
 from wallet.status import CachedList
 from wallet.store import Store
@@ -204,7 +204,9 @@ def test_the_proof_is_a_standard_eddsa_jcs_2022_proof():
 
 
 @pytest.mark.parametrize(("content", "error", "words"), [
-    (b"\x89PNG\r\n", TrustFileError, "not JSON"),
+    (b"\x89PNG\r\n", TrustFileError, "^This trust file is not valid JSON, so it cannot be read as a Learner Wallet trust file"),
+    (b"[{}, " * 2_000_000 + b"{}]", InputTooLarge, "^This trust file is made of far more parts than any Learner Wallet trust file"),
+    (b"[" * 200 + b"]" * 200, InputTooLarge, "^This trust file is nested too deeply"),
     (b"{}", TrustFileError, "not a Learner Wallet trust file"),
     (b'{"type": "LearnerWalletTrustFile", "version": 1}', TrustFileError, "not signed"),
     (b'{"type": "LearnerWalletTrustFile", "version": 2}', TrustFileError, "newer version"),
