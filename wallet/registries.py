@@ -214,7 +214,7 @@ class Registries:
         try:
             response = self._net().get(url, user_initiated=user_initiated, accept=STATEMENT_TYPE, max_bytes=MAX_STATEMENT_BYTES)
         except NetworkError as exc:
-            if not exc.detail.endswith("HTTP 404"):  # the client's detail for a status: "GET <url>: HTTP <code>"
+            if exc.status != 404:  # not "no such issuer here": a failed try
                 return RefreshResult(url, False, f"{reg.name}: {exc.message}", exc.detail)
             self.trust.listings.put(Listing(reg.id, issuer, False, now, source="network"))
             return RefreshResult(url, True, f"{reg.name} does not list {issuer}.")
