@@ -92,12 +92,30 @@ class TrustFile:
     listings: tuple[dict[str, Any], ...] = ()  # what federation registries said about issuers
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """An entry of a trust file that was not used: which, why in a sentence, and the technical detail."""
+
+    what: str
+    message: str
+    detail: str = ""
+
+
 @dataclass
 class ImportSummary:
     signer: str
     added: int = 0
     kept_newer: int = 0  # entries skipped because this wallet already had a newer copy
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def reject(self, what: str, exc: Exception) -> None:
+        """Note an entry not used: a WalletError says why itself; anything else means the
+        entry lacks a field or holds the wrong kind of value."""
+        if isinstance(exc, WalletError):
+            self.rejected.append(Rejection(what, exc.message, exc.detail))
+        else:
+            self.rejected.append(Rejection(what, "This entry is damaged or incomplete, so it was not used.",
+                                           f"{type(exc).__name__}: {exc}"))
 
     @property
     def message(self) -> str:
@@ -286,11 +304,8 @@ class TrustFiles:
         wallet holds one as new or newer; either way the summary says what happened."""
         try:
             item = build()
-        except (KeyError, TypeError, ValueError) as exc:
-            summary.rejected.append((what, f"unreadable entry: {exc}"))
-            return
-        except WalletError as exc:
-            summary.rejected.append((what, exc.message))
+        except (KeyError, TypeError, ValueError, WalletError) as exc:
+            summary.reject(what, exc)
             return
         if keep(item):
             summary.added += 1
@@ -339,7 +354,7 @@ class TrustFiles:
                 return
             self._status.accept(url, row.get("document"), fmt=str(row.get("format", "credential")), fetched_at=when, source=origin)
         except WalletError as exc:
-            summary.rejected.append((url or "a status list", exc.message))
+            summary.reject(url or "a status list", exc)
             return
         summary.added += 1
 

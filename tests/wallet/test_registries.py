@@ -242,8 +242,9 @@ def test_federation_answers_travel_on_the_trust_file(tls, server, tmp_path):
         path = tmp_path / "stick" / "trust.json"
         assert school.files.export(path, label="Testland school")["registryListings"] == 3
         summary = learner.files.import_file(path, trust_signer=True)
-        assert summary.rejected == [(f"did:web:forged.example in {anchor.configuration_url}",
-                                     "The registry's statement is not signed with the registry's own key, so it was not believed.")]
+        assert [(r.what, r.message) for r in summary.rejected] == [(
+            f"did:web:forged.example in {anchor.configuration_url}",
+            "The registry's statement is not signed with the registry's own key, so it was not believed.")]
         assert (summary.added, summary.kept_newer) == (2, 1)  # the registry and one answer; the learner's answer is newer
         line = learner.trust.check(LISTED)
         assert line.message == "Issuer listed in Testland Registry of Schools as OneUni University (as of 1 June 2026)."

@@ -227,7 +227,12 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
                       "  If you trust whoever gave you this file, run again with --trust-signer.\n")
         return 1
     ctx.print(summary.message)
-    for what, why in summary.rejected:
-        ctx.print(f"  not used: {what}: {why}")
+    verbose = getattr(args, "verbose", False)
+    for rejection in summary.rejected:
+        ctx.print(f"  not used: {rejection.what}: {rejection.message}")
+        if verbose and rejection.detail:
+            ctx.print(f"    detail: {rejection.detail}")
+    if not verbose and any(r.detail for r in summary.rejected):
+        ctx.print("  (run with --verbose for technical detail)")
     _recheck(ctx)
     return 0

@@ -158,6 +158,29 @@ def test_export_and_import_with_the_signer_question(qtbot, wallet, tmp_path, int
         other.close()
 
 
+def test_an_entry_not_used_is_explained_behind_the_details_control(qtbot, wallet, tmp_path):
+    from wallet.trust import parse_registry
+    from wallet.trustfile import sign_document
+
+    data = wallet.trust_data
+    data.trust.keep_registry(parse_registry({"meta": {}, "registry": {ISSUER: {"name": "Open University"}}},
+                                            name="Testland schools", fetched_at=NOW))
+    body = data.files.build()
+    body.pop("proof")
+    body["registries"][0].pop("id")
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), datetime.now(timezone.utc))))
+    page = page_for(qtbot, wallet, Answers(files=[str(path)]))
+    page.show()
+    page.import_trust_file()
+    settle(qtbot, lambda: page.feedback.text() == "Trust file imported: 0 items added or updated, 1 not used.")
+    assert page.details.isVisible() and not page.details.text.isVisible()  # closed until asked
+    assert page.details.text.toPlainText() == (
+        "Not used: Testland schools: This entry is damaged or incomplete, so it was not used.\n  KeyError: 'id'")
+    page.details.toggle.click()
+    assert page.details.text.isVisible()
+
+
 @pytest.mark.parametrize("kind", ["Trust"])
 def test_the_main_window_hosts_the_page(qtbot, window, kind):
     assert isinstance(window.pages.get(kind), TrustPage)
