@@ -380,10 +380,9 @@ class StatusService:
             if self._net is None:
                 raise NetworkError("This wallet has no network access set up.", "no network client")
             document = self._net.get_json(url, user_initiated=user_initiated)
-            use = self._expected(url, use)
-            self._check_arrival(url, document, fmt, use, now)  # before any key is fetched for it
+            self._check_arrival(url, document, fmt, self._expected(url, use), now)  # before any key is fetched for it
             self._fetch_signing_key(url, document, user_initiated)
-            self.accept(url, document, fmt=fmt, fetched_at=now, source="network", use=use)
+            self._keep(CachedList(url, now, fmt, document, "network"))
         except WalletError as exc:
             self.cache.record_failure(url, now, exc.message, exc.detail)
             log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
@@ -426,17 +425,21 @@ class StatusService:
             raise MalformedCredential(
                 f"The status list for {host_of(url)} is dated {human(fetched_at)}, which is still to come, "
                 "so it was not used.", f"{url}: fetched at {fetched_at.isoformat()}, now {now.isoformat()}")
-        use = self._expected(url, use)
-        self._check_arrival(url, document, fmt, use, now)
-        cached = CachedList(url, fetched_at, fmt, document, source)
-        if fmt == "credential":
-            verdict = self._verify_list(document)
+        self._check_arrival(url, document, fmt, self._expected(url, use), now)
+        return self._keep(CachedList(url, fetched_at, fmt, document, source))
+
+    def _keep(self, cached: CachedList) -> CachedList:
+        """The last step of :meth:`accept`, for a list that passed ``_check_arrival``:
+        its own proof and encoding are checked, and it is kept unless a newer copy is."""
+        url = cached.url
+        if cached.format == "credential":
+            verdict = self._verify_list(cached.document)
             if not verdict.ok:
                 raise MalformedCredential(
                     f"The status list from {host_of(url)} failed its check ({_clause(verdict.message)}).",
                     f"{url}: {verdict.detail}")
             self._bitstring(cached)  # decodes within bounds, or raises
-        if self.holds_newer(url, fetched_at):
+        if self.holds_newer(url, cached.fetched_at):
             return self.cache.get(url) or cached
         self.cache.put(cached)
         return cached
