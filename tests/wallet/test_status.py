@@ -38,17 +38,9 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 # ---------------------------------------------------------------- helpers
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "w.sqlite3", os.urandom(32))
-    yield s
-    s.close()
-
-
 def service(store, clock=NOW, net=None, **kw) -> StatusService:
     c = fixed_clock(clock)
     return StatusService(store, verify_list=wallet_list_verifier(None, c), net=net, clock=c, **kw)
-
 
 
 def net_for(tls, policy=NetworkPolicy.ASK) -> NetClient:
