@@ -276,14 +276,15 @@ def listing_detail(listing: Listing, registry_name: str, now: datetime) -> str:
     return f"listed in {registry_name}; that confirmation expired on {human(listing.expires_at)}"
 
 
-def checking_summary(registries: list[Registry], trusted: int) -> str:
-    """How issuers are checked, in one sentence (the Trust page's line; the same
-    choice as each credential's trust line)."""
+def checking_summary(registries: int, trusted: int) -> str:
+    """How issuers are checked against this many registries and issuers the learner
+    trusts, in one sentence (the Trust page's line; the same choice as each
+    credential's trust line)."""
     if not registries and not trusted:
         return "Issuers are not checked against any registry: you have not added one yet."
     parts = []
     if registries:
-        parts.append(f"{len(registries)} registr{'y' if len(registries) == 1 else 'ies'}")
+        parts.append(f"{registries} registr{'y' if registries == 1 else 'ies'}")
     if trusted:
         parts.append(f"{trusted} issuer{'s' if trusted != 1 else ''} you trust yourself")
     return f"Issuers are checked against {' and '.join(parts)}; an issuer in none of them is shown with a warning."

@@ -229,13 +229,15 @@ class TrustPage(QWidget):
 
     def reload(self) -> None:
         data = self.wallet.trust_data
-        self.model.set_items(data.items())
+        items = data.items()
+        self.model.set_items(items)
         self.content.setCurrentWidget(self.view if self.model.rowCount() else self.empty)
         self.intro.setText(
             "Who issued your credentials, and whether they were revoked. What the wallet saves here lets it "
             "check this offline; a trust file carries it to a computer that never goes online."
         )
-        self.issuer_line.setText(checking_summary(data.trust.registries(), len(data.trust.trusted_issuers())))
+        kinds = [item.kind for item in items]
+        self.issuer_line.setText(checking_summary(kinds.count("registry"), kinds.count("issuer")))
         self._show_policy(data.policy)
         self.view.resizeColumnsToContents()
         for column in (Column.WHAT, Column.NAME):  # long DIDs elide (whole in the tooltip) to leave Details room

@@ -80,6 +80,8 @@ def test_add_registry_and_issuer_then_remove(qtbot, wallet, tmp_path):
     page.add_issuer()
     settle(qtbot, lambda: page.feedback.text() == "You now trust Testland College.")
     assert names(page) == ["registry", "Testland College"]
+    assert page.issuer_line.text() == ("Issuers are checked against 1 registry and 1 issuer you trust yourself; "
+                                       "an issuer in none of them is shown with a warning.")
     assert wallet.trust_data.trust.check(ISSUER).message.startswith(
         "Issuer listed in registry as Open University (registry copy of ")
     page.view.selectRow(1)
