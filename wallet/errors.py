@@ -15,7 +15,7 @@ Hierarchy::
      +-- NotFound                  no credential, stack or identity with that id
      +-- StackDefinitionError      a stack definition file that cannot be used
      +-- BundleError               a presentation or QR payload that cannot be used
-     +-- NetworkError              the network is off, or a request failed
+     +-- NetworkError              the network is off, or a request failed (.status: the HTTP status, if any)
      +-- BackupError               a backup that cannot be written or restored
 """
 
@@ -87,7 +87,12 @@ class BundleError(WalletError):
 
 
 class NetworkError(WalletError):
-    pass
+    """``status`` is the HTTP status the server answered with (404, 500, ...); None when
+    there was no HTTP answer (the network setting said no, no connection, a timeout)."""
+
+    def __init__(self, message: str, detail: str = "", *, status: int | None = None) -> None:
+        super().__init__(message, detail)
+        self.status = status
 
 
 class BackupError(WalletError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from wallet.status import say_date
+from wallet.verify.dates import human, parse_stamp
 from wallet.verify.report import Check, CheckName, Outcome
 
 KIND_LISTING = "registry-listing"
@@ -67,17 +67,10 @@ def listing_from_json(value: dict[str, Any]) -> Listing:
     expires = value.get("expiresAt")
     return Listing(
         registry_id=str(value["registryId"]), issuer=str(value["issuer"]), listed=bool(value["listed"]),
-        checked_at=_aware(value["checkedAt"]), name=str(value.get("name") or ""), url=str(value.get("url") or ""),
-        expires_at=_aware(expires) if expires else None, statement=str(value.get("statement") or ""),
+        checked_at=parse_stamp(value["checkedAt"]), name=str(value.get("name") or ""), url=str(value.get("url") or ""),
+        expires_at=parse_stamp(expires) if expires else None, statement=str(value.get("statement") or ""),
         anchor=str(value.get("anchor") or ""), source=str(value.get("source") or "network"),
     )
-
-
-def _aware(text: Any) -> datetime:
-    when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    if when.tzinfo is None:
-        raise ValueError(f"date without a time zone: {text!r}")
-    return when
 
 
 class ListingCache:
@@ -126,7 +119,7 @@ def listing_check(issuer_id: str, registries: Sequence[Any], cache: ListingCache
         if listing.current(now):
             return Check(
                 CheckName.TRUST, Outcome.PASSED,
-                f"Issuer listed in {reg.name} as {listing.name or issuer_id} (as of {say_date(listing.checked_at)}).",
+                f"Issuer listed in {reg.name} as {listing.name or issuer_id} (as of {human(listing.checked_at)}).",
                 f"{issuer_id} in {reg.id} (OpenID Federation), statement of {listing.checked_at.isoformat()}, "
                 f"valid until {listing.expires_at.isoformat() if listing.expires_at else '?'}", "issuer-listed")
         lapsed = lapsed or (reg, listing)
@@ -135,7 +128,7 @@ def listing_check(issuer_id: str, registries: Sequence[Any], cache: ListingCache
     reg, listing = lapsed
     return Check(
         CheckName.TRUST, Outcome.WARNING,
-        f"Issuer was listed in {reg.name} as {listing.name or issuer_id} on {say_date(listing.checked_at)}, "
+        f"Issuer was listed in {reg.name} as {listing.name or issuer_id} on {human(listing.checked_at)}, "
         "but that confirmation has expired; update registries to check again.",
         f"{issuer_id} in {reg.id}: statement expired {listing.expires_at.isoformat() if listing.expires_at else '?'}",
         "issuer-listing-expired")

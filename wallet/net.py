@@ -187,12 +187,13 @@ class NetClient:
             if status in (301, 302, 303, 307, 308):
                 location = headers.get("location")
                 if not location:
-                    raise NetworkError(f"{host} answered with a redirect to nowhere.", f"{current}: {status} without Location")
+                    raise NetworkError(f"{host} answered with a redirect to nowhere.", f"{current}: {status} without Location",
+                                       status=status)
                 current = urljoin(current, location)
                 log.info("redirect %s -> %s", host, host_of(current))
                 continue
             if status != 200:
-                raise NetworkError(_status_sentence(host, status), f"GET {current}: HTTP {status}")
+                raise NetworkError(_status_sentence(host, status), f"GET {current}: HTTP {status}", status=status)
             return Response(current, status, headers.get("content-type", ""), body)
         raise NetworkError(f"{origin_host} redirected too many times.", f"more than {MAX_REDIRECTS} redirects from {url}")
 

@@ -24,10 +24,9 @@ from typing import Any
 from urllib.parse import quote
 
 from wallet.errors import WalletError
-from wallet.status import say_date
 from wallet.verify import jws
 from wallet.verify import keys as k
-from wallet.verify.dates import from_epoch
+from wallet.verify.dates import from_epoch, human
 
 TYP = "entity-statement+jwt"
 WELL_KNOWN = "/.well-known/openid-federation"
@@ -86,7 +85,7 @@ def read_statement(token: str, jwks: Any, now: datetime) -> EntityStatement:
     if issued > now + CLOCK_SKEW:
         raise FederationError("The registry's statement is dated in the future, so it was not used.", f"iat {issued.isoformat()}")
     if expires <= now:
-        raise FederationError(f"The registry's statement expired on {say_date(expires)}, so it was not used.",
+        raise FederationError(f"The registry's statement expired on {human(expires)}, so it was not used.",
                               f"exp {expires.isoformat()}, now {now.isoformat()}")
     iss, sub, metadata = payload.get("iss"), payload.get("sub"), payload.get("metadata")
     if not isinstance(iss, str) or not isinstance(sub, str) or not iss or not sub:

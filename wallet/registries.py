@@ -21,7 +21,6 @@ learner's network setting; every outcome is one :class:`~wallet.status.RefreshRe
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -29,7 +28,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from wallet.errors import InputError, InputTooLarge, NetworkError, WalletError
+from wallet.errors import InputTooLarge, NetworkError, WalletError
+from wallet.formats.detect import read_json_file
 from wallet.listings import Listing
 from wallet.net import host_of
 from wallet.oidf import (
@@ -43,8 +43,9 @@ from wallet.oidf import (
     verify_entity_configuration,
     verify_subordinate,
 )
-from wallet.status import RefreshResult, say_date
+from wallet.status import RefreshResult, issuer_of
 from wallet.trust import FORMAT_DCC, FORMAT_OIDF, MAX_REGISTRY_BYTES, Registry, TrustError, TrustService, parse_registry
+from wallet.verify.dates import human
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,9 @@ def parse_known_registries(data: Any) -> list[KnownRegistry] | None:
 
 
 def issuers_of(credentials: Iterable[Any]) -> list[str]:
-    """The issuer ids of wallet credentials (each once, in order)."""
-    return list(dict.fromkeys(c.summary.issuer_id for c in credentials if c.summary.issuer_id))
+    """The issuer ids of wallet credentials or plain JSON documents (each once, in order)."""
+    ids = (issuer_of(c) if isinstance(c, dict) else c.summary.issuer_id for c in credentials)
+    return list(dict.fromkeys(i for i in ids if i))
 
 
 class Registries:
@@ -133,7 +135,9 @@ class Registries:
         if source.startswith(("https://", "http://")):
             data = self._net().get_json(source, user_initiated=user_initiated, max_bytes=MAX_REGISTRY_BYTES)
             return data, source, "network"
-        return read_json_file(Path(source)), "", "file"
+        data = read_json_file(source, what="This registry file", kind="issuer registry", max_bytes=MAX_REGISTRY_BYTES,
+                              error=TrustError)
+        return data, "", "file"
 
     def _net(self) -> Any:
         if self.trust.net is None:
@@ -174,7 +178,8 @@ class Registries:
         except WalletError as exc:
             return RefreshResult(reg.source_url, False, f"{reg.name}: {exc.message}", exc.detail)
         self.trust.keep_registry(new)
-        return RefreshResult(reg.source_url, True, f"{reg.name}: {len(new.entries)} issuers.")
+        count = len(new.entries)
+        return RefreshResult(reg.source_url, True, f"{reg.name}: {count} issuer{'s' if count != 1 else ''}.")
 
     def _update_federation(self, reg: Registry, issuers: list[str], stale: Callable[[datetime], bool],
                            user_initiated: bool) -> list[RefreshResult]:
@@ -209,7 +214,7 @@ class Registries:
         try:
             response = self._net().get(url, user_initiated=user_initiated, accept=STATEMENT_TYPE, max_bytes=MAX_STATEMENT_BYTES)
         except NetworkError as exc:
-            if not exc.detail.endswith("HTTP 404"):  # the client's detail for a status: "GET <url>: HTTP <code>"
+            if exc.status != 404:  # not "no such issuer here": a failed try
                 return RefreshResult(url, False, f"{reg.name}: {exc.message}", exc.detail)
             self.trust.listings.put(Listing(reg.id, issuer, False, now, source="network"))
             return RefreshResult(url, True, f"{reg.name} does not list {issuer}.")
@@ -237,21 +242,6 @@ def recheck_listing(listing: Listing, source: str) -> Listing:
         return replace(listing, statement="", anchor="", source=source)
     anchor = verify_entity_configuration(listing.anchor, listing.checked_at, listing.registry_id)
     return listing_from_statement(listing.registry_id, listing.issuer, listing.statement, anchor, listing.checked_at, source)
-
-
-def read_json_file(path: Path) -> Any:
-    """A registry file's JSON, or a plain sentence why it cannot be read."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_REGISTRY_BYTES:
-            raise InputTooLarge("The registry file is too large to read.", f"{path}: {size} bytes")
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError("There is no file at that place.", str(path)) from exc
-    except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-        raise TrustError("This file is not an issuer registry (it is not JSON).", f"{path}: {exc}") from exc
-    except OSError as exc:
-        raise InputError("The file could not be read.", f"{path}: {exc}") from exc
 
 
 def update_message(results: list[RefreshResult]) -> str:
@@ -282,18 +272,19 @@ def listing_detail(listing: Listing, registry_name: str, now: datetime) -> str:
     if not listing.listed:
         return f"not listed in {registry_name}"
     if listing.current(now):
-        return f"listed in {registry_name} until {say_date(listing.expires_at)}"
-    return f"listed in {registry_name}; that confirmation expired on {say_date(listing.expires_at)}"
+        return f"listed in {registry_name} until {human(listing.expires_at)}"
+    return f"listed in {registry_name}; that confirmation expired on {human(listing.expires_at)}"
 
 
-def checking_summary(registries: list[Registry], trusted: int) -> str:
-    """How issuers are checked, in one sentence (the Trust page's line; the same
-    choice as each credential's trust line)."""
+def checking_summary(registries: int, trusted: int) -> str:
+    """How issuers are checked against this many registries and issuers the learner
+    trusts, in one sentence (the Trust page's line; the same choice as each
+    credential's trust line)."""
     if not registries and not trusted:
         return "Issuers are not checked against any registry: you have not added one yet."
     parts = []
     if registries:
-        parts.append(f"{len(registries)} registr{'y' if len(registries) == 1 else 'ies'}")
+        parts.append(f"{registries} registr{'y' if registries == 1 else 'ies'}")
     if trusted:
         parts.append(f"{trusted} issuer{'s' if trusted != 1 else ''} you trust yourself")
     return f"Issuers are checked against {' and '.join(parts)}; an issuer in none of them is shown with a warning."

@@ -133,10 +133,12 @@ class Wallet:
 
     def verify(self, id_or_prefix: str) -> "Report":
         """Verify one credential offline, store the report with its time, announce it."""
+        return self._verify(self.get(id_or_prefix))
+
+    def _verify(self, cred: Credential) -> "Report":
         from wallet.verify import verify_credential
         from wallet.verify.report import report_to_json
 
-        cred = self.get(id_or_prefix)
         report = verify_credential(cred, self.verify_environment())
         self.store.save_report(cred.id, report.checked_at, report_to_json(report))
         self.events.verification_finished.emit(cred.id, report)
@@ -170,21 +172,16 @@ class Wallet:
     def refresh_status(self, ids: list[str] | None = None, *, user_initiated: bool = True,
                        fresh_within: "timedelta | None" = None) -> "RefreshReport":
         """Download the status lists and online keys of these credentials (all when None);
-        ``fresh_within``: skip what was downloaded more recently (the automatic checks)."""
-        creds = self.credentials() if ids is None else [self.get(i) for i in ids]
-        result = self.trust_data.refresh(creds, user_initiated=user_initiated, fresh_within=fresh_within)
-        if result.attempted:  # re-check: new lists and keys, or a failed try the report should mention
-            for cred in creds:
-                if self.trust_data.needs_network(cred):
-                    self.verify(cred.id)
-        return result
+        ``fresh_within``: skip what was downloaded more recently (the automatic checks).
+        The credentials concerned are checked again."""
+        return self._refresh(ids, user_initiated, fresh_within, registries=False)
 
     def reverify_after_trust_change(self) -> int:
         """Verify every held credential again (a registry, issuer or trust file changed
         what their trust and status lines say); the number checked."""
         creds = self.credentials()
         for cred in creds:
-            self.verify(cred.id)
+            self._verify(cred)
         return len(creds)
 
     def update_registries(self, ids: list[str] | None = None, *, user_initiated: bool = True,
@@ -192,29 +189,32 @@ class Wallet:
         """Download the registries added from the web and ask OpenID Federation registries
         about the issuers of these credentials (all when None); see wallet.registries.
         The caller checks the credentials again (reverify_after_trust_change)."""
-        from wallet.registries import issuers_of
-        from wallet.trustdata import RefreshReport
-
-        creds = self.credentials() if ids is None else [self.get(i) for i in ids]
-        report = RefreshReport(tuple(self.trust_data.registries.update(
-            issuers_of(creds), user_initiated=user_initiated, fresh_within=fresh_within)))
-        if report.attempted:
-            self.trust_data.announce_change()
-        return report
+        return self.trust_data.refresh(self._held(ids), user_initiated=user_initiated, fresh_within=fresh_within,
+                                       status=False)
 
     def refresh_trust(self, ids: list[str] | None = None, *, user_initiated: bool = True,
                       fresh_within: "timedelta | None" = None) -> "RefreshReport":
         """Everything the wallet checks online, in one call (the automatic checks use it):
         status lists and issuer keys, then registries and what federations say about
-        these credentials' issuers; the credentials concerned are checked again."""
-        from wallet.trustdata import RefreshReport
+        these credentials' issuers; the credentials concerned are checked again, once."""
+        return self._refresh(ids, user_initiated, fresh_within, registries=True)
 
-        status = self.refresh_status(ids, user_initiated=user_initiated, fresh_within=fresh_within)
-        registries = self.update_registries(ids, user_initiated=user_initiated, fresh_within=fresh_within)
-        if registries.attempted:
-            for cred in self.credentials() if ids is None else [self.get(i) for i in ids]:
-                self.verify(cred.id)
-        return RefreshReport(status.results + tuple(r for r in registries.results if r.url))
+    def _refresh(self, ids: list[str] | None, user_initiated: bool, fresh_within: "timedelta | None", *,
+                 registries: bool) -> "RefreshReport":
+        """One pass of TrustData.refresh over the credentials, read once, then each
+        credential whose report may change checked again, once: all of them when a
+        registry was tried (any trust line may change), else those that use the network."""
+        creds = self._held(ids)
+        report = self.trust_data.refresh(creds, user_initiated=user_initiated, fresh_within=fresh_within,
+                                         registries=registries)
+        if report.attempted:  # new lists, keys or answers, or a failed try the report should mention
+            for cred in creds:
+                if report.registries_attempted or self.trust_data.needs_network(cred):
+                    self._verify(cred)
+        return report
+
+    def _held(self, ids: list[str] | None) -> list[Credential]:
+        return self.credentials() if ids is None else [self.get(i) for i in ids]
 
 
 # -- opening and creating (data safety: wallet.keys, wallet.vault, wallet.backup)

@@ -21,15 +21,16 @@ index are all capped before any large allocation.
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from wallet.clock import Clock, system_clock
-from wallet.errors import InputError, InputTooLarge, MalformedCredential, NetworkError, WalletError
+from wallet.errors import InputError, MalformedCredential, NetworkError, WalletError
+from wallet.formats.detect import read_json_file
 from wallet.net import host_of
 from wallet.statusjudge import (  # noqa: F401  (re-exported: the status API in one place)
     ListProblem,
@@ -38,10 +39,8 @@ from wallet.statusjudge import (  # noqa: F401  (re-exported: the status API in 
     Verdict,
     issuer_of,
     list_problem,
-    list_window,
     require_list_shape,
     revocation_list_problem,
-    say_date,
     subject_of,
     verdict_of,
     wallet_list_verifier,
@@ -58,6 +57,7 @@ from wallet.statuslist import (  # noqa: F401  (re-exported: the status API in o
     read_status,
     status_entries,
 )
+from wallet.verify.dates import human
 from wallet.verify.report import Check, CheckName, Outcome
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ _ATTEMPT_PREFIX = "attempt:"
 
 MAX_REVOKED_ENTRIES = 1_000_000  # a 1EdTech revocation list
 MAX_LIST_FILE_BYTES = 16 * 1024 * 1024
+MAX_LIST_FILE_CONTAINERS = MAX_REVOKED_ENTRIES + 16  # a revocation list of that many entries, one object each
 DEFAULT_STALE_AFTER = timedelta(days=90)  # older than this, an answer is shown with a warning
 RETRY_AFTER_FAILURE = timedelta(hours=1)  # an automatic check leaves a failing address alone this long
 CLOCK_SKEW = timedelta(minutes=10)  # a list dated further ahead of this clock is not believed
@@ -217,7 +218,7 @@ class StatusService:
         what = _purpose_noun(entry.purpose)
         if attempt is not None:
             return _unknown(
-                f"Status never checked: the try on {say_date(attempt.at)} failed, and there is no earlier good "
+                f"Status never checked: the try on {human(attempt.at)} failed, and there is no earlier good "
                 f"copy of the issuer's {what} list. {attempt.message}",
                 f"{entry.list_url}: {attempt.detail}", "status-unknown",
             )
@@ -284,7 +285,7 @@ class StatusService:
         return self._bits[key]
 
     def _verdict_for(self, entry: StatusEntry, value: int, cached: CachedList) -> Check:
-        when = say_date(cached.fetched_at)
+        when = human(cached.fetched_at)
         detail = f"{entry.type} {entry.list_url} index {entry.index}: value {value}; list fetched {cached.fetched_at.isoformat()} ({cached.source})"
         if entry.purpose not in KNOWN_PURPOSES:  # not known, so neither good nor bad news
             return Check(CheckName.STATUS, Outcome.WARNING,
@@ -301,7 +302,7 @@ class StatusService:
 
     def _message(self, entry: StatusEntry, value: int, cached: CachedList, detail: str) -> Check:
         """A status message: value 0 is the issuer's default (no news), anything else is shown."""
-        when = say_date(cached.fetched_at)
+        when = human(cached.fetched_at)
         message = _message_for(entry.messages, value)
         if value == 0:
             said = f"The issuer's status for this credential: {message} (as of {when})." if message else \
@@ -328,7 +329,7 @@ class StatusService:
             return _cannot_answer("revocation list", cached.url, problem)
         revoked = cached.document["revokedCredentials"]
         cred_id = credential.get("id")
-        when = say_date(cached.fetched_at)
+        when = human(cached.fetched_at)
         detail = f"{ONEEDTECH} {entry.list_url}; fetched {cached.fetched_at.isoformat()} ({cached.source})"
         if not cred_id:
             return _unknown("This credential has no id, so the issuer's revocation list cannot mention it.", detail, "status-unknown")
@@ -379,15 +380,14 @@ class StatusService:
             if self._net is None:
                 raise NetworkError("This wallet has no network access set up.", "no network client")
             document = self._net.get_json(url, user_initiated=user_initiated)
-            use = self._expected(url, use)
-            self._check_arrival(url, document, fmt, use, now)  # before any key is fetched for it
+            self._check_arrival(url, document, fmt, self._expected(url, use), now)  # before any key is fetched for it
             self._fetch_signing_key(url, document, user_initiated)
-            self.accept(url, document, fmt=fmt, fetched_at=now, source="network", use=use)
+            self._keep(CachedList(url, now, fmt, document, "network"))
         except WalletError as exc:
             self.cache.record_failure(url, now, exc.message, exc.detail)
             log.info("status list %s not refreshed: %s", url, exc.detail or exc.message)
             return RefreshResult(url, False, exc.message, exc.detail)
-        return RefreshResult(url, True, f"Status list downloaded on {say_date(now)}.")
+        return RefreshResult(url, True, f"Status list downloaded on {human(now)}.")
 
     def _fetch_signing_key(self, url: str, document: dict[str, Any], user_initiated: bool) -> None:
         if self._fetch_keys is None:
@@ -406,20 +406,9 @@ class StatusService:
         it is checked exactly like a download. The date is the file's (never later than
         now), unless given.
         """
-        from pathlib import Path
-
-        file = Path(path)
-        try:
-            if file.stat().st_size > MAX_LIST_FILE_BYTES:
-                raise InputTooLarge("The status list file is too large to read.", str(file))
-            document = json.loads(file.read_bytes().decode("utf-8"))
-            when = fetched_at or min(datetime.fromtimestamp(file.stat().st_mtime, timezone.utc), self._clock())
-        except FileNotFoundError as exc:
-            raise InputError("There is no file at that place.", str(file)) from exc
-        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-            raise MalformedCredential("This file is not a status list (it is not JSON).", f"{file}: {exc}") from exc
-        except OSError as exc:
-            raise InputError("The file could not be read.", f"{file}: {exc}") from exc
+        document = read_json_file(path, what="This status list file", kind="status list", max_bytes=MAX_LIST_FILE_BYTES,
+                                  max_containers=MAX_LIST_FILE_CONTAINERS)
+        when = fetched_at or min(_file_date(path), self._clock())
         fmt = "credential" if isinstance(document, dict) and "credentialSubject" in document else "1edtech"
         return self.accept(url, document, fmt=fmt, fetched_at=when, source="file")
 
@@ -434,19 +423,23 @@ class StatusService:
         now = self._clock()
         if fetched_at > now + CLOCK_SKEW:
             raise MalformedCredential(
-                f"The status list for {host_of(url)} is dated {say_date(fetched_at)}, which is still to come, "
+                f"The status list for {host_of(url)} is dated {human(fetched_at)}, which is still to come, "
                 "so it was not used.", f"{url}: fetched at {fetched_at.isoformat()}, now {now.isoformat()}")
-        use = self._expected(url, use)
-        self._check_arrival(url, document, fmt, use, now)
-        cached = CachedList(url, fetched_at, fmt, document, source)
-        if fmt == "credential":
-            verdict = self._verify_list(document)
+        self._check_arrival(url, document, fmt, self._expected(url, use), now)
+        return self._keep(CachedList(url, fetched_at, fmt, document, source))
+
+    def _keep(self, cached: CachedList) -> CachedList:
+        """The last step of :meth:`accept`, for a list that passed ``_check_arrival``:
+        its own proof and encoding are checked, and it is kept unless a newer copy is."""
+        url = cached.url
+        if cached.format == "credential":
+            verdict = self._verify_list(cached.document)
             if not verdict.ok:
                 raise MalformedCredential(
                     f"The status list from {host_of(url)} failed its check ({_clause(verdict.message)}).",
                     f"{url}: {verdict.detail}")
             self._bitstring(cached)  # decodes within bounds, or raises
-        if self.holds_newer(url, fetched_at):
+        if self.holds_newer(url, cached.fetched_at):
             return self.cache.get(url) or cached
         self.cache.put(cached)
         return cached
@@ -481,6 +474,14 @@ class StatusService:
         if problem is not None:
             raise MalformedCredential(f"The status list from {host_of(url)} {problem.clause}, so it was not used.",
                                       f"{url}: {problem.detail}")
+
+
+def _file_date(path: Any) -> datetime:
+    """When a file was last written (the date a carried list is kept with)."""
+    try:
+        return datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+    except OSError as exc:
+        raise InputError("This status list file could not be read.", f"{path}: {exc}") from exc
 
 
 def _format_of(use: ListUse) -> str:
@@ -524,8 +525,8 @@ def _with_failed_refresh(check: Check, attempt: Attempt | None, cached: CachedLi
     if attempt is None or attempt.at <= cached.fetched_at:
         return check
     note = (
-        f" The check on {say_date(attempt.at)} could not be made; the last good check was on "
-        f"{say_date(cached.fetched_at)}. {attempt.message}"
+        f" The check on {human(attempt.at)} could not be made; the last good check was on "
+        f"{human(cached.fetched_at)}. {attempt.message}"
     )
     outcome = Outcome.WARNING if check.outcome is Outcome.PASSED else check.outcome
     return Check(check.name, outcome, check.message + note, f"{check.detail}; last attempt: {attempt.detail}", check.code)

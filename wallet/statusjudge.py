@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from wallet.clock import Clock, system_clock
 from wallet.errors import MalformedCredential
 from wallet.statuslist import BITSTRING, LIST_TYPES, STATUSLIST2021
+from wallet.verify.dates import human, parse_date, window_of
 from wallet.verify.report import CheckName, Outcome
 
 # the credential type a status list of each method carries
@@ -108,30 +109,6 @@ def issuer_of(document: dict[str, Any]) -> str:
     return str(issuer or "")
 
 
-def _parse_date(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def list_window(document: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """(valid from, valid until) of a status list credential (VC 2.0 or 1.1 names)."""
-    start = _parse_date(document.get("validFrom")) or _parse_date(document.get("issuanceDate"))
-    end = _parse_date(document.get("validUntil")) or _parse_date(document.get("expirationDate"))
-    return start, end
-
-
-def say_date(when: datetime | None) -> str:
-    if when is None:
-        return "an unknown date"
-    when = when.astimezone(timezone.utc)
-    return f"{when.day} {when:%B %Y}"
-
-
 def require_list_shape(url: str, document: dict[str, Any], scheme: str = "") -> None:
     """A MalformedCredential unless the document says it is a status list of the scheme's kind."""
     types = document.get("type")
@@ -185,11 +162,11 @@ def _id_problem(document: dict[str, Any], url: str, *, required: bool) -> ListPr
 
 
 def _date_problem(document: dict[str, Any], now: datetime) -> ListProblem | None:
-    start, end = list_window(document)
+    start, end = (parse_date(value) for value in window_of(document))
     if end is not None and now >= end:
-        return ListProblem("status-list-expired", f"expired on {say_date(end)}", f"validUntil {end.isoformat()}")
+        return ListProblem("status-list-expired", f"expired on {human(end)}", f"validUntil {end.isoformat()}")
     if start is not None and now < start:
-        return ListProblem("status-list-not-yet-valid", f"is not valid until {say_date(start)}",
+        return ListProblem("status-list-not-yet-valid", f"is not valid until {human(start)}",
                            f"validFrom {start.isoformat()}")
     return None
 

@@ -32,6 +32,7 @@ from urllib.parse import quote, unquote, urlsplit
 from wallet.clock import Clock, system_clock
 from wallet.errors import InputError, InputTooLarge, NetworkError, WalletError
 from wallet.listings import ListingCache, listing_check, unasked
+from wallet.verify.dates import human
 from wallet.verify.dids import listed_for
 from wallet.verify.environment import CachedDocument
 from wallet.verify.report import Check, CheckName, Outcome
@@ -304,7 +305,7 @@ class TrustService:
         if issuer_id in self._index:
             reg, entry = self._index[issuer_id]
             detail = f"{issuer_id} in {reg.id} ({reg.format}), registry copy of {reg.fetched_at.date().isoformat()}"
-            return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name} (registry copy of {_day(reg.fetched_at)}).", detail, "issuer-listed")
+            return Check(CheckName.TRUST, Outcome.PASSED, f"Issuer listed in {reg.name} as {entry.name} (registry copy of {human(reg.fetched_at)}).", detail, "issuer-listed")
         federations = [r for r in sorted(registries, key=lambda r: r.name.casefold()) if r.format == FORMAT_OIDF]
         line = listing_check(issuer_id, federations, self.listings, self.clock())
         if line is not None:
@@ -432,11 +433,6 @@ def _same_host_controller(record: DocumentRecord) -> str:
     if not named.startswith("https://") or named == record.url:
         return ""
     return named if urlsplit(named).hostname == urlsplit(record.url).hostname else ""
-
-
-def _day(when: datetime) -> str:
-    when = when.astimezone(timezone.utc)
-    return f"{when.day} {when:%B %Y}"
 
 
 def _web_hint(issuer_id: str) -> str:

@@ -20,7 +20,7 @@ from wallet.clock import Clock, system_clock
 from wallet.errors import WalletError
 from wallet.net import NetClient, NetworkPolicy, policy_from_settings
 from wallet.status import RefreshResult, StatusService, issuer_of, status_entries, wallet_list_verifier
-from wallet.registries import Registries, listing_detail, registry_detail
+from wallet.registries import Registries, issuers_of, listing_detail, registry_detail
 from wallet.trust import TrustService, assertion_methods, did_web_url, document_key
 from wallet.trustfile import TrustFiles
 
@@ -34,6 +34,7 @@ class RefreshReport:
     """What one "Check status now" did: one line per list or document it tried."""
 
     results: tuple[RefreshResult, ...] = field(default=())
+    registries_attempted: bool = False  # a registry step tried something: any issuer's trust line may read differently
 
     @property
     def ok(self) -> bool:
@@ -125,28 +126,36 @@ class TrustData:
     # -- going online
 
     def refresh(self, credentials: Iterable[Any], *, user_initiated: bool = True,
-                fresh_within: timedelta | None = None) -> RefreshReport:
-        """Download status lists and online keys the given credentials need.
+                fresh_within: timedelta | None = None, status: bool = True,
+                registries: bool = True) -> RefreshReport:
+        """Download the trust data the given credentials need, in one pass.
 
-        ``credentials`` are wallet Credential records or plain JSON documents. With the
-        network setting at "never" (or "only when I ask" and not asked) nothing
-        connects: the report says why. ``fresh_within`` bounds the automatic checks
-        (the AutoRefresher of the app comes here): what was downloaded more recently
-        than that is not downloaded again. Each kind of trust data is one step below;
-        another kind that should follow the automatic checks (issuer registries) is one
-        more step here, judged by the same ``fresh_within``.
+        ``credentials`` are wallet Credential records or plain JSON documents. Each kind
+        of trust data is one step: issuer keys and status lists (``status``), then the
+        registries added from the web and what federations say about these credentials'
+        issuers (``registries``). With the network setting at "never" (or "only when I
+        ask" and not asked) nothing connects: the report says why. ``fresh_within``
+        bounds the automatic checks (the AutoRefresher of the app comes here): what was
+        downloaded more recently than that is not downloaded again. Listeners hear of
+        the change once, when anything was tried.
         """
         credentials = list(credentials)
-        docs = [d for d in map(_document_of, credentials) if isinstance(d, dict)]
         try:
             self.net.ensure_allowed(user_initiated=user_initiated)
         except WalletError as exc:  # nothing connects; one line says why
             return RefreshReport((RefreshResult("", False, exc.message, exc.detail),))
-        # keys first: a list signed with the same did:web key as its credentials then finds it saved
-        keys = self._refresh_keys(credentials, docs, user_initiated, fresh_within)
-        lists = self.status.refresh(docs, user_initiated=user_initiated, fresh_within=fresh_within)
-        self.announce_change()
-        return RefreshReport(tuple(lists + keys))
+        found: list[RefreshResult] = []
+        if status:
+            docs = [d for d in map(_document_of, credentials) if isinstance(d, dict)]
+            # keys first: a list signed with the same did:web key as its credentials then finds it saved
+            keys = self._refresh_keys(credentials, docs, user_initiated, fresh_within)
+            found += self.status.refresh(docs, user_initiated=user_initiated, fresh_within=fresh_within) + keys
+        listed = self.registries.update(issuers_of(credentials), user_initiated=user_initiated,
+                                        fresh_within=fresh_within) if registries else []
+        report = RefreshReport(tuple(found + listed), registries_attempted=any(r.url for r in listed))
+        if report.attempted:
+            self.announce_change()
+        return report
 
     def _refresh_keys(self, credentials: list[Any], docs: list[dict[str, Any]], user_initiated: bool,
                       fresh_within: timedelta | None) -> list[RefreshResult]:

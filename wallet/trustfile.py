@@ -32,7 +32,8 @@ from typing import Any, Callable
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wallet.clock import Clock, system_clock
-from wallet.errors import InputError, InputTooLarge, WalletError
+from wallet.errors import WalletError
+from wallet.formats.detect import read_json_file
 from wallet.listings import listing_from_json, listing_to_json
 from wallet.registries import recheck_listing
 from wallet.status import CLOCK_SKEW, StatusService
@@ -48,6 +49,7 @@ from wallet.trust import (
 from wallet.verify import jcs
 from wallet.verify import keys as k
 from wallet.verify import multibase as mb
+from wallet.verify.dates import parse_stamp
 from wallet.verify.dids import KeyProblem, did_key_from_public_key, resolve_did_key
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,9 @@ FILE_TYPE = "LearnerWalletTrustFile"
 VERSION = 1
 CRYPTOSUITE = "eddsa-jcs-2022"
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# Objects and arrays in one trust file: room for about twenty registries of the most
+# issuers the wallet reads (one array each), beside the documents and status lists.
+MAX_FILE_CONTAINERS = 2_000_000
 _KEY_ROW = "trust-file-signing-key"
 KIND_SIGNING_KEY = "signing-key"
 KIND_SIGNER = "trust-file-signer"
@@ -87,12 +92,30 @@ class TrustFile:
     listings: tuple[dict[str, Any], ...] = ()  # what federation registries said about issuers
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """An entry of a trust file that was not used: which, why in a sentence, and the technical detail."""
+
+    what: str
+    message: str
+    detail: str = ""
+
+
 @dataclass
 class ImportSummary:
     signer: str
     added: int = 0
     kept_newer: int = 0  # entries skipped because this wallet already had a newer copy
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def reject(self, what: str, exc: Exception) -> None:
+        """Note an entry not used: a WalletError says why itself; anything else means the
+        entry lacks a field or holds the wrong kind of value."""
+        if isinstance(exc, WalletError):
+            self.rejected.append(Rejection(what, exc.message, exc.detail))
+        else:
+            self.rejected.append(Rejection(what, "This entry is damaged or incomplete, so it was not used.",
+                                           f"{type(exc).__name__}: {exc}"))
 
     @property
     def message(self) -> str:
@@ -229,19 +252,8 @@ class TrustFiles:
 
     def read(self, path: Path) -> TrustFile:
         """Read and check a trust file's signature; nothing is merged yet."""
-        path = Path(path)
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise InputTooLarge("The trust file is too large to read.", f"{path}: {size} bytes")
-            document = json.loads(path.read_bytes().decode("utf-8"))
-        except FileNotFoundError as exc:
-            raise InputError("There is no file at that place.", str(path)) from exc
-        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
-            raise TrustFileError("This file is not a trust file (it is not JSON).", f"{path}: {exc}") from exc
-        except OSError as exc:
-            raise InputError("The file could not be read.", f"{path}: {exc}") from exc
-        return parse(document)
+        return parse(read_json_file(path, what="This trust file", kind="Learner Wallet trust file", max_bytes=MAX_FILE_BYTES,
+                                    max_containers=MAX_FILE_CONTAINERS, error=TrustFileError))
 
     def import_file(self, path: Path, *, trust_signer: bool = False) -> ImportSummary:
         """Check, then merge a trust file; newer entries win."""
@@ -292,11 +304,8 @@ class TrustFiles:
         wallet holds one as new or newer; either way the summary says what happened."""
         try:
             item = build()
-        except (KeyError, TypeError, ValueError) as exc:
-            summary.rejected.append((what, f"unreadable entry: {exc}"))
-            return
-        except WalletError as exc:
-            summary.rejected.append((what, exc.message))
+        except (KeyError, TypeError, ValueError, WalletError) as exc:
+            summary.reject(what, exc)
             return
         if keep(item):
             summary.added += 1
@@ -345,7 +354,7 @@ class TrustFiles:
                 return
             self._status.accept(url, row.get("document"), fmt=str(row.get("format", "credential")), fetched_at=when, source=origin)
         except WalletError as exc:
-            summary.rejected.append((url or "a status list", exc.message))
+            summary.reject(url or "a status list", exc)
             return
         summary.added += 1
 
@@ -369,12 +378,9 @@ def parse(document: Any) -> TrustFile:
 
 def _date(value: Any) -> datetime:
     try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise TrustFileError("An entry in the trust file has no readable date.", f"date {value!r}") from None
-    if when.tzinfo is None:
-        raise TrustFileError("An entry in the trust file has a date without a time zone.", f"date {value!r}")
-    return when
+        return parse_stamp(value)
+    except ValueError as exc:
+        raise TrustFileError("An entry in the trust file has no readable date.", str(exc)) from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

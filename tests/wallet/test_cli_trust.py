@@ -133,6 +133,30 @@ def test_export_import_between_two_wallets(ctx, tmp_path, interop):
         other.wallet.close()
 
 
+def test_an_entry_not_used_shows_its_detail_only_with_verbose(ctx, tmp_path):
+    from wallet.trust import parse_registry
+    from wallet.trustfile import sign_document
+
+    data = ctx.wallet.trust_data
+    data.trust.keep_registry(parse_registry({"meta": {}, "registry": {ISSUER: {"name": "Testland College"}}},
+                                            name="Testland schools", fetched_at=datetime(2026, 5, 1, tzinfo=timezone.utc)))
+    body = data.files.build()
+    body.pop("proof")
+    body["registries"][0].pop("id")
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), datetime.now(timezone.utc))))
+    assert run(commands.cmd_import, ctx, file=str(path), trust_signer=False) == 0
+    said = ctx.take().splitlines()
+    assert said[:3] == ["Trust file imported: 0 items added or updated, 1 not used.",
+                        "  not used: Testland schools: This entry is damaged or incomplete, so it was not used.",
+                        "  (run with --verbose for technical detail)"]
+    assert "KeyError" not in "\n".join(said)
+    assert run(commands.cmd_import, ctx, file=str(path), trust_signer=False, verbose=True) == 0
+    assert ctx.take().splitlines()[1:3] == [
+        "  not used: Testland schools: This entry is damaged or incomplete, so it was not used.",
+        "    detail: KeyError: 'id'"]
+
+
 def test_end_to_end_through_learner_wallet(tmp_path, monkeypatch, tls, server):
     """The real command, the real default network client (trusting the test authority
     through SSL_CERT_FILE, as a learner's system trust store would)."""

@@ -119,8 +119,9 @@ def test_undeclared_flood_is_cut_off(tls, server):
 
 def test_slow_server_times_out(tls, server):
     server.routes["/slow"] = Route(body=b"{}", delay=1.5)
-    with pytest.raises(NetworkError, match="did not answer in time"):
+    with pytest.raises(NetworkError, match="did not answer in time") as err:
         client(tls, timeout=0.3).get(server.url("/slow"), user_initiated=True)
+    assert err.value.status is None  # no HTTP answer came
 
 
 def test_trickling_server_hits_the_deadline(tls, server):
@@ -137,7 +138,7 @@ def test_http_errors_become_sentences(tls, server, status, words):
     server.routes["/x"] = Route(status, b"nope")
     with pytest.raises(NetworkError, match=words) as err:
         client(tls).get(server.url("/x"), user_initiated=True)
-    assert str(status) in err.value.detail
+    assert str(status) in err.value.detail and err.value.status == status
 
 
 def test_malformed_json_is_a_clear_error(tls, server):

@@ -242,8 +242,9 @@ def test_federation_answers_travel_on_the_trust_file(tls, server, tmp_path):
         path = tmp_path / "stick" / "trust.json"
         assert school.files.export(path, label="Testland school")["registryListings"] == 3
         summary = learner.files.import_file(path, trust_signer=True)
-        assert summary.rejected == [(f"did:web:forged.example in {anchor.configuration_url}",
-                                     "The registry's statement is not signed with the registry's own key, so it was not believed.")]
+        assert [(r.what, r.message) for r in summary.rejected] == [(
+            f"did:web:forged.example in {anchor.configuration_url}",
+            "The registry's statement is not signed with the registry's own key, so it was not believed.")]
         assert (summary.added, summary.kept_newer) == (2, 1)  # the registry and one answer; the learner's answer is newer
         line = learner.trust.check(LISTED)
         assert line.message == "Issuer listed in Testland Registry of Schools as OneUni University (as of 1 June 2026)."
@@ -300,3 +301,59 @@ def test_no_registry_is_a_neutral_line_not_a_tick(wallet, interop):
     assert (line.outcome, line.code) == (Outcome.INFO, "no-registries")
     assert line.message == "Issuer not checked against any registry: you have not added one yet (see Trust)."
     assert report.status is Status.VERIFIED  # neither a tick for the issuer nor a warning for the credential
+
+
+
+class CountingStore:
+    """A wallet's store that counts how often credentials are read (each read decrypts)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.reads = 0
+
+    def __getattr__(self, name: str):
+        if name in ("credentials", "get", "find", "children"):
+            self.reads += 1
+        return getattr(self._store, name)
+
+
+def test_one_refresh_reads_checks_and_announces_once(tls, server, tmp_path):
+    """The automatic check (status lists, keys, then registries) is one pass: the
+    credentials are read once, each is checked again once, and the Trust page and the
+    Stacks page hear of the change once."""
+    import datetime as dt
+
+    from tests.wallet.trust_servers import Issuer
+    from wallet.service import Wallet
+    from wallet.verify.sign import sign
+
+    issuer = Issuer()
+    url = server.url("/status/1")
+    server.routes["/status/1"] = Route(body=json.dumps(issuer.status_list(url, {1})).encode())
+    server.routes["/registry.json"] = Route(body=json.dumps(
+        {"meta": {"updated": "2026-05-01"}, "registry": {issuer.did: {"name": "Status Test School"}}}).encode())
+    unlisted = {k: v for k, v in issuer.credential(url, 2).items() if k != "credentialStatus"}
+    store = CountingStore(Store.open(tmp_path / "w.sqlite3", os.urandom(32)))
+    wallet = Wallet(tmp_path, store, clock=fixed_clock(NOW))
+    try:
+        [revoked] = wallet.import_bytes(json.dumps(issuer.credential(url, 1, signed=True)).encode(), name="r.json").added
+        [no_status] = wallet.import_bytes(json.dumps(sign(unlisted, issuer.key, issuer.vm, created=dt.datetime(
+            2026, 1, 1, tzinfo=dt.timezone.utc))).encode(), name="n.json").added
+        wallet.trust_data.use_network(NetClient(NetworkPolicy.AUTOMATIC, ssl_context=tls.client_context(),
+                                                timeout=2, deadline=5))
+        wallet.trust_data.registries.add(server.url("/registry.json"))
+        announced, checked = [], []
+        wallet.events.trust_changed.connect(lambda: announced.append(1))
+        wallet.events.verification_finished.connect(lambda cred_id, _report: checked.append(cred_id))
+        store.reads = 0
+
+        report = wallet.refresh_trust(user_initiated=False)
+        assert report.ok, report.message
+        assert sorted(r.message for r in report.results) == [
+            "127.0.0.1: 1 issuer.", "Status list downloaded on 1 June 2026."]
+        assert (store.reads, len(announced)) == (1, 1)
+        assert sorted(checked) == sorted([revoked.id, no_status.id])
+        assert wallet.report(revoked.id).check(CheckName.STATUS).code == "revoked"
+        assert wallet.report(no_status.id).check(CheckName.TRUST).code == "issuer-listed"
+    finally:
+        wallet.close()

@@ -38,17 +38,9 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 
 # ---------------------------------------------------------------- helpers
 
-@pytest.fixture
-def store(tmp_path):
-    s = Store.open(tmp_path / "w.sqlite3", os.urandom(32))
-    yield s
-    s.close()
-
-
 def service(store, clock=NOW, net=None, **kw) -> StatusService:
     c = fixed_clock(clock)
     return StatusService(store, verify_list=wallet_list_verifier(None, c), net=net, clock=c, **kw)
-
 
 
 def net_for(tls, policy=NetworkPolicy.ASK) -> NetClient:
@@ -488,12 +480,19 @@ def test_a_revocation_list_without_an_issuer_answers_for_nobody(store):
 def test_load_file_errors(store, tmp_path):
     svc = service(store)
     (tmp_path / "pdf.json").write_bytes(b"%PDF-1.4")
-    with pytest.raises(MalformedCredential, match="not JSON"):
+    with pytest.raises(MalformedCredential, match="^This status list file is not valid JSON, so it cannot be read as a status list"):
         svc.load_file("https://x.example/l", tmp_path / "pdf.json")
     from wallet.errors import InputError
 
     with pytest.raises(InputError, match="no file"):
         svc.load_file("https://x.example/l", tmp_path / "absent.json")
+    (tmp_path / "deep.json").write_bytes(b"[" * 200 + b"]" * 200)
+    with pytest.raises(InputTooLarge, match="^This status list file is nested too deeply to be a status list.$"):
+        svc.load_file("https://x.example/l", tmp_path / "deep.json")
+    (tmp_path / "big.json").write_bytes(b" " * (16 * 1024 * 1024 + 1))
+    with pytest.raises(InputTooLarge, match=r"^This status list file is too large to read \(the limit is 16.0 MB\).$"):
+        svc.load_file("https://x.example/l", tmp_path / "big.json")
+    assert svc.cache.all() == []
 
 
 @settings(max_examples=200, deadline=None)

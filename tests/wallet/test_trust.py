@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.wallet.trust_servers import Route
 from wallet.clock import fixed_clock
-from wallet.errors import InputError, NetworkError
+from wallet.errors import InputError, InputTooLarge, NetworkError
 from wallet.net import NetClient, NetworkPolicy
 from wallet.registries import Registries
 from wallet.trust import TrustError, TrustService, did_web_url, parse_registry
@@ -269,8 +269,12 @@ def test_bad_registries_say_what_is_wrong(data, words):
 def test_registry_file_that_is_not_json(store, tmp_path):
     path = tmp_path / "r.json"
     path.write_bytes(b"%PDF-1.7")
-    with pytest.raises(TrustError, match="not JSON"):
+    with pytest.raises(TrustError, match="^This registry file is not valid JSON, so it cannot be read as an issuer registry"):
         Registries(trust(store)).add(str(path))
+    path.write_bytes(b'{"registry": {' + b", ".join(b'"did:example:%d": {}' % i for i in range(200_001)) + b"}}")
+    with pytest.raises(InputTooLarge, match="^This registry file is made of far more parts than any issuer registry"):
+        Registries(trust(store)).add(str(path))
+    assert trust(store).registries() == []
     with pytest.raises(InputError, match="no file"):
         Registries(trust(store)).add(str(tmp_path / "missing.json"))
 

@@ -10,13 +10,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wallet.clock import fixed_clock
-from wallet.errors import InputError
+from wallet.errors import InputError, InputTooLarge
 from wallet.net import NetClient, NetworkPolicy
 from wallet.status import CachedList
 from wallet.store import Store
 from wallet.trust import DocumentRecord, parse_registry
 from wallet.trustdata import TrustData
-from wallet.trustfile import TrustFileError, UntrustedSigner, sign_document, verify_document
+from wallet.trustfile import Rejection, TrustFileError, UntrustedSigner, sign_document, verify_document
 from wallet.verify import Status, VerifyEnvironment, verify_credential
 from wallet.verify.dataintegrity import verify_proofs
 from wallet.verify.keys import multikey_encode
@@ -158,7 +158,7 @@ def test_entries_dated_in_the_future_are_refused(school, learner, tmp_path):
     path = _resigned_file(data, tmp_path / "ahead.json", later, documents=later, statusLists=later, registries=later)
     summary = learner.files.import_file(path, trust_signer=True)
     assert (summary.added, summary.kept_newer) == (0, 0)
-    assert [why for _what, why in summary.rejected] == [
+    assert [r.message for r in summary.rejected] == [
         "This entry is dated in the future, so it was not used; check the clock of the computer that made the file."] * 3
     assert learner.status.cache.all() == [] and learner.trust.documents.all() == [] and learner.trust.registries() == []
 
@@ -167,8 +167,37 @@ def test_entries_dated_after_the_file_was_made_are_refused(school, learner, tmp_
     data, _key = school
     path = _resigned_file(data, tmp_path / "odd.json", NOW - timedelta(days=1), statusLists=NOW)
     summary = learner.files.import_file(path, trust_signer=True)
-    assert summary.rejected == [(OU_LIST, "This entry is dated after the trust file was made, so it was not used.")]
+    assert [(r.what, r.message) for r in summary.rejected] == [
+        (OU_LIST, "This entry is dated after the trust file was made, so it was not used.")]
     assert summary.added == 2 and learner.status.cache.get(OU_LIST) is None
+
+
+def test_an_entry_whose_date_has_no_time_zone_is_refused(school, learner, tmp_path):
+    """Read as UTC, such a date could move by hours and win a merge it should lose."""
+    data, _key = school
+    body = data.files.build()
+    body.pop("proof")
+    body["statusLists"][0]["fetchedAt"] = NOW.replace(tzinfo=None).isoformat()
+    path = tmp_path / "naive.json"
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), NOW)))
+    summary = learner.files.import_file(path, trust_signer=True)
+    assert [(r.what, r.message) for r in summary.rejected] == [(OU_LIST, "An entry in the trust file has no readable date.")]
+    assert learner.status.cache.get(OU_LIST) is None
+
+
+def test_a_damaged_entry_is_one_sentence_with_the_detail_apart(school, learner, tmp_path):
+    """An entry missing a field: the learner reads a sentence, the technical detail
+    (what Python said) is kept for the details control and --verbose."""
+    data, _key = school
+    body = data.files.build()
+    body.pop("proof")
+    body["registries"][0].pop("id")
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), NOW)))
+    summary = learner.files.import_file(path, trust_signer=True)
+    assert summary.rejected == [Rejection("Testland schools", "This entry is damaged or incomplete, so it was not used.",
+                                          "KeyError: 'id'")]
+    assert summary.added == 2 and learner.trust.registries() == []
 
 
 def test_a_real_download_wins_over_a_copy_kept_with_a_future_date(school, learner):
@@ -191,7 +220,9 @@ def test_the_proof_is_a_standard_eddsa_jcs_2022_proof():
 
 
 @pytest.mark.parametrize(("content", "error", "words"), [
-    (b"\x89PNG\r\n", TrustFileError, "not JSON"),
+    (b"\x89PNG\r\n", TrustFileError, "^This trust file is not valid JSON, so it cannot be read as a Learner Wallet trust file"),
+    (b"[{}, " * 2_000_000 + b"{}]", InputTooLarge, "^This trust file is made of far more parts than any Learner Wallet trust file"),
+    (b"[" * 200 + b"]" * 200, InputTooLarge, "^This trust file is nested too deeply"),
     (b"{}", TrustFileError, "not a Learner Wallet trust file"),
     (b'{"type": "LearnerWalletTrustFile", "version": 1}', TrustFileError, "not signed"),
     (b'{"type": "LearnerWalletTrustFile", "version": 2}', TrustFileError, "newer version"),

@@ -42,7 +42,7 @@ from ui.widgets.error_box import DetailsDisclosure, describe_error
 from wallet.net import NetworkPolicy, policy_label
 from wallet.registries import checking_summary, issuers_of, registry_detail, update_message
 from wallet.settings import NETWORK_POLICY
-from wallet.trustfile import UntrustedSigner
+from wallet.trustfile import ImportSummary, UntrustedSigner
 
 log = logging.getLogger(__name__)
 
@@ -229,13 +229,15 @@ class TrustPage(QWidget):
 
     def reload(self) -> None:
         data = self.wallet.trust_data
-        self.model.set_items(data.items())
+        items = data.items()
+        self.model.set_items(items)
         self.content.setCurrentWidget(self.view if self.model.rowCount() else self.empty)
         self.intro.setText(
             "Who issued your credentials, and whether they were revoked. What the wallet saves here lets it "
             "check this offline; a trust file carries it to a computer that never goes online."
         )
-        self.issuer_line.setText(checking_summary(data.trust.registries(), len(data.trust.trusted_issuers())))
+        kinds = [item.kind for item in items]
+        self.issuer_line.setText(checking_summary(kinds.count("registry"), kinds.count("issuer")))
         self._show_policy(data.policy)
         self.view.resizeColumnsToContents()
         for column in (Column.WHAT, Column.NAME):  # long DIDs elide (whole in the tooltip) to leave Details room
@@ -265,6 +267,10 @@ class TrustPage(QWidget):
 
     def _show_detail(self, message: str, detail: str) -> None:
         self._say(message)
+        self._set_details(detail)
+
+    def _set_details(self, detail: str) -> None:
+        """Technical detail behind the "Technical details" control; none hides it."""
         self.details.text.setPlainText(detail)
         self.details.setVisible(bool(detail))
 
@@ -362,12 +368,21 @@ class TrustPage(QWidget):
                 return exc  # asked about on the GUI thread, below
 
         op = self._run(work, lambda summary: summary.message if not isinstance(summary, UntrustedSigner) else "")
-        op.on_success(lambda result: self._ask_about_signer(path, result))
+        op.on_success(lambda result: self._imported(path, result))
         return op
 
-    def _ask_about_signer(self, path: str, result: Any) -> None:
-        if not isinstance(result, UntrustedSigner):
-            return
+    def _imported(self, path: str, result: Any) -> None:
+        if isinstance(result, UntrustedSigner):
+            self._ask_about_signer(path, result)
+        else:
+            self._show_rejections(result)
+
+    def _show_rejections(self, summary: ImportSummary) -> None:
+        """The entries not used, each with why, behind the details control."""
+        self._set_details("\n".join(f"Not used: {r.what}: {r.message}" + (f"\n  {r.detail}" if r.detail else "")
+                                    for r in summary.rejected))
+
+    def _ask_about_signer(self, path: str, result: UntrustedSigner) -> None:
         question = (
             "This trust file was made by someone this wallet has not trusted before:\n\n"
             f"{result.signer}\n\nImport it only if you trust whoever gave it to you. Import it?"
@@ -376,7 +391,8 @@ class TrustPage(QWidget):
             self._say("The trust file was not imported.")
             return
         files = self.wallet.trust_data.files
-        self._run(lambda: files.import_file(Path(path), trust_signer=True), lambda summary: summary.message)
+        op = self._run(lambda: files.import_file(Path(path), trust_signer=True), lambda summary: summary.message)
+        op.on_success(self._show_rejections)
 
 
 def _registry_added(added: list[Any]) -> str:

@@ -14,9 +14,9 @@ from typing import Any
 
 from wallet.net import NetworkPolicy, policy_label
 from wallet.registries import issuers_of, listing_detail, registry_detail, update_message
-from wallet.status import say_date
 from wallet.trust import age_words
 from wallet.trustfile import UntrustedSigner
+from wallet.verify.dates import human
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -87,7 +87,7 @@ def cmd_status_refresh(args: argparse.Namespace, ctx: Any) -> int:
 def cmd_status_load(args: argparse.Namespace, ctx: Any) -> int:
     data = ctx.wallet.trust_data
     kept = data.status.load_file(args.url, Path(args.file))
-    ctx.print(f"Kept the status list for {args.url}, dated {say_date(kept.fetched_at)}.")
+    ctx.print(f"Kept the status list for {args.url}, dated {human(kept.fetched_at)}.")
     _recheck(ctx)
     return 0
 
@@ -227,7 +227,12 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
                       "  If you trust whoever gave you this file, run again with --trust-signer.\n")
         return 1
     ctx.print(summary.message)
-    for what, why in summary.rejected:
-        ctx.print(f"  not used: {what}: {why}")
+    verbose = getattr(args, "verbose", False)
+    for rejection in summary.rejected:
+        ctx.print(f"  not used: {rejection.what}: {rejection.message}")
+        if verbose and rejection.detail:
+            ctx.print(f"    detail: {rejection.detail}")
+    if not verbose and any(r.detail for r in summary.rejected):
+        ctx.print("  (run with --verbose for technical detail)")
     _recheck(ctx)
     return 0

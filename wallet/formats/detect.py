@@ -15,9 +15,11 @@ import re
 from array import array
 from enum import StrEnum
 from itertools import accumulate
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
-from wallet.errors import InputTooLarge, MalformedCredential, UnsupportedFormat
+from wallet.errors import InputError, InputTooLarge, MalformedCredential, UnsupportedFormat, WalletError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # one credential file, baked picture included
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # the credential text inside a picture, after decompression
@@ -202,8 +204,9 @@ def _depth(skeleton: bytes) -> int:
     return max(accumulate(array("b", skeleton.translate(_STEPS))))
 
 
-def check_json_bounds(raw: bytes, *, what: str = "This file") -> None:
-    """Refuse JSON with more objects and arrays, or deeper nesting, than a credential has.
+def check_json_bounds(raw: bytes, *, what: str = "This file", kind: str = "credential",
+                      max_containers: int = MAX_JSON_CONTAINERS) -> None:
+    """Refuse JSON with more objects and arrays, or deeper nesting, than a ``kind`` has.
 
     Both are counted without parsing, from the brackets outside strings; a file with
     few brackets at all (most credentials) is passed without scanning.
@@ -213,30 +216,63 @@ def check_json_bounds(raw: bytes, *, what: str = "This file") -> None:
         return
     skeleton = _skeleton(raw)
     containers = len(skeleton) - skeleton.count(b"]") - skeleton.count(b"}")
-    if containers > MAX_JSON_CONTAINERS:
+    if containers > max_containers:
         raise InputTooLarge(
-            f"{what} is made of far more parts than any credential, so the wallet did not read it.",
-            f"{containers} JSON objects and arrays > {MAX_JSON_CONTAINERS}",
+            f"{what} is made of far more parts than any {kind}, so the wallet did not read it.",
+            f"{containers} JSON objects and arrays > {max_containers}",
         )
     depth = _depth(skeleton)
     if depth > MAX_JSON_DEPTH:
         raise InputTooLarge(
-            f"{what} is nested too deeply to be a credential.",
+            f"{what} is nested too deeply to be {_a(kind)}.",
             f"JSON nesting depth {depth} > {MAX_JSON_DEPTH}",
         )
 
 
-def load_json(text: str | bytes, *, what: str = "This file") -> Any:
+def load_json(text: str | bytes, *, what: str = "This file", kind: str = "credential",
+              max_containers: int = MAX_JSON_CONTAINERS, error: type[WalletError] = MalformedCredential) -> Any:
     """Parse JSON text after checking its size and nesting, so no input can exhaust the
-    stack or hold the interpreter for long."""
+    stack or hold the interpreter for long. ``what`` names the input in sentences,
+    ``kind`` says what it should be; text that is not JSON raises ``error``."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    check_json_bounds(raw, what=what)
+    check_json_bounds(raw, what=what, kind=kind, max_containers=max_containers)
     try:
         return json.loads(raw, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError is a ValueError
-        raise MalformedCredential(
-            f"{what} is not valid JSON, so it cannot be read as a credential.", str(exc)
-        ) from exc
+        raise _not_json(what, kind, error, str(exc)) from exc
+
+
+def read_json_file(path: str | PathLike[str], *, what: str, kind: str, max_bytes: int,
+                   max_containers: int = MAX_JSON_CONTAINERS, error: type[WalletError] = MalformedCredential) -> Any:
+    """The JSON in a file the learner named (a registry, a trust file, a status list),
+    read within ``max_bytes`` and the caps of :func:`load_json`, or one plain sentence
+    why not. ``what`` names the file ("This registry file"), ``kind`` what it should be
+    ("issuer registry"); a file that is not UTF-8 JSON raises ``error``."""
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError as exc:
+        raise InputError("There is no file at that place.", str(file)) from exc
+    except OSError as exc:
+        raise InputError(f"{what} could not be read.", f"{file}: {exc}") from exc
+    if len(raw) > max_bytes:
+        raise InputTooLarge(f"{what} is too large to read (the limit is {_megabytes(max_bytes)}).",
+                            f"{file}: more than {max_bytes} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_json(what, kind, error, f"not UTF-8: {exc}") from exc
+    return load_json(text, what=what, kind=kind, max_containers=max_containers, error=error)
+
+
+def _not_json(what: str, kind: str, error: type[WalletError], detail: str) -> WalletError:
+    return error(f"{what} is not valid JSON, so it cannot be read as {_a(kind)}.", detail)
+
+
+def _a(noun: str) -> str:
+    """The noun with its indefinite article: "a credential", "an issuer registry"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _no_constant(name: str) -> Any:

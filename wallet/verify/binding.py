@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wallet.verify import keys as k
+from wallet.verify.dates import human
 from wallet.verify.dids import KeyProblem, ResolvedKey, key_from_method, listed_for, public_key_for
 from wallet.verify.environment import CachedDocument, VerifyEnvironment
 from wallet.verify.report import Check, CheckName, Outcome
@@ -91,11 +92,11 @@ def _from_documents(key: ResolvedKey, owner: str, env: VerifyEnvironment, purpos
         if _listing(cached.document, key, purpose):
             return Check(
                 ISSUER_KEY, Outcome.PASSED,
-                f"Signed with the {role}'s key, listed in its {what} saved on {_day(cached)}.",
+                f"Signed with the {role}'s key, listed in its {what} saved on {human(cached.fetched_at)}.",
                 f"{key.id} is listed under {purpose} in the document of {owner} saved {cached.fetched_at.isoformat()}",
             )
         return _wrong_key(key, owner, role, f"{_shown(key)} is not listed under {purpose} in the {what} of "
-                                            f"{owner} saved on {_day(cached)}")
+                                            f"{owner} saved on {human(cached.fetched_at)}")
     if key.self_asserted:
         return Check(
             ISSUER_KEY, Outcome.UNKNOWN,
@@ -179,8 +180,3 @@ def _shown(key: ResolvedKey) -> str:
 
 def _document_name(owner: str) -> str:
     return "DID document" if owner.startswith("did:") else "published profile"
-
-
-def _day(cached: CachedDocument) -> str:
-    when = cached.fetched_at
-    return f"{when.day} {when:%B %Y}"

@@ -53,7 +53,22 @@ def from_epoch(value: Any) -> datetime | None:
         return None
 
 
-def human(when: datetime) -> str:
+def parse_stamp(value: Any) -> datetime:
+    """A date and time the wallet wrote itself (ISO 8601 with its time zone), in UTC;
+    a ValueError when it is not one: unreadable, or without a time zone."""
+    match = _DATE_TIME.match(value.strip()) if isinstance(value, str) else None
+    when = parse_date(value) if match and match.group(8) else None
+    if when is None:
+        raise ValueError(f"not a date and time with its time zone: {value!r}")
+    return when
+
+
+def human(when: datetime | None) -> str:
+    """A day as a learner reads it, "1 June 2026" (an aware time is read in UTC)."""
+    if when is None:
+        return "an unknown date"
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc)
     return f"{when.day} {when:%B %Y}"
 
 

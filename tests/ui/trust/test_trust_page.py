@@ -80,6 +80,8 @@ def test_add_registry_and_issuer_then_remove(qtbot, wallet, tmp_path):
     page.add_issuer()
     settle(qtbot, lambda: page.feedback.text() == "You now trust Testland College.")
     assert names(page) == ["registry", "Testland College"]
+    assert page.issuer_line.text() == ("Issuers are checked against 1 registry and 1 issuer you trust yourself; "
+                                       "an issuer in none of them is shown with a warning.")
     assert wallet.trust_data.trust.check(ISSUER).message.startswith(
         "Issuer listed in registry as Open University (registry copy of ")
     page.view.selectRow(1)
@@ -156,6 +158,29 @@ def test_export_and_import_with_the_signer_question(qtbot, wallet, tmp_path, int
         assert other.trust_data.files.accepted_signers() == []
     finally:
         other.close()
+
+
+def test_an_entry_not_used_is_explained_behind_the_details_control(qtbot, wallet, tmp_path):
+    from wallet.trust import parse_registry
+    from wallet.trustfile import sign_document
+
+    data = wallet.trust_data
+    data.trust.keep_registry(parse_registry({"meta": {}, "registry": {ISSUER: {"name": "Open University"}}},
+                                            name="Testland schools", fetched_at=NOW))
+    body = data.files.build()
+    body.pop("proof")
+    body["registries"][0].pop("id")
+    path = tmp_path / "damaged.json"
+    path.write_text(json.dumps(sign_document(body, data.files.signing_key(), datetime.now(timezone.utc))))
+    page = page_for(qtbot, wallet, Answers(files=[str(path)]))
+    page.show()
+    page.import_trust_file()
+    settle(qtbot, lambda: page.feedback.text() == "Trust file imported: 0 items added or updated, 1 not used.")
+    assert page.details.isVisible() and not page.details.text.isVisible()  # closed until asked
+    assert page.details.text.toPlainText() == (
+        "Not used: Testland schools: This entry is damaged or incomplete, so it was not used.\n  KeyError: 'id'")
+    page.details.toggle.click()
+    assert page.details.text.isVisible()
 
 
 @pytest.mark.parametrize("kind", ["Trust"])
