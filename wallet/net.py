@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import io
-import json
 import logging
 import socket
 import ssl
@@ -33,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from wallet.errors import NetworkError
+from wallet.errors import NetworkError, WalletError
 from wallet.settings import NetworkPolicy  # declared once, with the other settings
 
 log = logging.getLogger(__name__)
@@ -43,6 +42,7 @@ DEFAULT_DEADLINE = 30.0  # seconds for the whole exchange, redirects included
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # a status list is 16 KiB compressed; a registry a few hundred
 MAX_REDIRECTS = 3
 MAX_HEADER_BYTES = 64 * 1024  # the status line and headers of one answer
+MAX_JSON_CONTAINERS = 2_000_000  # objects and arrays in one answer (a large registry holds far fewer)
 _CHUNK = 64 * 1024
 USER_AGENT = "learner-wallet"
 
@@ -72,13 +72,16 @@ class Response:
     body: bytes = field(repr=False)
 
     def json(self) -> Any:
-        """The body as JSON, or a NetworkError saying the answer was not usable."""
+        """The body as JSON, read within the same nesting and size caps as a file the
+        learner opens, or a NetworkError saying the answer was not usable."""
+        from wallet.formats.detect import load_json
+
         try:
-            return json.loads(self.body.decode("utf-8"))
-        except (ValueError, RecursionError) as exc:  # not UTF-8, not JSON, or nested too deep
+            return load_json(self.body, what="This answer", kind="JSON document", max_containers=MAX_JSON_CONTAINERS)
+        except WalletError as exc:  # not UTF-8, not JSON, nested too deep or too many parts
             raise NetworkError(
                 f"The answer from {host_of(self.url)} was not in the expected format.",
-                f"{self.url}: not JSON: {exc}",
+                f"{self.url}: {exc.message} {exc.detail}".strip(),
             ) from exc
 
 

@@ -288,6 +288,15 @@ def test_deeply_nested_json_is_a_clear_error(tls, server):
         client(tls).get_json(server.url("/deep"), user_initiated=True)
 
 
+def test_an_answer_of_millions_of_empty_arrays_is_refused_before_parsing(tls, server):
+    """Within the size cap, but far more parts than any registry or DID document: the
+    same container cap as for files keeps it from holding the interpreter."""
+    server.routes["/wide"] = Route(body=b"[" + b"[]," * 2_500_000 + b"[]]")
+    with pytest.raises(NetworkError, match="not in the expected format") as caught:
+        client(tls).get_json(server.url("/wide"), user_initiated=True, max_bytes=16 * 1024 * 1024)
+    assert "far more parts" in caught.value.detail
+
+
 def test_headers_sent_slowly_hit_the_deadline(tls, server):
     """One header line every 0.3 s keeps each read under the per-read timeout, but the
     whole answer would take 12 s: the deadline of 2 s stops it, not the server."""
