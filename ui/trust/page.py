@@ -114,6 +114,7 @@ class TrustPage(QWidget):
         self.recheck_op: Op | None = None
         self._build()
         self.auto: AutoRefresher | None = None
+        self._follows_events = bridge is not None  # then trust_changed reloads the page
         if bridge is not None:
             bridge.trust_changed.connect(self.reload)
             self.auto = AutoRefresher(wallet, bridge, self)
@@ -156,7 +157,7 @@ class TrustPage(QWidget):
         self.check_button = self._button("Check status now", self.check_action.trigger, primary=True)
         self.check_action.message.connect(self._say)
         self.check_action.changed.connect(lambda: self.check_button.setEnabled(self.check_action.isEnabled()))
-        self.check_action.finished.connect(lambda _r: self.reload())
+        self.check_action.finished.connect(lambda _r: self._reload_unless_told())
         self.check_action.failed.connect(self._show_detail)
         row.addWidget(self.check_button)
         self.update_button = self._button("Update registries", self.update_registries)
@@ -274,20 +275,28 @@ class TrustPage(QWidget):
         self.details.text.setPlainText(detail)
         self.details.setVisible(bool(detail))
 
-    def _run(self, fn: Callable[[], Any], done: Callable[[Any], str]) -> Op:
+    def _run(self, fn: Callable[[], Any], done: Callable[[Any], str], *, announced: bool = False) -> Op:
+        """``announced``: the core call says itself when trust data changed."""
         self.details.setVisible(False)
         self.busy_changed.emit(True)
         self.op = run_op(self, fn)
-        self.op.on_success(lambda result: self._finish(done(result)))
+        self.op.on_success(lambda result: self._finish(done(result), announced=announced))
         self.op.on_failure(self._fail)
         return self.op
 
-    def _finish(self, text: str) -> None:
+    def _finish(self, text: str, *, announced: bool = False) -> None:
         self.busy_changed.emit(False)
-        self.wallet.trust_data.announce_change()
-        self.reload()
+        if not announced:
+            self.wallet.trust_data.announce_change()
+        self._reload_unless_told()
         self._say(text)
         self._recheck()
+
+    def _reload_unless_told(self) -> None:
+        """Reload now, unless the page follows the wallet's events: then the change
+        announced by the core reloads it, once."""
+        if not self._follows_events:
+            self.reload()
 
     def _recheck(self) -> None:
         """Trust lines and status answers changed: verify the held credentials again,
@@ -304,7 +313,7 @@ class TrustPage(QWidget):
     def update_registries(self) -> Op:
         """Download the registries added from the web; ask federations about the issuers held."""
         return self._run(lambda: self.wallet.update_registries(user_initiated=True),
-                         lambda report: update_message(list(report.results)))
+                         lambda report: update_message(list(report.results)), announced=True)
 
     def add_registry_file(self) -> Op | None:
         path = self.dialogs.open_file("Add an issuer registry")

@@ -348,3 +348,23 @@ def test_empty_page_says_what_to_do_and_its_buttons_work(qtbot, wallet, tmp_path
     settle(qtbot, lambda: "Added registry" in page.feedback.text())
     assert page.content.currentWidget() is page.view
     assert names(page) == ["registry"]
+
+
+def test_a_page_that_follows_the_wallets_events_reloads_once_per_change(qtbot, wallet, tmp_path, monkeypatch):
+    from ui.bridge import WalletBridge
+
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps({"meta": {}, "registry": {ISSUER: {"name": "Open University"}}}))
+    reloads = []
+    real_reload = TrustPage.reload
+    monkeypatch.setattr(TrustPage, "reload", lambda self: (reloads.append(1), real_reload(self)))
+    bridge = WalletBridge(wallet.events)
+    page = TrustPage(wallet, dialogs=Answers(files=[str(path)]).dialogs(), bridge=bridge)
+    qtbot.addWidget(page)
+    reloads.clear()  # the first showing
+    page.add_registry_file()
+    settle(qtbot, lambda: "Added registry" in page.feedback.text())
+    settle(qtbot)
+    assert reloads == [1]  # the change was announced once, and that reloaded the page
+    assert names(page) == ["registry"] and page.model.index(0, Column.DETAIL).data() == "1 issuer"  # shown
+    bridge.detach()
