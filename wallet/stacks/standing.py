@@ -12,6 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from wallet.credential import Summary
+from wallet.verify.dates import human
 from wallet.verify.report import CheckName, Outcome, Report, Status
 
 
@@ -75,8 +76,8 @@ def standing_now(summary: Summary, report: Report | None, now: datetime) -> Cred
     """The standing today: a credential that expired since its last check no longer counts."""
     until = summary.valid_until
     if until is not None and until.tzinfo is not None and until <= now:
-        when = f"{until:%d %B %Y}".lstrip("0")
-        return CredentialStanding(Standing.NOT_COUNTED, f"It expired on {when}, so it does not count.", "expired")
+        return CredentialStanding(Standing.NOT_COUNTED, f"It expired on {human(until)}, so it does not count.",
+                                  "expired")
     return standing_of(report)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from wallet.verify import canon
 from wallet.verify import keys as k
 from wallet.verify import multibase as mb
+from wallet.verify.dates import human, parse_date
 from wallet.verify.dids import KeyInvalid, KeyUnavailable, ResolvedKey, public_key_for
 from wallet.verify.environment import VerifyEnvironment
 from wallet.verify.report import Outcome
@@ -264,14 +265,13 @@ def _check_options(proof, env, purpose, challenge, domain, check_expiry=True) ->
         )
     expires = proof.get("expires")
     if expires and check_expiry:
-        from wallet.verify.dates import parse_date
 
         when = parse_date(expires)
         if when is None:
             raise _fail("The signature's expiry date cannot be read.", f"expires {expires!r}", "malformed-proof")
         if when < env.clock():
             raise _fail(
-                f"The signature expired on {when:%d %B %Y}.", f"proof expires {expires}", "proof-expired"
+                f"The signature expired on {human(when)}.", f"proof expires {expires}", "proof-expired"
             )
 
 
