@@ -265,7 +265,6 @@ def _check_options(proof, env, purpose, challenge, domain, check_expiry=True) ->
         )
     expires = proof.get("expires")
     if expires and check_expiry:
-
         when = parse_date(expires)
         if when is None:
             raise _fail("The signature's expiry date cannot be read.", f"expires {expires!r}", "malformed-proof")
